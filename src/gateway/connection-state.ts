@@ -1,0 +1,97 @@
+import { detailString, GatewayRequestError } from './errors';
+
+/** Why the client stopped trying: each needs a person to do something. */
+export type FailureReason =
+  | 'auth-token-mismatch'
+  | 'auth-required'
+  | 'pairing-required'
+  | 'protocol-mismatch'
+  | 'device-auth'
+  | 'scope-denied'
+  | 'bad-url'
+  | 'rejected';
+
+/** The one thing a person should do about a failure. */
+export type FailureAction = 'set-token' | 'approve-pairing' | 'update' | 'check-clock' | 'check-url' | 'reconnect';
+
+export type ConnectionState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; url: string; attempt: number }
+  | {
+      kind: 'connected';
+      url: string;
+      serverVersion: string;
+      protocol: number;
+      connId?: string;
+      scopes: string[];
+      mainSessionKey: string;
+    }
+  | { kind: 'reconnecting'; url: string; attempt: number; delayMs: number; nextAttemptAt: number; reason: string }
+  | {
+      kind: 'failed';
+      url: string;
+      reason: FailureReason;
+      /** A sentence for a person: what failed and what to do. */
+      message: string;
+      action: FailureAction;
+      code?: string;
+      /** For `pairing-required`: the pending request to approve. */
+      requestId?: string;
+    }
+  | { kind: 'closed' };
+
+export type FailedState = Extract<ConnectionState, { kind: 'failed' }>;
+
+/**
+ * Sorts a handshake error: a failure a person must fix (no retry loop), or undefined when
+ * retrying later may help.
+ */
+export function classifyHandshakeError(url: string, error: GatewayRequestError): FailedState | undefined {
+  const code = error.detailCode;
+  const base = { kind: 'failed' as const, url, code };
+  if (code === 'AUTH_TOKEN_MISMATCH') {
+    return { ...base, reason: 'auth-token-mismatch', action: 'set-token', message: `The gateway at ${url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.` };
+  }
+  if (code === 'PAIRING_REQUIRED' || error.code === 'NOT_PAIRED') {
+    const requestId = detailString(error.details, 'requestId');
+    if (code === 'DEVICE_IDENTITY_REQUIRED') {
+      return { ...base, reason: 'device-auth', action: 'reconnect', message: `The gateway requires a device identity: ${error.message}.` };
+    }
+    const approve = requestId
+      ? `Approve request ${requestId}: run "openclaw devices approve ${requestId}" on the gateway host, or approve it in the OpenClaw app, then reconnect.`
+      : 'Approve this device in the OpenClaw app or with "openclaw devices list" / "openclaw devices approve", then reconnect.';
+    return { ...base, reason: 'pairing-required', action: 'approve-pairing', requestId, message: `This VS Code needs to be paired with the gateway. ${approve}` };
+  }
+  if (code === 'PROTOCOL_MISMATCH') {
+    return { ...base, reason: 'protocol-mismatch', action: 'update', message: `The gateway at ${url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.` };
+  }
+  if (code === 'DEVICE_AUTH_SIGNATURE_EXPIRED') {
+    return { ...base, reason: 'device-auth', action: 'check-clock', message: 'The gateway refused the device signature as expired: this computer\'s clock and the gateway\'s differ. Fix the clock, then reconnect.' };
+  }
+  if (code.startsWith('DEVICE_AUTH_')) {
+    return { ...base, reason: 'device-auth', action: 'reconnect', message: `The gateway refused this device (${code}: ${error.message}). Reconnect; if it persists, run "OpenClaw: Clear Credentials".` };
+  }
+  if (code.startsWith('AUTH_') || /unauthori[sz]ed|token required|token missing/i.test(error.message)) {
+    return { ...base, reason: 'auth-required', action: 'set-token', message: `The gateway at ${url} needs a token (${code}). Set it with "OpenClaw: Set Gateway Token".` };
+  }
+  if (error.retryable) return undefined;
+  return { ...base, reason: 'rejected', action: 'reconnect', message: `The gateway refused the connection: ${error.message} (${code}).` };
+}
+
+/** A one-line description of a state, for the log and the status bar tooltip. */
+export function describeState(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'idle':
+      return 'not started';
+    case 'connecting':
+      return `connecting to ${state.url}`;
+    case 'connected':
+      return `connected to OpenClaw ${state.serverVersion} (protocol ${state.protocol}) at ${state.url}`;
+    case 'reconnecting':
+      return `reconnecting in ${Math.ceil(state.delayMs / 1000)} s (attempt ${state.attempt}): ${state.reason}`;
+    case 'failed':
+      return `failed: ${state.message}`;
+    case 'closed':
+      return 'closed';
+  }
+}

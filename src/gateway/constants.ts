@@ -1,0 +1,33 @@
+/** Numbers and names of the gateway client, in one place. */
+
+export const DEFAULT_GATEWAY_URL = 'ws://127.0.0.1:18789';
+export const DEFAULT_GATEWAY_PORT = 18789;
+
+/** The client id and mode the real gateway accepts from a Node UI client with a signed device. */
+export const CLIENT_ID = 'gateway-client';
+export const CLIENT_MODE = 'ui';
+export const ROLE = 'operator';
+export const SCOPES = ['operator.read', 'operator.write', 'operator.admin'] as const;
+/** Without this capability the gateway silently withholds `tool` stream events. */
+export const CAPS = ['tool-events'] as const;
+
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** The `agent` request's final `res` comes when the turn ends, so it gets a long timeout of its own. */
+export const TURN_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_TICK_INTERVAL_MS = 30_000;
+
+export const BACKOFF_INITIAL_MS = 1_000;
+export const BACKOFF_MAX_MS = 30_000;
+export const BACKOFF_JITTER = 0.25;
+
+/** Close codes. 4000 is ours: the watchdog saw nothing for two tick intervals. */
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_PROTOCOL_ERROR = 1002;
+export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_SERVICE_RESTART = 1012;
+export const CLOSE_WATCHDOG = 4000;
+
+/** Keys in the credential store. Device tokens are per gateway URL. */
+export const STORE_DEVICE_KEY = 'openclaw.device.privateKey';
+export const storeDeviceTokenKey = (url: string): string => `openclaw.deviceToken:${url}`;

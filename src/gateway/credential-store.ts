@@ -1,0 +1,26 @@
+/**
+ * Where the client keeps its secrets: the device's private key and the device tokens the gateway
+ * issues. The extension backs it with VS Code's SecretStorage; tests back it with memory.
+ */
+export interface CredentialStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** A store that lives as long as the process: for tests, benchmarks and one-off scripts. */
+export class MemoryCredentialStore implements CredentialStore {
+  readonly values = new Map<string, string>();
+
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}

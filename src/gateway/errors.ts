@@ -1,0 +1,59 @@
+import type { ErrorShape } from '../protocol/gateway';
+
+/** An error answered by the gateway: carries its `code`, `details`, `retryable` and `retryAfterMs`. */
+export class GatewayRequestError extends Error {
+  override readonly name = 'GatewayRequestError';
+  readonly code: string;
+  readonly details: unknown;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly method: string;
+
+  constructor(method: string, shape: ErrorShape) {
+    super(shape.message);
+    this.method = method;
+    this.code = shape.code;
+    this.details = shape.details;
+    this.retryable = shape.retryable === true;
+    this.retryAfterMs = shape.retryAfterMs;
+  }
+
+  /** The more specific code the gateway puts in `details.code` (e.g. AUTH_TOKEN_MISMATCH), else `code`. */
+  get detailCode(): string {
+    const inner = detailString(this.details, 'code');
+    return inner ?? this.code;
+  }
+}
+
+/** The socket closed (or was never open) while the request was pending. */
+export class GatewayClosedError extends Error {
+  override readonly name = 'GatewayClosedError';
+  constructor(message: string, readonly closeCode?: number) {
+    super(message);
+  }
+}
+
+/** The request (or the handshake) got no answer in time. */
+export class GatewayTimeoutError extends Error {
+  override readonly name = 'GatewayTimeoutError';
+  constructor(message: string, readonly timeoutMs: number) {
+    super(message);
+  }
+}
+
+/** The caller cancelled the request through its AbortSignal. */
+export class GatewayCancelledError extends Error {
+  override readonly name = 'GatewayCancelledError';
+  constructor(message = 'request cancelled') {
+    super(message);
+  }
+}
+
+/** Reads a string property of an untrusted `details` object. */
+export function detailString(details: unknown, key: string): string | undefined {
+  if (details && typeof details === 'object' && key in details) {
+    const value = (details as Record<string, unknown>)[key];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}

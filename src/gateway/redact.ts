@@ -1,0 +1,25 @@
+/** Field names whose values never reach a log, whatever object they sit in. */
+const SECRET_KEYS = new Set(['token', 'deviceToken', 'password', 'signature', 'bootstrapToken', 'privateKey', 'recoveryScope']);
+
+/**
+ * A copy of a frame safe to log: every secret-looking field replaced by "[redacted]". Deep, so it
+ * covers `params.auth.token`, `params.device.signature` and `payload.auth.deviceToken` alike.
+ */
+export function redactFrame(value: unknown, depth = 0): unknown {
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactFrame(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = SECRET_KEYS.has(key) && inner !== undefined && inner !== '' ? '[redacted]' : redactFrame(inner, depth + 1);
+  }
+  return out;
+}
+
+/** Removes known secret strings from free text (an error message that echoes a token, say). */
+export function redactText(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}

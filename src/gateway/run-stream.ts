@@ -1,0 +1,106 @@
+import type { AgentEventPayload } from '../protocol/gateway';
+import { isRecord, str } from './frames';
+
+/** What a consumer sees of one run, normalised from the gateway's `agent` events. */
+export type TurnEvent =
+  | { kind: 'lifecycle'; phase: string; stopReason?: string; aborted?: boolean; error?: string }
+  | { kind: 'status'; phase: string }
+  /** `delta` is the new text; `text` the whole reply so far (all assistant items, joined by a blank line). */
+  | { kind: 'text'; delta: string; text: string; itemId: string }
+  | { kind: 'tool'; phase: 'start' | 'update' | 'result'; toolCallId: string; name: string; args?: unknown; result?: unknown; isError?: boolean }
+  | { kind: 'usage'; usage: Record<string, unknown> }
+  /** Text was lost or rewritten in transit; `text` is the repaired whole. Reload history to be sure. */
+  | { kind: 'gap'; reason: string; text: string };
+
+/**
+ * Assembles one run's `agent` events into ordered turn events. The run's `seq` is not contiguous
+ * on the real gateway (numbers are shared with events this connection never sees), so a missing
+ * number is not a loss; a loss shows as assistant text that does not continue what came before,
+ * and is repaired from the cumulative `text` each assistant event carries.
+ */
+export class RunStream {
+  private lastSeq = -1;
+  private readonly items: Array<{ id: string; text: string }> = [];
+
+  constructor(readonly runId: string) {}
+
+  /** The whole assistant reply so far. */
+  get text(): string {
+    return this.items.map((item) => item.text).filter((t) => t !== '').join('\n\n');
+  }
+
+  /** Turns one event into zero or more turn events. Duplicates and replays (seq not increasing) give none. */
+  accept(event: AgentEventPayload): TurnEvent[] {
+    if (event.seq <= this.lastSeq) return [];
+    this.lastSeq = event.seq;
+    const d = event.data;
+    switch (event.stream) {
+      case 'assistant':
+        return this.assistant(d);
+      case 'lifecycle': {
+        const phase = str(d, 'phase') ?? 'unknown';
+        const out: TurnEvent = { kind: 'lifecycle', phase };
+        const stopReason = str(d, 'stopReason');
+        if (stopReason) out.stopReason = stopReason;
+        if (typeof d.aborted === 'boolean') out.aborted = d.aborted;
+        const error = str(d, 'error') ?? str(d, 'errorMessage');
+        if (error) out.error = error;
+        return [out];
+      }
+      case 'run_status':
+        return [{ kind: 'status', phase: str(d, 'phase') ?? 'working' }];
+      case 'tool': {
+        const phase = str(d, 'phase');
+        const toolCallId = str(d, 'toolCallId');
+        if (!toolCallId || (phase !== 'start' && phase !== 'result' && phase !== 'update')) return [];
+        const out: TurnEvent = { kind: 'tool', phase, toolCallId, name: str(d, 'name') ?? 'tool' };
+        if ('args' in d) out.args = d.args;
+        if ('result' in d) out.result = d.result;
+        if (typeof d.isError === 'boolean') out.isError = d.isError;
+        return [out];
+      }
+      case 'usage':
+        return [{ kind: 'usage', usage: d }];
+      default:
+        return [];
+    }
+  }
+
+  private assistant(d: Record<string, unknown>): TurnEvent[] {
+    const itemId = str(d, 'itemId') ?? 'main';
+    let item = this.items.find((candidate) => candidate.id === itemId);
+    if (!item) {
+      item = { id: itemId, text: '' };
+      this.items.push(item);
+    }
+    const before = this.text;
+    const cumulative = str(d, 'text');
+    const delta = str(d, 'delta');
+    let gap: string | undefined;
+    if (cumulative !== undefined) {
+      const expected = delta !== undefined ? item.text + delta : undefined;
+      if (expected !== undefined && expected !== cumulative) gap = 'assistant text did not continue';
+      else if (expected === undefined && !cumulative.startsWith(item.text)) gap = 'assistant text was rewritten';
+      item.text = cumulative;
+    } else if (delta !== undefined) {
+      item.text += delta;
+    } else {
+      return [];
+    }
+    const text = this.text;
+    if (gap) return [{ kind: 'gap', reason: gap, text }];
+    // The reply's delta includes the blank line that joins a new item to the ones before it.
+    const joined = text.startsWith(before) ? text.slice(before.length) : text;
+    return joined === '' ? [] : [{ kind: 'text', delta: joined, text, itemId }];
+  }
+}
+
+/** The text of a chat message's content (a string, or an array of `{type: "text", text}` parts). */
+export function messageText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((part): part is Record<string, unknown> => isRecord(part) && part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text as string)
+    .join('');
+}

@@ -1,0 +1,181 @@
+/**
+ * Wire types of the OpenClaw Gateway protocol (versions 3 and 4), as observed from `openclaw@2026.9.6`
+ * and `openclaw@2026.4.27`. Only the parts a chat client uses are typed; everything else passes through
+ * as `unknown`. This module imports nothing: it is shared by the host, the tests and the benchmarks.
+ */
+
+/** Lowest and highest protocol versions this client speaks. Gateways before 2026.5.7 speak 3. */
+export const MIN_PROTOCOL = 3;
+export const MAX_PROTOCOL = 4;
+
+export interface RequestFrame {
+  type: 'req';
+  id: string;
+  method: string;
+  params?: unknown;
+}
+
+export interface ErrorShape {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface ResponseFrame {
+  type: 'res';
+  id: string;
+  ok: boolean;
+  payload?: unknown;
+  error?: ErrorShape;
+}
+
+export interface EventFrame {
+  type: 'event';
+  event: string;
+  payload?: unknown;
+  /** Counts per connection, restarting at 1 on a new connection. */
+  seq?: number;
+  stateVersion?: { presence: number; health: number };
+}
+
+export type GatewayFrame = RequestFrame | ResponseFrame | EventFrame;
+
+export interface ConnectChallenge {
+  nonce: string;
+  ts: number;
+}
+
+export interface ClientInfo {
+  /** A closed enum on the gateway: `gateway-client` with mode `ui` is the one a Node UI client may use. */
+  id: 'gateway-client';
+  version: string;
+  platform: string;
+  mode: 'ui';
+  deviceFamily?: string;
+}
+
+export interface DeviceProof {
+  id: string;
+  publicKey: string;
+  signature: string;
+  signedAt: number;
+  nonce: string;
+}
+
+export interface ConnectAuth {
+  token?: string;
+  deviceToken?: string;
+}
+
+export interface ConnectParams {
+  minProtocol: number;
+  maxProtocol: number;
+  client: ClientInfo;
+  role: 'operator';
+  scopes: string[];
+  caps: string[];
+  auth: ConnectAuth;
+  locale?: string;
+  userAgent?: string;
+  device: DeviceProof;
+}
+
+export interface HelloOk {
+  type: 'hello-ok';
+  protocol: number;
+  server: { version: string; connId?: string };
+  features?: { methods?: string[]; events?: string[] };
+  snapshot?: { sessionDefaults?: { mainSessionKey?: string } };
+  auth?: { method?: string; role?: string; scopes?: string[]; deviceToken?: string; issuedAtMs?: number };
+  policy?: { maxPayload?: number; maxBufferedBytes?: number; tickIntervalMs?: number };
+}
+
+/** `agent` event payload: one per step of a run, for every run on the gateway. */
+export interface AgentEventPayload {
+  runId: string;
+  sessionKey?: string;
+  stream: string;
+  data: Record<string, unknown>;
+  /** Per run. Not contiguous on the real gateway: numbers are shared with events this connection never sees. */
+  seq: number;
+  ts?: number;
+}
+
+/** `chat` event payload (the chat-flavoured mirror of a run). */
+export interface ChatEventPayload {
+  runId: string;
+  sessionKey: string;
+  seq?: number;
+  state: 'status' | 'delta' | 'final' | 'aborted' | 'error';
+  deltaText?: string;
+  message?: unknown;
+  stopReason?: string;
+  errorMessage?: string;
+}
+
+/** First `res` of an `agent` request. */
+export interface AgentAccepted {
+  runId: string;
+  sessionKey?: string;
+  status: 'accepted';
+}
+
+/** Final `res` of an `agent` request. */
+export interface AgentFinal {
+  runId: string;
+  status: string;
+  summary?: string;
+  result?: {
+    payloads?: Array<{ text?: string | null }>;
+    meta?: { durationMs?: number; stopReason?: string; agentMeta?: { usage?: Record<string, unknown> } };
+  };
+}
+
+/** One row of `sessions.list`. */
+export interface SessionRow {
+  key: string;
+  label?: string;
+  displayName?: string;
+  derivedTitle?: string;
+  updatedAt?: number;
+  model?: string;
+  modelProvider?: string;
+  archived?: boolean;
+  [other: string]: unknown;
+}
+
+export interface SessionsListResult {
+  sessions: SessionRow[];
+  count?: number;
+  hasMore?: boolean;
+}
+
+/** One row of `chat.history`. Assistant content is an array of parts; user content is a string. */
+export interface HistoryMessage {
+  role: string;
+  content: unknown;
+  timestamp?: number;
+  idempotencyKey?: string;
+  stopReason?: string;
+  toolCallId?: string;
+  toolName?: string;
+  isError?: boolean;
+  __openclaw?: { id?: string; seq?: number; runId?: string; kind?: string };
+  [other: string]: unknown;
+}
+
+export interface ChatHistoryResult {
+  sessionKey?: string;
+  messages: HistoryMessage[];
+  hasMore?: boolean;
+  totalMessages?: number;
+}
+
+export interface SessionsDeleteResult {
+  ok?: boolean;
+  key?: string;
+  deleted: boolean;
+  archived?: string[];
+}

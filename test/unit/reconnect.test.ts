@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { afterEach, describe, it } from 'node:test';
+import { backoffDelay } from '../../src/gateway/backoff';
+import type { ConnectionState } from '../../src/gateway/connection-state';
+import { makeClient, TOKEN } from '../support/clients';
+import { FakeGateway } from '../support/fake-gateway';
+import { sleep, waitFor, waitForState } from '../support/wait';
+
+describe('liveness and reconnect', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('doubles the backoff from about 1 s to 30 s, with jitter, and honours retryAfterMs', () => {
+    const mid = { random: () => 0.5 };
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffDelay(n, mid)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    assert.equal(backoffDelay(1, { random: () => 0 }), 750);
+    assert.equal(backoffDelay(1, { random: () => 1 }), 1250);
+    assert.equal(backoffDelay(6, { random: () => 1 }), 30000, 'jitter never passes the cap');
+    assert.equal(backoffDelay(1, mid, 5000), 5000);
+  });
+
+  it('reconnects with growing delays while the gateway is unreachable', async () => {
+    const port = await freePort();
+    const client = makeClient(`ws://127.0.0.1:${port}`, { backoff: { initialMs: 10, maxMs: 80, jitter: 0 } });
+    cleanups.push(() => client.close());
+    const delays: number[] = [];
+    client.onState((s) => s.kind === 'reconnecting' && delays.push(s.delayMs));
+    client.start();
+    await waitFor(() => delays.length >= 6, 'six reconnect attempts', 3000);
+    assert.deepEqual(delays.slice(0, 6), [10, 20, 40, 80, 80, 80]);
+    const state = client.state as Extract<ConnectionState, { kind: 'reconnecting' }>;
+    assert.match(client.state.kind === 'reconnecting' ? state.reason : 'connecting', /cannot reach the gateway|connecting/);
+
+    // The gateway comes up on that port: the client finds it by itself and resets its backoff.
+    const gw = await new FakeGateway({ token: TOKEN }).start(port);
+    cleanups.push(() => gw.stop());
+    await waitForState(client, 'connected', 3000);
+  });
+
+  it('closes a silent socket with 4000 after two tick intervals and reconnects', async () => {
+    const gw = await new FakeGateway({ token: TOKEN, tickIntervalMs: 60, ticks: false }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop(), () => client.close());
+    client.start();
+    await waitForState(client, 'connected');
+    const started = Date.now();
+    const state = await waitForState(client, 'reconnecting', 2000);
+    const silentFor = Date.now() - started;
+    assert.equal(state.reason, 'no frames from the gateway for two tick intervals');
+    assert.ok(silentFor >= 100, `watchdog fired after ${silentFor} ms, before 2 x 60 ms`);
+    await waitFor(() => gw.closes.some((c) => c.code === 4000), 'server sees close 4000');
+    await waitFor(() => gw.connections === 2 && client.state.kind === 'connected', 'reconnected');
+  });
+
+  it('stays connected while ticks arrive', async () => {
+    const gw = await new FakeGateway({ token: TOKEN, tickIntervalMs: 40 }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop(), () => client.close());
+    client.start();
+    await waitForState(client, 'connected');
+    await sleep(400);
+    assert.equal(client.state.kind, 'connected');
+    assert.equal(gw.connections, 1);
+  });
+
+  it('waits at least retryAfterMs after shutdown and 1012, then reconnects and re-subscribes', async () => {
+    const gw = await new FakeGateway({ token: TOKEN }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop(), () => client.close());
+    const notices: unknown[] = [];
+    client.onResync((n) => notices.push(n));
+    client.start();
+    await waitForState(client, 'connected');
+    await waitFor(() => gw.requests('sessions.subscribe').length === 1, 'first subscribe');
+    gw.shutdown();
+    const state = await waitForState(client, 'reconnecting');
+    assert.equal(state.reason, 'the gateway is restarting');
+    assert.ok(state.delayMs >= 1000, `delay ${state.delayMs} honours the restart`);
+    await waitForState(client, 'connected', 3000);
+    await waitFor(() => gw.requests('sessions.subscribe').length === 2, 'subscribed again');
+    assert.deepEqual(notices, [{ reason: 'reconnected' }]);
+  });
+
+  it('treats HTTP 503 during a drain as a restart', async () => {
+    const { createServer: createHttp } = await import('node:http');
+    const http = createHttp((_req, res) => res.end());
+    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => http.close(resolve)));
+    const port = (http.address() as { port: number }).port;
+    const client = makeClient(`ws://127.0.0.1:${port}`);
+    cleanups.push(() => client.close());
+    client.start();
+    const state = await waitForState(client, 'reconnecting');
+    assert.match(state.reason, /HTTP 503 \(restarting\)/);
+    assert.ok(state.delayMs >= 1000);
+  });
+
+  it('does not reconnect after close()', async () => {
+    const gw = await new FakeGateway({ token: TOKEN }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop());
+    client.start();
+    await waitForState(client, 'connected');
+    client.close();
+    await sleep(200);
+    assert.equal(gw.connections, 1);
+    assert.equal(client.state.kind, 'closed');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { TurnEvent } from '../../src/gateway/run-stream';
+import { makeClient, TOKEN } from '../support/clients';
+import { FakeGateway, MAIN_SESSION, type FakeGatewayOptions } from '../support/fake-gateway';
+import { sleep, waitFor, waitForState } from '../support/wait';
+
+describe('turns and sessions', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function connected(options: FakeGatewayOptions = {}) {
+    const gw = await new FakeGateway({ token: TOKEN, ...options }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop(), () => client.close());
+    client.start();
+    await waitForState(client, 'connected');
+    return { gw, client };
+  }
+
+  it('streams a turn whose deltas add up to the final text', async () => {
+    const { client } = await connected();
+    const events: TurnEvent[] = [];
+    let acceptedRun = '';
+    const result = await client.runTurn(
+      { sessionKey: 'agent:main:t1', message: 'hello from the unit test with many words', idempotencyKey: 'key-1' },
+      { onEvent: (e) => events.push(e), onAccepted: (runId) => (acceptedRun = runId) },
+    );
+    assert.equal(acceptedRun, 'key-1');
+    assert.equal(result.status, 'ok');
+    assert.equal(result.runId, 'key-1');
+    assert.equal(result.text, 'Echo: hello from the unit test with many words');
+    const deltas = events.filter((e) => e.kind === 'text').map((e) => (e as { delta: string }).delta);
+    assert.ok(deltas.length >= 8);
+    assert.equal(deltas.join(''), result.text);
+    assert.deepEqual(events.filter((e) => e.kind === 'lifecycle').map((e) => (e as { phase: string }).phase), ['start', 'end']);
+    assert.deepEqual(result.usage, { input: 10, output: 9 });
+    assert.equal(result.stopReason, 'stop');
+    assert.ok(!events.some((e) => e.kind === 'gap'), 'holes in the run seq are not gaps');
+  });
+
+  it('keeps each turn to its own run when two run at once', async () => {
+    const { client } = await connected({ deltaDelayMs: 2 });
+    const a: string[] = [];
+    const b: string[] = [];
+    const [ra, rb] = await Promise.all([
+      client.runTurn({ sessionKey: 'agent:main:a', message: 'alpha one two three' }, { onEvent: (e) => e.kind === 'text' && a.push(e.delta) }),
+      client.runTurn({ sessionKey: 'agent:main:b', message: 'bravo four five six' }, { onEvent: (e) => e.kind === 'text' && b.push(e.delta) }),
+    ]);
+    assert.equal(a.join(''), 'Echo: alpha one two three');
+    assert.equal(b.join(''), 'Echo: bravo four five six');
+    assert.notEqual(ra.runId, rb.runId);
+  });
+
+  it('ends with status aborted after chat.abort', async () => {
+    const { client, gw } = await connected({ deltaDelayMs: 20 });
+    gw.reply = () => Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
+    let runId = '';
+    const turn = client.runTurn({ sessionKey: 'agent:main:stop', message: 'long' }, { onAccepted: (id) => (runId = id) });
+    await waitFor(() => runId, 'accepted');
+    await sleep(60);
+    const aborted = (await client.abortTurn('agent:main:stop', runId)) as { aborted: boolean };
+    assert.equal(aborted.aborted, true);
+    const result = await turn;
+    assert.equal(result.status, 'aborted');
+    assert.ok(result.text.length < 400, 'stopped early');
+  });
+
+  it('queues a turn typed while offline and sends it once connected', async () => {
+    const gw = await new FakeGateway({ token: TOKEN }).start();
+    const client = makeClient(gw.url);
+    cleanups.push(() => gw.stop(), () => client.close());
+    const turn = client.runTurn({ sessionKey: 'agent:main:q', message: 'queued', idempotencyKey: 'queued-1' });
+    await sleep(50);
+    assert.equal(gw.requests('agent').length, 0);
+    client.start();
+    const result = await turn;
+    assert.equal(result.text, 'Echo: queued');
+    assert.equal(gw.requests('agent').length, 1);
+  });
+
+  it('re-sends with the same key when the connection drops before the gateway took the turn', async () => {
+    const { client, gw } = await connected();
+    let dropped = false;
+    gw.handlers.push((conn, frame) => {
+      if (frame.method !== 'agent' || dropped) return false;
+      dropped = true;
+      conn.ws.terminate(); // lost on the way: the gateway never saw it
+      return true;
+    });
+    const result = await client.runTurn({ sessionKey: 'agent:main:drop', message: 'again', idempotencyKey: 'idem-drop' });
+    assert.equal(result.status, 'ok');
+    assert.equal(result.text, 'Echo: again');
+    const keys = gw.requests('agent').map((f) => (f.params as { idempotencyKey: string }).idempotencyKey);
+    assert.deepEqual(keys, ['idem-drop', 'idem-drop']);
+    assert.equal(gw.history.get('agent:main:drop')!.filter((m) => m.role === 'user').length, 1, 'ran once');
+  });
+
+  it('never re-sends a turn the gateway took before a restart: it ends interrupted', async () => {
+    const { client, gw } = await connected({ deltaDelayMs: 30 });
+    const notices: unknown[] = [];
+    client.onResync((n) => notices.push(n));
+    let runId = '';
+    const turn = client.runTurn({ sessionKey: 'agent:main:crash', message: 'one two three four five six' }, { onAccepted: (id) => (runId = id) });
+    await waitFor(() => runId, 'accepted');
+    gw.reboot();
+    gw.dropAll();
+    const result = await turn;
+    assert.equal(result.status, 'interrupted');
+    assert.equal(gw.requests('agent').length, 1, 'not sent twice');
+    assert.deepEqual(notices, [{ reason: 'reconnected' }]);
+  });
+
+  it('waits for a turn still running on the same gateway after a reconnect', async () => {
+    const { client, gw } = await connected({ deltaDelayMs: 10 });
+    let runId = '';
+    const turn = client.runTurn({ sessionKey: 'agent:main:blip', message: 'a b c d e f g h' }, { onAccepted: (id) => (runId = id) });
+    await waitFor(() => runId, 'accepted');
+    [...gw.conns][0].ws.terminate();
+    await waitFor(() => gw.finals.has(runId), 'run finished on the gateway', 3000);
+    const result = await turn;
+    assert.equal(result.status, 'ok');
+    assert.equal(result.text, 'Echo: a b c d e f g h');
+    assert.equal(gw.requests('agent').length, 1);
+    assert.equal(gw.requests('agent.wait').length, 1);
+  });
+
+  it('lists sessions, reads history, deletes, and refuses the main session', async () => {
+    const { client, gw } = await connected();
+    await client.runTurn({ sessionKey: 'agent:main:s1', message: 'first' });
+    const sessions = await client.listSessions();
+    assert.deepEqual(sessions.map((s) => s.key).sort(), [MAIN_SESSION, 'agent:main:s1']);
+    const history = await client.history('agent:main:s1');
+    assert.deepEqual(history.messages.map((m) => m.role), ['user', 'assistant']);
+    await assert.rejects(client.deleteSession(MAIN_SESSION), /The main session \(agent:main:main\) cannot be deleted/);
+    assert.equal(gw.requests('sessions.delete').length, 0);
+    const changed: unknown[] = [];
+    client.onSessionsChanged((p) => changed.push(p));
+    const result = await client.deleteSession('agent:main:s1');
+    assert.equal(result.deleted, true);
+    assert.deepEqual((await client.listSessions()).map((s) => s.key), [MAIN_SESSION]);
+    await waitFor(() => changed.length === 1, 'sessions.changed');
+  });
+
+  it('archives then deletes when the connection lacks operator.admin', async () => {
+    const { client, gw } = await connected({ grantScopes: ['operator.read', 'operator.write'] });
+    await client.runTurn({ sessionKey: 'agent:main:w', message: 'x' });
+    const result = await client.deleteSession('agent:main:w');
+    assert.equal(result.deleted, true);
+    assert.deepEqual(gw.requests('sessions.patch').map((f) => f.params), [{ key: 'agent:main:w', archived: true }]);
+    assert.deepEqual(gw.requests('sessions.delete').map((f) => f.params), [{ key: 'agent:main:w', archivedOnly: true }]);
+  });
+});
