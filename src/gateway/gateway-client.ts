@@ -143,9 +143,11 @@ export class GatewayClient {
   private restartHintMs = 0;
   private bootId: string | undefined;
   private token: string | undefined;
+  private endpoint: string;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.token = options.token || undefined;
+    this.endpoint = options.url;
   }
 
   /** The current connection state. */
@@ -159,7 +161,7 @@ export class GatewayClient {
   }
 
   get url(): string {
-    return this.options.url;
+    return this.endpoint;
   }
 
   /** The main session, which the gateway never deletes. */
@@ -212,8 +214,15 @@ export class GatewayClient {
 
   /** Uses a new shared token from now on (or none), and reconnects. */
   setToken(token: string | undefined): void {
+    this.setEndpoint(this.endpoint, token);
+  }
+
+  /** Talks to another gateway URL and/or with another token from now on, and reconnects. */
+  setEndpoint(url: string, token: string | undefined): void {
+    this.endpoint = url;
     this.token = token || undefined;
     this.useDeviceTokenOnly = false;
+    this.bootId = undefined;
     if (this.wanted) this.reconnect();
   }
 
@@ -378,7 +387,7 @@ export class GatewayClient {
   private async connect(): Promise<void> {
     if (!this.wanted) return;
     this.attempt += 1;
-    const url = this.options.url;
+    const url = this.endpoint;
     this.setState({ kind: 'connecting', url, attempt: this.attempt });
     let socket: WebSocket;
     try {
@@ -403,7 +412,7 @@ export class GatewayClient {
     return new Promise<HelloOk>((resolve, reject) => {
       let connectId: string | undefined;
       const timer = setTimeout(() => {
-        reject(new GatewayTimeoutError(`no ${connectId ? 'hello-ok' : 'connect.challenge'} from the gateway at ${this.options.url} within ${this.handshakeTimeoutMs} ms`, this.handshakeTimeoutMs));
+        reject(new GatewayTimeoutError(`no ${connectId ? 'hello-ok' : 'connect.challenge'} from the gateway at ${this.endpoint} within ${this.handshakeTimeoutMs} ms`, this.handshakeTimeoutMs));
       }, this.handshakeTimeoutMs);
       const settle = (fn: () => void) => {
         clearTimeout(timer);
@@ -447,14 +456,14 @@ export class GatewayClient {
         if (status === 503) this.restartHintMs = 1000;
         settle(() => reject(new GatewayClosedError(`the gateway answered the WebSocket upgrade with HTTP ${status}${status === 503 ? ' (restarting)' : ''}`)));
       });
-      socket.on('error', (error) => settle(() => reject(new GatewayClosedError(`cannot reach the gateway at ${this.options.url}: ${error.message}`))));
+      socket.on('error', (error) => settle(() => reject(new GatewayClosedError(`cannot reach the gateway at ${this.endpoint}: ${error.message}`))));
       socket.on('close', (code, reason) => settle(() => reject(new GatewayClosedError(`the gateway closed the connection during the handshake (${code}${reason.length ? ` ${reason.toString()}` : ''})`, code))));
     });
   }
 
   private async connectParams(challenge: ConnectChallenge): Promise<ConnectParams> {
     this.device ??= await DeviceIdentity.load(this.options.store);
-    const deviceToken = await this.options.store.get(storeDeviceTokenKey(this.options.url));
+    const deviceToken = await this.options.store.get(storeDeviceTokenKey(this.endpoint));
     const auth: ConnectParams['auth'] = {};
     if (this.token && !this.useDeviceTokenOnly) auth.token = this.token;
     else if (deviceToken) auth.deviceToken = deviceToken;
@@ -486,7 +495,7 @@ export class GatewayClient {
     this.helloOk = hello;
     const deviceToken = hello.auth?.deviceToken;
     if (typeof deviceToken === 'string' && deviceToken) {
-      this.options.store.set(storeDeviceTokenKey(this.options.url), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
+      this.options.store.set(storeDeviceTokenKey(this.endpoint), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
     }
     const reconnected = this.everConnected;
     const sameBoot = this.bootId !== undefined && this.bootId === readBootId(hello);
@@ -501,7 +510,7 @@ export class GatewayClient {
     this.armWatchdog();
     this.setState({
       kind: 'connected',
-      url: this.options.url,
+      url: this.endpoint,
       serverVersion: hello.server?.version ?? 'unknown',
       protocol: hello.protocol,
       connId: hello.server?.connId,
@@ -514,7 +523,7 @@ export class GatewayClient {
   }
 
   private afterHandshakeError(error: Error): void {
-    const url = this.options.url;
+    const url = this.endpoint;
     if (error instanceof GatewayRequestError) {
       const code = error.detailCode;
       // A rejected shared token may still be fine as a device token, once.
@@ -561,7 +570,7 @@ export class GatewayClient {
     this.clearReconnectTimer();
     const attempt = Math.max(1, this.attempt);
     const delayMs = backoffDelay(attempt, this.options.backoff, retryAfterMs);
-    this.setState({ kind: 'reconnecting', url: this.options.url, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason });
+    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect();

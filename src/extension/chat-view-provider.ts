@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ConnectionView, HostMessage, WebviewMessage } from '../protocol/webview';
+import type { ChatController, ControllerChange } from './chat-controller';
+import { sessionTitle } from './transcript';
+
+/** Streamed text is gathered this long before it is posted, so a fast stream costs few messages. */
+const APPEND_FLUSH_MS = 16;
+
+export interface ChatViewHandlers {
+  connection(): ConnectionView;
+  action(id: Extract<WebviewMessage, { type: 'action' }>['id']): void;
+  log(message: string): void;
+}
+
+/**
+ * The chat webview in the sidebar. The host owns the transcript; this class renders it into the
+ * webview with numbered messages and survives the view being hidden, shown, moved or re-created
+ * (`resolveWebviewView` runs again and a fresh snapshot is sent when the page says `ready`).
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private seq = 0;
+  private readonly appends = new Map<string, string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Messages posted (for tests and benchmarks). */
+  posted = 0;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly controller: ChatController, private readonly handlers: ChatViewHandlers) {
+    const off = controller.onChange((change) => this.onChange(change));
+    this.disposables.push({ dispose: off });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    // Only the built bundle and its stylesheet may load.
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    view.webview.html = this.html(view.webview, dist);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+        }
+      }),
+    );
+  }
+
+  /** Reveals the chat and puts the cursor in its input. */
+  async focus(): Promise<void> {
+    await vscode.commands.executeCommand('openclaw.chat.focus');
+    this.post({ type: 'focus', seq: 0 });
+  }
+
+  /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
+  refreshConnection(): void {
+    this.post({ type: 'connection', seq: 0, connection: this.handlers.connection() });
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = raw as WebviewMessage;
+    if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendSnapshot();
+        break;
+      case 'send':
+        if (typeof message.text === 'string') this.controller.send(message.text);
+        break;
+      case 'stop':
+        void this.controller.stop();
+        break;
+      case 'action':
+        this.handlers.action(message.id);
+        break;
+      case 'copy':
+        if (typeof message.text === 'string') void vscode.env.clipboard.writeText(message.text);
+        break;
+      case 'insert':
+        if (typeof message.text === 'string') void insertAtCursor(message.text);
+        break;
+      case 'openLink':
+        void openLink(message.href);
+        break;
+      default:
+        this.handlers.log(`ignored a webview message of type ${JSON.stringify((message as { type: string }).type)}`);
+    }
+  }
+
+  private onChange(change: ControllerChange): void {
+    switch (change.type) {
+      case 'append': {
+        this.appends.set(change.id, (this.appends.get(change.id) ?? '') + change.text);
+        this.flushTimer ??= setTimeout(() => this.flush(), APPEND_FLUSH_MS);
+        return;
+      }
+      case 'snapshot':
+        this.appends.clear();
+        this.sendSnapshot();
+        return;
+      case 'upsert':
+        this.appends.delete(change.item.id);
+        this.post({ type: 'upsert', seq: 0, item: change.item });
+        return;
+      case 'remove':
+        this.appends.delete(change.id);
+        this.post({ type: 'remove', seq: 0, id: change.id });
+        return;
+      case 'busy':
+        this.post({ type: 'busy', seq: 0, busy: change.busy });
+        return;
+      case 'connection':
+        this.post({ type: 'connection', seq: 0, connection: this.handlers.connection() });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const pending = [...this.appends];
+    this.appends.clear();
+    for (const [id, text] of pending) this.postNow({ type: 'append', seq: 0, id, text });
+  }
+
+  private sendSnapshot(): void {
+    const key = this.controller.sessionKey;
+    const row = this.controller.sessions.find((s) => s.key === key);
+    this.post({
+      type: 'snapshot',
+      seq: 0,
+      session: { key, title: row ? sessionTitle(row) : sessionTitle({ key }) },
+      items: [...this.controller.transcript],
+      busy: this.controller.busy,
+      connection: this.handlers.connection(),
+      loading: this.controller.loading,
+    });
+  }
+
+  /** Posts in order: streamed text gathered so far goes out before any other message. */
+  private post(message: HostMessage): void {
+    if (this.appends.size) this.flush();
+    this.postNow(message);
+  }
+
+  private postNow(message: HostMessage): void {
+    if (!this.view || !this.ready) return;
+    message.seq = ++this.seq;
+    this.posted += 1;
+    void this.view.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview, dist: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'chat.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>OpenClaw</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+async function insertAtCursor(text: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  if (!editor) {
+    void vscode.window.showInformationMessage('Open a file to insert the code into.');
+    return;
+  }
+  await editor.edit((edit) => {
+    for (const selection of editor.selections) edit.replace(selection, text);
+  });
+}
+
+/** Links from model output open outside VS Code, and only for web and mail schemes. */
+async function openLink(href: unknown): Promise<void> {
+  if (typeof href !== 'string') return;
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(href, true);
+  } catch {
+    return;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) return;
+  await vscode.env.openExternal(uri);
+}

@@ -1,0 +1,131 @@
+import * as vscode from 'vscode';
+import { storeDeviceTokenKey, STORE_DEVICE_KEY } from '../gateway/constants';
+import type { ChatController } from './chat-controller';
+import type { ChatViewProvider } from './chat-view-provider';
+import type { SessionItem } from './session-tree';
+import { Command, SECRET_TOKEN } from './settings';
+import { relativeTime, sessionTitle } from './transcript';
+
+export interface CommandContext {
+  context: vscode.ExtensionContext;
+  controller: ChatController;
+  chatView: ChatViewProvider;
+  log: vscode.LogOutputChannel;
+  /** Applies a new token (or none) to the client and reconnects. */
+  applyToken(token: string | undefined): void;
+}
+
+/** Registers every command of the extension on `context.subscriptions`. */
+export function registerCommands(c: CommandContext): void {
+  const { controller } = c;
+  const client = controller.client;
+  const register = (id: string, run: (...args: any[]) => unknown) => c.context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  register(Command.focusChat, () => c.chatView.focus());
+
+  register(Command.newSession, async () => {
+    await controller.newSession();
+    await c.chatView.focus();
+  });
+
+  register(Command.switchSession, async (key?: string) => {
+    if (typeof key === 'string') return controller.switchSession(key);
+    await controller.refreshSessions();
+    const current = controller.sessionKey;
+    type Pick = vscode.QuickPickItem & { key?: string };
+    const rows = [...controller.sessions].sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
+    const items: Pick[] = [
+      { label: '$(add) New Session', alwaysShow: true },
+      { label: 'Sessions', kind: vscode.QuickPickItemKind.Separator },
+      ...rows.map((row) => ({
+        key: row.key,
+        label: `${row.key === current ? '$(check) ' : ''}${sessionTitle(row)}`,
+        description: [relativeTime(row.updatedAt), row.model].filter(Boolean).join(' · '),
+        detail: row.key === current ? 'current session' : undefined,
+      })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'OpenClaw: Switch Session', placeHolder: 'Type to filter sessions', matchOnDescription: true });
+    if (!picked) return;
+    if (!picked.key) await controller.newSession();
+    else await controller.switchSession(picked.key);
+    await c.chatView.focus();
+  });
+
+  register(Command.deleteSession, async (arg?: SessionItem | string) => {
+    let key = typeof arg === 'string' ? arg : arg?.session?.key;
+    if (!key) {
+      const rows = controller.sessions.filter((s) => s.key !== client.mainSessionKey);
+      const picked = await vscode.window.showQuickPick(rows.map((row) => ({ label: sessionTitle(row), description: relativeTime(row.updatedAt), key: row.key })), { title: 'OpenClaw: Delete Session' });
+      key = picked?.key;
+    }
+    if (!key) return;
+    if (key === client.mainSessionKey) {
+      void vscode.window.showWarningMessage('The main session cannot be deleted: the gateway keeps it.');
+      return;
+    }
+    const row = controller.sessions.find((s) => s.key === key);
+    const title = row ? sessionTitle(row) : key;
+    const answer = await vscode.window.showWarningMessage(`Delete the session “${title}”?`, { modal: true, detail: 'Its history is removed from the gateway. This cannot be undone.' }, 'Delete');
+    if (answer !== 'Delete') return;
+    try {
+      await controller.deleteSession(key);
+      c.log.info(`deleted session ${key}`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not delete “${title}”: ${(error as Error).message}`);
+    }
+  });
+
+  register(Command.refreshSessions, () => controller.refreshSessions());
+  register(Command.stop, () => controller.stop());
+  register(Command.reconnect, () => client.reconnect());
+  register(Command.showLog, () => c.log.show(true));
+
+  register(Command.setToken, async () => {
+    const token = await vscode.window.showInputBox({
+      title: 'OpenClaw: Set Gateway Token',
+      prompt: "The gateway's token: gateway.auth.token in its openclaw.json. It is kept in VS Code's secret storage.",
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Paste the token'),
+    });
+    if (!token) return;
+    await c.context.secrets.store(SECRET_TOKEN, token.trim());
+    c.applyToken(token.trim());
+  });
+
+  register(Command.clearCredentials, async () => {
+    const answer = await vscode.window.showWarningMessage('Forget the gateway token and this device’s identity?', { modal: true, detail: 'The next connection pairs this VS Code as a new device.' }, 'Clear');
+    if (answer !== 'Clear') return;
+    await c.context.secrets.delete(SECRET_TOKEN);
+    await c.context.secrets.delete(STORE_DEVICE_KEY);
+    await c.context.secrets.delete(storeDeviceTokenKey(client.url));
+    c.applyToken(undefined);
+    void vscode.window.showInformationMessage('OpenClaw credentials cleared.');
+  });
+
+  register(Command.showPairing, async () => {
+    const state = client.state;
+    if (state.kind !== 'failed' || state.reason !== 'pairing-required') return client.reconnect();
+    const command = state.requestId ? `openclaw devices approve ${state.requestId}` : 'openclaw devices list';
+    const answer = await vscode.window.showInformationMessage(state.message, { modal: true }, 'Copy Command', 'Reconnect');
+    if (answer === 'Copy Command') await vscode.env.clipboard.writeText(command);
+    if (answer === 'Reconnect') client.reconnect();
+  });
+
+  register(Command.askAboutSelection, async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Select some code first, then ask OpenClaw about it.');
+      return;
+    }
+    const question = await vscode.window.showInputBox({ title: 'OpenClaw: Ask About Selection', prompt: 'What do you want to know?', value: 'Explain this code.' });
+    if (question === undefined) return;
+    const { start, end } = editor.selection;
+    const file = vscode.workspace.asRelativePath(editor.document.uri, false);
+    const lines = start.line === end.line ? `line ${start.line + 1}` : `lines ${start.line + 1}-${end.line + 1}`;
+    const fence = '```';
+    const body = `From \`${file}\` (${lines}):\n${fence}${editor.document.languageId}\n${editor.document.getText(editor.selection)}\n${fence}`;
+    await c.chatView.focus();
+    controller.send(question || 'Explain this code.', { label: `${file}:${start.line + 1}-${end.line + 1}`, body });
+  });
+}

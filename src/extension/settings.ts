@@ -1,0 +1,41 @@
+/** Setting, context and storage keys in one place. */
+
+export const SECTION = 'openclaw';
+
+export const Setting = {
+  gatewayUrl: 'gatewayUrl',
+  defaultSession: 'defaultSession',
+  thinkingLevel: 'thinkingLevel',
+  traceFrames: 'trace',
+} as const;
+
+/** Context keys the menus' `when` clauses read. */
+export const ContextKey = {
+  connected: 'openclaw.connected',
+  busy: 'openclaw.busy',
+} as const;
+
+/** The shared gateway token lives in SecretStorage under this key; never in settings. */
+export const SECRET_TOKEN = 'openclaw.gatewayToken';
+
+/** workspaceState key of the session the chat shows. */
+export const STATE_CURRENT_SESSION = 'openclaw.currentSession';
+
+export const Command = {
+  newSession: 'openclaw.newSession',
+  switchSession: 'openclaw.switchSession',
+  deleteSession: 'openclaw.deleteSession',
+  refreshSessions: 'openclaw.refreshSessions',
+  stop: 'openclaw.stop',
+  reconnect: 'openclaw.reconnect',
+  setToken: 'openclaw.setToken',
+  clearCredentials: 'openclaw.clearCredentials',
+  showLog: 'openclaw.showLog',
+  askAboutSelection: 'openclaw.askAboutSelection',
+  focusChat: 'openclaw.focusChat',
+  /** Internal: what the status bar runs when a pairing is pending. */
+  showPairing: 'openclaw.showPairing',
+} as const;
+
+export const VIEW_CHAT = 'openclaw.chat';
+export const VIEW_SESSIONS = 'openclaw.sessions';

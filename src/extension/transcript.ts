@@ -1,0 +1,135 @@
+/**
+ * The chat transcript the host owns, and how gateway history and live turn events become chat
+ * items. Pure logic with no `vscode` import, so it is unit-tested directly.
+ */
+import type { HistoryMessage, SessionRow } from '../protocol/gateway';
+import type { ChatItem, ToolCallView, UsageView } from '../protocol/webview';
+import { isRecord, str } from '../gateway/frames';
+import { messageText } from '../gateway/run-stream';
+
+/** Tool arguments and results are cut to this many characters before they reach the webview. */
+export const MAX_TOOL_TEXT = 4000;
+
+/** Chat items from `chat.history` rows: user and assistant text, tool calls merged with their results. */
+export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: ReadonlySet<string> = new Set()): ChatItem[] {
+  const items: ChatItem[] = [];
+  const tools = new Map<string, ToolCallView>();
+  messages.forEach((message, index) => {
+    // Rows of a turn still streaming are shown from the live events instead.
+    if (skipRuns.size && skipRuns.has(runOf(message))) return;
+    const rowId = message.__openclaw?.id ?? `row-${index}`;
+    switch (message.role) {
+      case 'user': {
+        const text = messageText(message.content);
+        if (text) items.push({ kind: 'user', id: `u:${rowId}`, text });
+        break;
+      }
+      case 'assistant': {
+        const parts = Array.isArray(message.content) ? message.content : [{ type: 'text', text: messageText(message.content) }];
+        let text = '';
+        parts.forEach((part, partIndex) => {
+          if (!isRecord(part)) return;
+          if (part.type === 'text' && typeof part.text === 'string') text += part.text;
+          if (part.type === 'toolCall') {
+            const toolCallId = str(part, 'id') ?? `${rowId}:${partIndex}`;
+            const tool: ToolCallView = { toolCallId, name: str(part, 'name') ?? 'tool', args: toolText(part.arguments), state: 'running' };
+            tools.set(toolCallId, tool);
+            items.push({ kind: 'tool', id: `t:${toolCallId}`, tool });
+          }
+        });
+        if (text.trim()) {
+          const item: ChatItem = { kind: 'assistant', id: `a:${rowId}:${index}`, text: text.trimEnd(), streaming: false };
+          const usage = usageView(message.usage);
+          if (usage && message.stopReason !== 'toolUse') item.usage = usage;
+          if (message.stopReason === 'aborted') item.outcome = 'aborted';
+          if (message.stopReason === 'error' && typeof message.errorMessage === 'string') {
+            item.outcome = 'error';
+            item.error = message.errorMessage;
+          }
+          items.push(item);
+        }
+        break;
+      }
+      case 'toolResult': {
+        const toolCallId = message.toolCallId ?? '';
+        const tool = tools.get(toolCallId);
+        const result = toolText(message.content);
+        if (tool) {
+          tool.result = result;
+          tool.state = message.isError ? 'error' : 'done';
+        } else {
+          items.push({ kind: 'tool', id: `t:${toolCallId || rowId}`, tool: { toolCallId, name: message.toolName ?? 'tool', result, state: message.isError ? 'error' : 'done' } });
+        }
+        break;
+      }
+      case 'system':
+        if (message.__openclaw?.kind === 'reset') items.push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: 'Session reset' });
+        break;
+      default:
+        break;
+    }
+  });
+  // A tool call whose result never came was cut short.
+  for (const tool of tools.values()) if (tool.state === 'running') tool.state = 'error';
+  return items;
+}
+
+/** The run a history row belongs to: its `__openclaw.runId`, or the key its user row was sent with. */
+export function runOf(message: HistoryMessage): string {
+  const runId = message.__openclaw?.runId;
+  if (runId) return runId;
+  const key = message.idempotencyKey;
+  return typeof key === 'string' ? key.replace(/:user$/, '') : '';
+}
+
+/** Pretty, bounded text for tool arguments and results (objects as JSON, text parts as text). */
+export function toolText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (Array.isArray(value) && value.every((p) => isRecord(p) && p.type === 'text')) text = messageText(value);
+  else if (isRecord(value) && Array.isArray(value.content)) text = messageText(value.content) || safeJson(value);
+  else text = safeJson(value);
+  return text.length > MAX_TOOL_TEXT ? `${text.slice(0, MAX_TOOL_TEXT)}\n… (${text.length - MAX_TOOL_TEXT} more characters)` : text;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Token usage as the chat shows it, from either history (`input`/`output`) or a final result. */
+export function usageView(usage: unknown): UsageView | undefined {
+  if (!isRecord(usage)) return undefined;
+  const num = (...keys: string[]) => {
+    for (const key of keys) if (typeof usage[key] === 'number') return usage[key] as number;
+    return undefined;
+  };
+  const view: UsageView = { input: num('input', 'inputTokens'), output: num('output', 'outputTokens'), total: num('totalTokens', 'total') };
+  return view.input === undefined && view.output === undefined && view.total === undefined ? undefined : view;
+}
+
+/** A session's title: its label, display name or derived title, else the last part of its key. */
+export function sessionTitle(row: Pick<SessionRow, 'key' | 'label' | 'displayName' | 'derivedTitle'>): string {
+  for (const candidate of [row.label, row.displayName, row.derivedTitle]) {
+    if (typeof candidate === 'string' && candidate.trim()) return candidate.trim();
+  }
+  const parts = row.key.split(':');
+  return parts[parts.length - 1] || row.key;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function relativeTime(ms: number | undefined, now = Date.now()): string {
+  if (!ms) return '';
+  const seconds = Math.max(0, Math.round((now - ms) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}
