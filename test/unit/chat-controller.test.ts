@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ChatController, type ControllerChange } from '../../src/extension/chat-controller';
 import { itemsFromHistory, relativeTime, sessionTitle } from '../../src/extension/transcript';
 import type { ChatItem } from '../../src/protocol/webview';
+import type { HistoryMessage } from '../../src/protocol/gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway, MAIN_SESSION } from '../support/fake-gateway';
 import { readFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ describe('chat controller', () => {
     assert.deepEqual(last.usage, { input: 10, output: 4, total: undefined });
     // Reload from history: same bubbles, nothing doubled or lost.
     await controller.reloadHistory();
-    assert.deepEqual(texts(controller.transcript), texts(itemsFromHistory(gw.history.get(MAIN_SESSION)!)));
+    assert.deepEqual(texts(controller.transcript), texts(itemsFromHistory(gw.history.get(MAIN_SESSION)! as unknown as HistoryMessage[])));
     assert.deepEqual(texts(controller.transcript), ['user:hello there friend', 'assistant:Echo: hello there friend']);
   });
 
