@@ -136,6 +136,7 @@ export class GatewayClient {
   private everConnected = false;
   private useDeviceTokenOnly = false;
   private deviceTokenRetried = false;
+  private haveDeviceToken = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private lastActivity = 0;
@@ -464,6 +465,7 @@ export class GatewayClient {
   private async connectParams(challenge: ConnectChallenge): Promise<ConnectParams> {
     this.device ??= await DeviceIdentity.load(this.options.store);
     const deviceToken = await this.options.store.get(storeDeviceTokenKey(this.endpoint));
+    this.haveDeviceToken = !!deviceToken;
     const auth: ConnectParams['auth'] = {};
     if (this.token && !this.useDeviceTokenOnly) auth.token = this.token;
     else if (deviceToken) auth.deviceToken = deviceToken;
@@ -498,7 +500,7 @@ export class GatewayClient {
       this.options.store.set(storeDeviceTokenKey(this.endpoint), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
     }
     const reconnected = this.everConnected;
-    const sameBoot = this.bootId !== undefined && this.bootId === readBootId(hello);
+    const restarted = this.bootId !== undefined && readBootId(hello) !== undefined && this.bootId !== readBootId(hello);
     this.bootId = readBootId(hello);
     this.everConnected = true;
     this.attempt = 0;
@@ -519,15 +521,16 @@ export class GatewayClient {
     });
     this.send('sessions.subscribe', {}, {}).catch((error: Error) => this.log('warn', `sessions.subscribe failed: ${error.message}`));
     if (reconnected) this.emitter.emit('resync', { reason: 'reconnected' });
-    if (reconnected && !sameBoot) this.log('info', 'the gateway restarted while we were away');
+    if (reconnected && restarted) this.log('info', 'the gateway restarted while we were away');
   }
 
   private afterHandshakeError(error: Error): void {
     const url = this.endpoint;
     if (error instanceof GatewayRequestError) {
       const code = error.detailCode;
-      // A rejected shared token may still be fine as a device token, once.
-      if (code === 'AUTH_TOKEN_MISMATCH' && canRetryWithDeviceToken(error.details) && !this.deviceTokenRetried) {
+      // A rejected shared token may still be fine as a device token, once. The gateway offers this
+      // even to a device it never paired, so only a device token we actually hold is worth a try.
+      if (code === 'AUTH_TOKEN_MISMATCH' && canRetryWithDeviceToken(error.details) && this.haveDeviceToken && !this.deviceTokenRetried) {
         this.deviceTokenRetried = true;
         this.useDeviceTokenOnly = true;
         this.log('info', 'the shared token was refused; retrying once with the device token');
@@ -725,7 +728,9 @@ export class GatewayClient {
    * outcome is whatever history holds.
    */
   private async recoverAcceptedTurn(runId: string, acceptedBootId: string | undefined, signal?: AbortSignal): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | undefined> {
-    if (!acceptedBootId || acceptedBootId !== this.bootId) return undefined;
+    // A different boot id means the gateway restarted and the run died with it. Protocol-3
+    // gateways send no boot id: then asking is the only way to know.
+    if (acceptedBootId && this.bootId && acceptedBootId !== this.bootId) return undefined;
     try {
       const waited = await this.request('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal });
       if (!isRecord(waited)) return undefined;

@@ -202,7 +202,8 @@ export class FakeGateway {
       return this.fail(conn, frame.id, {
         code: 'INVALID_REQUEST',
         message: 'unauthorized: gateway token mismatch (provide gateway auth token)',
-        details: { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch', canRetryWithDeviceToken: !!known, recommendedNextStep: known ? 'retry_with_device_token' : 'update_auth_credentials' },
+        // As observed: offered to any signed device, paired or not.
+        details: { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch', canRetryWithDeviceToken: !!device, recommendedNextStep: device ? 'retry_with_device_token' : 'update_auth_credentials' },
       });
     }
     const platform = String(params.client?.platform ?? '');
