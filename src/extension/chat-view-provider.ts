@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ConnectionView, HostMessage, WebviewMessage } from '../protocol/webview';
+import type { ConnectionView, WebviewMessage } from '../protocol/webview';
 import type { ChatController, ControllerChange } from './chat-controller';
+import { HostPoster } from './host-poster';
 import { sessionTitle } from './transcript';
-
-/** Streamed text is gathered this long before it is posted, so a fast stream costs few messages. */
-const APPEND_FLUSH_MS = 16;
 
 export interface ChatViewHandlers {
   connection(): ConnectionView;
@@ -21,12 +19,11 @@ export interface ChatViewHandlers {
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
-  private seq = 0;
-  private readonly appends = new Map<string, string>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Streamed text is gathered for 16 ms before it is posted, so a fast stream costs few messages. */
+  private readonly poster = new HostPoster((message) => {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  });
   private readonly disposables: vscode.Disposable[] = [];
-  /** Messages posted (for tests and benchmarks). */
-  posted = 0;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly controller: ChatController, private readonly handlers: ChatViewHandlers) {
     const off = controller.onChange((change) => this.onChange(change));
@@ -54,16 +51,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Reveals the chat and puts the cursor in its input. */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand('openclaw.chat.focus');
-    this.post({ type: 'focus', seq: 0 });
+    this.poster.post({ type: 'focus' });
   }
 
   /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
   refreshConnection(): void {
-    this.post({ type: 'connection', seq: 0, connection: this.handlers.connection() });
+    this.poster.post({ type: 'connection', connection: this.handlers.connection() });
   }
 
   dispose(): void {
-    clearTimeout(this.flushTimer);
+    this.poster.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
@@ -100,67 +97,44 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private onChange(change: ControllerChange): void {
     switch (change.type) {
-      case 'append': {
-        this.appends.set(change.id, (this.appends.get(change.id) ?? '') + change.text);
-        this.flushTimer ??= setTimeout(() => this.flush(), APPEND_FLUSH_MS);
+      case 'append':
+        this.poster.append(change.id, change.text);
         return;
-      }
       case 'snapshot':
-        this.appends.clear();
+        this.poster.drop();
         this.sendSnapshot();
         return;
       case 'upsert':
-        this.appends.delete(change.item.id);
-        this.post({ type: 'upsert', seq: 0, item: change.item });
+        // The item carries its whole text: text gathered for it is already included.
+        this.poster.drop(change.item.id);
+        this.poster.post({ type: 'upsert', item: change.item });
         return;
       case 'remove':
-        this.appends.delete(change.id);
-        this.post({ type: 'remove', seq: 0, id: change.id });
+        this.poster.drop(change.id);
+        this.poster.post({ type: 'remove', id: change.id });
         return;
       case 'busy':
-        this.post({ type: 'busy', seq: 0, busy: change.busy });
+        this.poster.post({ type: 'busy', busy: change.busy });
         return;
       case 'connection':
-        this.post({ type: 'connection', seq: 0, connection: this.handlers.connection() });
+        this.poster.post({ type: 'connection', connection: this.handlers.connection() });
         return;
       default:
         return;
     }
   }
 
-  private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const pending = [...this.appends];
-    this.appends.clear();
-    for (const [id, text] of pending) this.postNow({ type: 'append', seq: 0, id, text });
-  }
-
   private sendSnapshot(): void {
     const key = this.controller.sessionKey;
     const row = this.controller.sessions.find((s) => s.key === key);
-    this.post({
+    this.poster.post({
       type: 'snapshot',
-      seq: 0,
       session: { key, title: row ? sessionTitle(row) : sessionTitle({ key }) },
       items: [...this.controller.transcript],
       busy: this.controller.busy,
       connection: this.handlers.connection(),
       loading: this.controller.loading,
     });
-  }
-
-  /** Posts in order: streamed text gathered so far goes out before any other message. */
-  private post(message: HostMessage): void {
-    if (this.appends.size) this.flush();
-    this.postNow(message);
-  }
-
-  private postNow(message: HostMessage): void {
-    if (!this.view || !this.ready) return;
-    message.seq = ++this.seq;
-    this.posted += 1;
-    void this.view.webview.postMessage(message);
   }
 
   private html(webview: vscode.Webview, dist: vscode.Uri): string {

@@ -1,0 +1,62 @@
+/**
+ * Numbers host -> webview messages and coalesces streamed text: `append`s for the same item are
+ * gathered for `flushMs` and posted as one, and any other message first flushes what is gathered,
+ * so order is kept. No `vscode` import: the chat view gives it a `post` function, the benchmarks a
+ * counter.
+ */
+import type { HostMessage } from '../protocol/webview';
+
+/** A message as the host builds it; `seq` is stamped when it is posted. */
+export type Unnumbered = HostMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
+
+export class HostPoster {
+  private seq = 0;
+  private readonly appends = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages posted so far. */
+  posted = 0;
+
+  constructor(private readonly deliver: (message: HostMessage) => void, private readonly flushMs = 16) {}
+
+  /** Queues streamed text for an item; posted within `flushMs`, merged with what follows. */
+  append(id: string, text: string): void {
+    this.appends.set(id, (this.appends.get(id) ?? '') + text);
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /** Forgets gathered text for an item that is about to be replaced whole. */
+  drop(id?: string): void {
+    if (id === undefined) this.appends.clear();
+    else this.appends.delete(id);
+  }
+
+  /** Posts a message now, after any gathered text. */
+  post(message: Unnumbered): void {
+    if (this.appends.size) this.flush();
+    this.postNow(message);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const pending = [...this.appends];
+    this.appends.clear();
+    for (const [id, text] of pending) this.postNow({ type: 'append', id, text });
+  }
+
+  /** Starts numbering again (a new webview page). */
+  reset(): void {
+    this.drop();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  private postNow(message: Unnumbered): void {
+    this.posted += 1;
+    this.deliver({ ...message, seq: ++this.seq } as HostMessage);
+  }
+}
