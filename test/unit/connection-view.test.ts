@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyHandshakeError } from '../../src/gateway/connection-state';
+import { GatewayRequestError } from '../../src/gateway/errors';
+import { connectionView } from '../../src/extension/connection-view';
+
+const URL = 'ws://127.0.0.1:18789';
+const fail = (error: ConstructorParameters<typeof GatewayRequestError>[1]) => classifyHandshakeError(URL, new GatewayRequestError("connect", error))!;
+const ids = (view: ReturnType<typeof connectionView>) => view.actions.map((a) => a.id);
+
+describe('what the chat says about the connection', () => {
+  it('not configured: how to set the token', () => {
+    const state = fail({ code: 'INVALID_REQUEST', message: 'unauthorized: gateway token missing', details: { code: 'AUTH_TOKEN_MISSING' } });
+    const view = connectionView(state, { tokenSource: 'none' });
+    assert.equal(view.kind, 'unconfigured');
+    assert.equal(view.title, 'Set your gateway token');
+    assert.match(view.detail!, /No token was found in settings, OPENCLAW_GATEWAY_TOKEN or ~\/\.openclaw\/openclaw\.json\. Paste the gateway's token \(gateway\.auth\.token in its openclaw\.json\)\./);
+    assert.deepEqual(ids(view), ['setToken']);
+  });
+
+  it('connected with the token found in the local OpenClaw config says so', () => {
+    const view = connectionView({ kind: 'connected', url: URL, serverVersion: '2026.9.6', protocol: 4, scopes: [], mainSessionKey: 'agent:main:main' }, { tokenSource: 'config', configPath: '/home/u/.openclaw/openclaw.json' });
+    assert.equal(view.title, 'Connected to OpenClaw 2026.9.6');
+    assert.equal(view.detail, 'Using the token from /home/u/.openclaw/openclaw.json.');
+  });
+
+  it('wrong token: a button to set it', () => {
+    const view = connectionView(fail({ code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH' } }), { tokenSource: 'secret' });
+    assert.equal(view.title, 'Wrong gateway token');
+    assert.deepEqual(ids(view), ['setToken', 'showLog']);
+  });
+
+  it('pairing required: the request id and the command to approve it', () => {
+    const state = fail({ code: 'NOT_PAIRED', message: 'pairing required', details: { code: 'PAIRING_REQUIRED', requestId: 'f76cdcdc-d1dd-4438-af7c-e3f47aa12844' } });
+    const view = connectionView(state, { tokenSource: 'secret' });
+    assert.equal(view.title, 'Pairing required');
+    assert.match(view.detail!, /openclaw devices approve f76cdcdc-d1dd-4438-af7c-e3f47aa12844/);
+    assert.deepEqual(ids(view), ['approvePairing', 'reconnect']);
+  });
+
+  it('gateway down: reconnecting with a countdown and a retry button', () => {
+    const view = connectionView({ kind: 'reconnecting', url: URL, attempt: 3, delayMs: 4000, nextAttemptAt: 10_000, reason: 'cannot reach the gateway at ws://127.0.0.1:18789: connect ECONNREFUSED 127.0.0.1:18789' }, { tokenSource: 'secret' }, 6_500);
+    assert.equal(view.title, 'Gateway unreachable — reconnecting in 4 s');
+    assert.match(view.detail!, /ECONNREFUSED.*Start it with "openclaw gateway run"\./);
+    assert.deepEqual(ids(view), ['reconnect', 'showLog']);
+  });
+
+  it('protocol mismatch and expired signatures say what to fix', () => {
+    assert.match(fail({ code: 'INVALID_REQUEST', message: 'protocol mismatch', details: { code: 'PROTOCOL_MISMATCH' } }).message, /supports 3 to 4\)\. Update the extension or the gateway\./);
+    const clock = fail({ code: 'INVALID_REQUEST', message: 'device signature expired', details: { code: 'DEVICE_AUTH_SIGNATURE_EXPIRED' } });
+    assert.equal(clock.action, 'check-clock');
+    assert.equal(fail({ code: 'UNAVAILABLE', message: 'restarting', retryable: true, retryAfterMs: 1000 }), undefined, 'a retryable error is not a failure');
+  });
+});
