@@ -1,0 +1,311 @@
+// The chat view: applies host messages to ChatState as they arrive and brings the DOM up to date
+// at most once per animation frame, however many messages came in between. Keeps the UI state
+// (draft, scroll, open tool cards) in VS Code's webview state so it survives hide/show.
+import type { ActionId, WebviewUiState } from '../src/protocol/webview';
+import { ConnectionBanner, EmptyState } from './banner';
+import { Composer } from './composer';
+import { button, h, setText, show } from './dom';
+import { createItemView, type ItemView } from './items';
+import { codeOfButton, isSafeLink } from './markdown';
+import { SeqGate } from './seq';
+import { ChatState } from './state';
+import { parseHostMessage } from './validate';
+import type { HostChannel } from './vscode-api';
+
+/** Within this many pixels of the end counts as "at the bottom" (sub-pixel layouts never hit 0). */
+const BOTTOM_SLACK_PX = 24;
+/** If a requested snapshot has not come by now, the next message asks again. */
+const READY_RETRY_MS = 2000;
+const SAVE_DELAY_MS = 200;
+const ANNOUNCER_KEEP = 8;
+const COPIED_TICK_MS = 1500;
+
+export class ChatApp {
+  private readonly state = new ChatState();
+  private readonly gate = new SeqGate();
+  private readonly views = new Map<string, ItemView>();
+  private readonly ui: WebviewUiState;
+
+  private readonly sessionTitle = h('h1', { class: 'session-title' });
+  private readonly banner: ConnectionBanner;
+  private readonly log = h('div', {
+    class: 'log',
+    attrs: { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' },
+  });
+  private readonly empty = new EmptyState();
+  private readonly jump = button('Jump to latest', 'jump');
+  private readonly announcer = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
+  private readonly composer: Composer;
+
+  // What the next frame must do.
+  private frame = 0;
+  private resetPending = false;
+  private readonly dirty = new Set<string>();
+  private chromeDirty = false;
+  /** The saved scroll position waits for the first snapshot that has content to scroll. */
+  private scrollToRestore: number | undefined;
+
+  private lastReadyAt = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private announcedConnection = '';
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: HostChannel,
+  ) {
+    this.ui = host.loadUiState();
+    this.scrollToRestore = this.ui.stickToBottom ? undefined : this.ui.scrollTop;
+    this.banner = new ConnectionBanner((id: ActionId) => host.post({ type: 'action', id }));
+    this.composer = new Composer({
+      send: (text) => {
+        host.post({ type: 'send', text });
+        // Sending means "show me the answer": follow the conversation again.
+        this.ui.stickToBottom = true;
+        this.scrollToRestore = undefined;
+        this.saveSoon();
+      },
+      stop: () => host.post({ type: 'stop' }),
+      draftChanged: (draft) => {
+        this.ui.draft = draft;
+        this.saveSoon();
+      },
+    });
+    this.composer.setDraft(this.ui.draft);
+
+    const logArea = h('div', { class: 'log-area' }, this.log, this.empty.element, this.jump);
+    root.replaceChildren(this.sessionTitle, this.banner.element, logArea, this.composer.element, this.announcer);
+    show(this.sessionTitle, false);
+    show(this.jump, false);
+    this.log.setAttribute('aria-busy', 'true');
+
+    this.log.addEventListener('click', (event) => this.onLogClick(event));
+    // Middle-click would open a link in a new window; the host decides what opening means.
+    this.log.addEventListener('auxclick', (event) => {
+      if (event.button === 1) this.onLogClick(event);
+    });
+    this.log.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.jump.addEventListener('click', () => {
+      this.ui.stickToBottom = true;
+      this.scrollToBottom();
+      this.composer.focus();
+    });
+    // A narrower sidebar or a taller input box must not unpin a conversation that follows the end.
+    new ResizeObserver(() => {
+      if (this.ui.stickToBottom) this.scrollToBottom();
+    }).observe(this.log);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.saveNow();
+    });
+  }
+
+  /** Starts listening to the host and asks it for the conversation. */
+  start(): void {
+    window.addEventListener('message', (event) => this.receive(event.data));
+    this.requestSnapshot();
+  }
+
+  private receive(data: unknown): void {
+    const message = parseHostMessage(data);
+    if (!message) return;
+    const verdict = this.gate.check(message);
+    // Focus changes nothing the snapshot would bring back, so it is honoured even while waiting.
+    if (message.type === 'focus' && verdict !== 'stale') this.composer.focus();
+    switch (verdict) {
+      case 'stale':
+        return;
+      case 'gap':
+        this.requestSnapshot();
+        return;
+      case 'waiting':
+        if (Date.now() - this.lastReadyAt > READY_RETRY_MS) this.requestSnapshot();
+        return;
+      case 'apply':
+        break;
+    }
+    const change = this.state.apply(message);
+    switch (change.kind) {
+      case 'reset':
+        this.resetPending = true;
+        this.dirty.clear();
+        this.chromeDirty = true;
+        break;
+      case 'item':
+      case 'removed':
+        this.dirty.add(change.id);
+        break;
+      case 'busy':
+      case 'connection':
+        this.chromeDirty = true;
+        break;
+      case 'focus':
+        return;
+      case 'desync':
+        this.gate.lostTrack();
+        this.requestSnapshot();
+        return;
+    }
+    this.schedule();
+  }
+
+  private requestSnapshot(): void {
+    this.lastReadyAt = Date.now();
+    this.host.post({ type: 'ready' });
+  }
+
+  private schedule(): void {
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  /** The one place the transcript DOM changes: once per frame, for everything since the last. */
+  private render(): void {
+    this.frame = 0;
+    if (this.resetPending) this.rebuild();
+    for (const id of this.dirty) this.renderItem(id);
+    this.dirty.clear();
+    if (this.chromeDirty) this.renderChrome();
+    this.empty.update(this.state.items.length > 0, this.state.loading);
+
+    if (this.ui.stickToBottom) this.scrollToBottom();
+    else if (this.scrollToRestore !== undefined && !this.state.loading && this.state.items.length) {
+      this.log.scrollTop = this.scrollToRestore;
+      this.scrollToRestore = undefined;
+    }
+    this.refreshJump();
+  }
+
+  private rebuild(): void {
+    this.resetPending = false;
+    // A snapshot replaces the page; the person should not hear the whole history read out. The
+    // log leaves the live region while its children are swapped and rejoins a frame later, after
+    // the accessibility tree has taken the change in silence.
+    this.log.setAttribute('aria-live', 'off');
+    requestAnimationFrame(() => this.log.setAttribute('aria-live', 'polite'));
+    this.views.clear();
+    const elements: HTMLElement[] = [];
+    for (const item of this.state.items) {
+      const view = createItemView(item, this.itemContext);
+      view.update(item, true);
+      this.views.set(item.id, view);
+      elements.push(view.element);
+    }
+    this.log.replaceChildren(...elements);
+    this.log.setAttribute('aria-busy', String(this.state.loading));
+    if (!this.state.loading) {
+      // Forget open cards that no longer exist, so the saved state does not grow forever.
+      const open = this.ui.openTools.filter((id) => this.state.get(id)?.kind === 'tool');
+      if (open.length !== this.ui.openTools.length) {
+        this.ui.openTools = open;
+        this.saveSoon();
+      }
+    }
+  }
+
+  private renderItem(id: string): void {
+    const item = this.state.get(id);
+    let view = this.views.get(id);
+    if (!item) {
+      view?.element.remove();
+      this.views.delete(id);
+      return;
+    }
+    if (!view || view.kind !== item.kind) {
+      const fresh = createItemView(item, this.itemContext);
+      if (view) view.element.replaceWith(fresh.element);
+      else this.log.insertBefore(fresh.element, this.nextElementAfter(id));
+      this.views.set(id, fresh);
+      view = fresh;
+    }
+    view.update(item, false);
+  }
+
+  /** The element of the first item after `id` that is already on the page (null: append). */
+  private nextElementAfter(id: string): HTMLElement | null {
+    const items = this.state.items;
+    for (let i = items.findIndex((item) => item.id === id) + 1; i < items.length; i++) {
+      const view = this.views.get(items[i].id);
+      if (view) return view.element;
+    }
+    return null;
+  }
+
+  private renderChrome(): void {
+    this.chromeDirty = false;
+    const { connection, session, busy } = this.state;
+    this.banner.update(connection);
+    setText(this.sessionTitle, session.title);
+    show(this.sessionTitle, !!session.title);
+    this.composer.setBusy(busy);
+    // Say connection changes once, not every tick of a "Reconnecting in 4 s" countdown.
+    if (connection.kind !== this.announcedConnection) {
+      if (this.announcedConnection) this.announce(connection.title);
+      this.announcedConnection = connection.kind;
+    }
+  }
+
+  private readonly itemContext = {
+    isToolOpen: (id: string) => this.ui.openTools.includes(id),
+    onToolToggle: (id: string, open: boolean) => {
+      const has = this.ui.openTools.includes(id);
+      if (open === has) return;
+      this.ui.openTools = open ? [...this.ui.openTools, id] : this.ui.openTools.filter((x) => x !== id);
+      this.saveSoon();
+    },
+    announce: (text: string) => this.announce(text),
+  };
+
+  private announce(text: string): void {
+    this.announcer.append(h('p', { text }));
+    while (this.announcer.childElementCount > ANNOUNCER_KEEP) this.announcer.firstElementChild!.remove();
+  }
+
+  private onLogClick(event: MouseEvent): void {
+    const target = event.target as Element;
+    const link = target.closest('a');
+    if (link) {
+      // The webview never navigates: the host opens the link (and can ask first).
+      event.preventDefault();
+      const href = link.getAttribute('href');
+      if (href && isSafeLink(href)) this.host.post({ type: 'openLink', href });
+      return;
+    }
+    const action = target.closest<HTMLButtonElement>('button[data-code-action]');
+    if (!action || event.type !== 'click') return;
+    const text = codeOfButton(action);
+    if (text === undefined) return;
+    if (action.dataset.codeAction === 'copy') {
+      this.host.post({ type: 'copy', text });
+      this.announce('Copied code to the clipboard');
+      // A tick for the eye (CSS, outside the accessible name, which stays "Copy").
+      action.classList.add('is-done');
+      setTimeout(() => action.classList.remove('is-done'), COPIED_TICK_MS);
+    } else {
+      this.host.post({ type: 'insert', text });
+    }
+  }
+
+  private onScroll(): void {
+    const log = this.log;
+    this.ui.stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= BOTTOM_SLACK_PX;
+    this.ui.scrollTop = log.scrollTop;
+    this.refreshJump();
+    this.saveSoon();
+  }
+
+  private scrollToBottom(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private refreshJump(): void {
+    show(this.jump, !this.ui.stickToBottom && this.log.scrollHeight > this.log.clientHeight);
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer === undefined) this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+  }
+
+  private saveNow(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.host.saveUiState({ ...this.ui, openTools: [...this.ui.openTools] });
+  }
+}

@@ -1,0 +1,178 @@
+// One view per transcript item. A view owns its element and updates it in place from the latest
+// item, touching only what changed, so a streaming reply does not disturb its neighbours (or the
+// screen reader). Every host string goes in as text; only assistant markdown becomes markup.
+import type { ChatItem, UsageView } from '../src/protocol/webview';
+import { h, setText, show } from './dom';
+import { IncrementalMarkdown } from './stream';
+
+type Item<K extends ChatItem['kind']> = Extract<ChatItem, { kind: K }>;
+
+export interface ItemContext {
+  isToolOpen(id: string): boolean;
+  onToolToggle(id: string, open: boolean): void;
+  /** Says `text` once through the polite announcer (used for streamed text, see app.ts). */
+  announce(text: string): void;
+}
+
+export interface ItemView {
+  readonly element: HTMLElement;
+  readonly kind: ChatItem['kind'];
+  /** @param quiet the item was not just said to the person (e.g. it came with a snapshot). */
+  update(item: ChatItem, quiet: boolean): void;
+}
+
+export function createItemView(item: ChatItem, context: ItemContext): ItemView {
+  switch (item.kind) {
+    case 'user':
+      return new UserView();
+    case 'assistant':
+      return new AssistantView(context);
+    case 'tool':
+      return new ToolView(item.id, context);
+    case 'notice':
+      return new NoticeView();
+  }
+}
+
+const srOnly = (text: string) => h('span', { class: 'sr-only', text });
+
+class UserView implements ItemView {
+  readonly kind = 'user';
+  private readonly context = h('div', { class: 'context-chip' });
+  private readonly text = h('div', { class: 'user-text' });
+  private readonly pending = h('div', { class: 'pending' });
+  readonly element = h('article', { class: 'msg user' }, srOnly('You said:'), h('div', { class: 'bubble' }, this.context, this.text), this.pending);
+
+  update(item: ChatItem): void {
+    const user = item as Item<'user'>;
+    setText(this.text, user.text);
+    setText(this.context, user.context ?? '');
+    this.context.title = user.context ? `Context: ${user.context}` : '';
+    show(this.context, !!user.context);
+    setText(this.pending, user.pending === 'queued' ? 'Queued — sends when connected' : user.pending === 'sending' ? 'Sending…' : '');
+    show(this.pending, !!user.pending);
+    this.element.classList.toggle('is-pending', !!user.pending);
+  }
+}
+
+const OUTCOME_TEXT = { aborted: 'Stopped', interrupted: 'Interrupted — reloaded from history' } as const;
+
+class AssistantView implements ItemView {
+  readonly kind = 'assistant';
+  private readonly body = h('div', { class: 'markdown' });
+  private readonly typing = h('div', { class: 'typing', attrs: { 'aria-hidden': 'true' } }, h('span'), h('span'), h('span'));
+  private readonly activity = h('div', { class: 'activity' });
+  private readonly outcome = h('div', { class: 'outcome' });
+  private readonly usage = h('div', { class: 'usage' });
+  readonly element = h('article', { class: 'msg assistant' }, srOnly('OpenClaw said:'), this.body, this.typing, this.activity, this.outcome, this.usage);
+  private readonly markdown: IncrementalMarkdown;
+  private streamed = false;
+  /** Whether blocks finished by the current render should go to the announcer. */
+  private announcing = false;
+
+  constructor(private readonly context: ItemContext) {
+    this.markdown = new IncrementalMarkdown(this.body, (text) => {
+      if (this.announcing) context.announce(text);
+    });
+  }
+
+  update(item: ChatItem, quiet: boolean): void {
+    const reply = item as Item<'assistant'>;
+    const wasStreaming = this.element.classList.contains('is-streaming');
+    // Streamed text is said through the announcer, block by block as each one is finished, and the
+    // rest when the reply ends; the log itself must not re-read the tail that changes every frame.
+    // The body stays out of the live region for good: dropping `aria-live=off` at the end would
+    // have the log read the whole reply a second time.
+    if (reply.streaming && !this.streamed) {
+      this.streamed = true;
+      this.body.setAttribute('aria-live', 'off');
+    }
+    this.announcing = !quiet && (reply.streaming || wasStreaming);
+    this.markdown.setSource(reply.text);
+    this.markdown.render(reply.streaming);
+    if (this.announcing && !reply.streaming) {
+      const rest = this.markdown.pendingText;
+      if (rest) this.context.announce(rest);
+    }
+
+    show(this.typing, reply.streaming && !reply.text && !reply.activity);
+    setText(this.activity, reply.streaming ? (reply.activity ?? '') : '');
+    show(this.activity, reply.streaming && !!reply.activity);
+
+    const outcome = reply.outcome === 'error' ? (reply.error ?? 'The reply failed.') : reply.outcome && reply.outcome !== 'ok' ? OUTCOME_TEXT[reply.outcome] : '';
+    setText(this.outcome, outcome);
+    show(this.outcome, !!outcome);
+    this.outcome.className = `outcome outcome-${reply.outcome ?? 'none'}`;
+
+    const usage = reply.streaming ? '' : formatUsage(reply.usage);
+    setText(this.usage, usage);
+    show(this.usage, !!usage);
+    this.element.classList.toggle('is-streaming', reply.streaming);
+  }
+}
+
+const numbers = new Intl.NumberFormat('en-US');
+
+/** "Tokens: 1,204 in · 310 out · 1,514 total", or "" when the host sent no counts. */
+export function formatUsage(usage: UsageView | undefined): string {
+  if (!usage) return '';
+  const parts: string[] = [];
+  if (usage.input !== undefined) parts.push(`${numbers.format(usage.input)} in`);
+  if (usage.output !== undefined) parts.push(`${numbers.format(usage.output)} out`);
+  if (usage.total !== undefined) parts.push(`${numbers.format(usage.total)} total`);
+  return parts.length ? `Tokens: ${parts.join(' · ')}` : '';
+}
+
+const TOOL_STATUS = { running: 'Running…', done: 'Done', error: 'Failed' } as const;
+
+class ToolView implements ItemView {
+  readonly kind = 'tool';
+  private readonly name = h('span', { class: 'tool-name' });
+  private readonly status = h('span', { class: 'tool-status' });
+  private readonly argsLabel = h('div', { class: 'tool-label', text: 'Arguments' });
+  private readonly args = h('pre', { class: 'tool-text' });
+  private readonly resultLabel = h('div', { class: 'tool-label' });
+  private readonly result = h('pre', { class: 'tool-text tool-result' });
+  readonly element: HTMLDetailsElement;
+
+  constructor(id: string, context: ItemContext) {
+    this.element = h(
+      'details',
+      { class: 'tool' },
+      h('summary', {}, h('span', { class: 'tool-icon', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'tool-kind', text: 'Tool' }), this.name, this.status),
+      h('div', { class: 'tool-body' }, this.argsLabel, this.args, this.resultLabel, this.result),
+    );
+    this.element.open = context.isToolOpen(id);
+    this.element.addEventListener('toggle', () => context.onToolToggle(id, this.element.open));
+  }
+
+  update(item: ChatItem): void {
+    const { tool } = item as Item<'tool'>;
+    this.element.dataset.state = tool.state;
+    setText(this.name, tool.name);
+    setText(this.status, TOOL_STATUS[tool.state]);
+    setText(this.args, tool.args ?? '');
+    show(this.argsLabel, !!tool.args);
+    show(this.args, !!tool.args);
+    setText(this.resultLabel, tool.state === 'error' ? 'Error' : 'Result');
+    setText(this.result, tool.result ?? '');
+    show(this.resultLabel, !!tool.result);
+    show(this.result, !!tool.result);
+  }
+}
+
+const NOTICE_LABEL = { info: 'Info:', warning: 'Warning:', error: 'Error:' } as const;
+
+class NoticeView implements ItemView {
+  readonly kind = 'notice';
+  private readonly label = srOnly('');
+  private readonly text = h('span', { class: 'notice-text' });
+  readonly element = h('div', { class: 'notice' }, h('span', { class: 'notice-icon', attrs: { 'aria-hidden': 'true' } }), this.label, this.text);
+
+  update(item: ChatItem): void {
+    const notice = item as Item<'notice'>;
+    this.element.className = `notice notice-${notice.level}`;
+    setText(this.label, NOTICE_LABEL[notice.level]);
+    setText(this.text, notice.text);
+  }
+}

@@ -1,0 +1,175 @@
+// Incremental markdown for streamed replies. A reply grows at its end, and markdown blocks that
+// end before a blank line (outside a code fence) can no longer change, with two exceptions this
+// scanner guards: a list continues across blank lines (and a blank line makes it "loose", changing
+// how all its items render), and a link reference definition anywhere changes links everywhere.
+// Finished blocks are rendered once and kept as DOM; each frame only the unfinished tail is parsed
+// again. The DOM that results equals a one-shot render (test/webview/streaming.test.ts holds it to
+// that for the cases each rule below exists for).
+import { readableText, renderMarkdown } from './markdown';
+
+const BLANK = /^[ \t]*$/;
+/** Indented lines after a blank line may still belong to the block before it (list item, code). */
+const STARTS_AT_MARGIN = /^\S/;
+const LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+const FENCE_OPEN = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
+const LINK_DEFINITION = /^ {0,3}\[[^\]]+\]:/;
+/** HTML blocks that run until an end marker rather than until a blank line (CommonMark types 1-5). */
+const HTML_BLOCKS: Array<[start: RegExp, end: RegExp]> = [
+  [/^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
+  [/^ {0,3}<!--/, /-->/],
+  [/^ {0,3}<\?/, /\?>/],
+  [/^ {0,3}<!\[CDATA\[/, /\]\]>/],
+  [/^ {0,3}<![a-z]/i, />/],
+];
+
+/**
+ * Finds the last offset at which a growing markdown source can be cut so that the part before it
+ * renders the same alone as it does within the whole. Scans each complete line once.
+ */
+export class BlockBoundaryScanner {
+  /** The cut: source before it is finished. 0 while no safe cut has been seen. */
+  boundary = 0;
+  private scanned = 0;
+  /** While inside a fenced code block: the line that closes it. */
+  private fenceEnd: RegExp | undefined;
+  private htmlEnd: RegExp | undefined;
+  private afterBlank = false;
+  /** Inside a list that a following item would continue. */
+  private inList = false;
+  /** A link reference definition makes any earlier block depend on later text: never cut. */
+  private frozen = false;
+
+  scan(source: string): number {
+    for (let nl = source.indexOf('\n', this.scanned); nl >= 0; nl = source.indexOf('\n', this.scanned)) {
+      this.line(source.slice(this.scanned, nl), this.scanned);
+      this.scanned = nl + 1;
+    }
+    return this.frozen ? 0 : this.boundary;
+  }
+
+  private line(line: string, start: number): void {
+    if (this.fenceEnd) {
+      if (this.fenceEnd.test(line)) this.fenceEnd = undefined;
+      this.afterBlank = false;
+      return;
+    }
+    if (this.htmlEnd) {
+      if (this.htmlEnd.test(line)) this.htmlEnd = undefined;
+      this.afterBlank = false;
+      return;
+    }
+    if (BLANK.test(line)) {
+      this.afterBlank = true;
+      return;
+    }
+    if (STARTS_AT_MARGIN.test(line)) {
+      const item = LIST_ITEM.test(line);
+      // After a blank line, a line at the margin closes the block before it, unless it is the next
+      // item of the list that block belongs to.
+      if (this.afterBlank && !(item && this.inList)) this.boundary = start;
+      if (item) this.inList = true;
+      else if (this.afterBlank) this.inList = false;
+    }
+    this.afterBlank = false;
+    if (LINK_DEFINITION.test(line)) this.frozen = true;
+    const fence = FENCE_OPEN.exec(line);
+    if (fence) {
+      // Closed by the same character, at least as many times, and nothing else on the line.
+      this.fenceEnd = new RegExp(`^ {0,3}${fence[1][0]}{${fence[1].length},}[ \\t]*$`);
+      return;
+    }
+    for (const [open, end] of HTML_BLOCKS) {
+      const m = open.exec(line);
+      if (m) {
+        if (!end.test(line.slice(m[0].length))) this.htmlEnd = end;
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * A container whose markdown content can grow cheaply. `setSource` only records the text; the
+ * caller calls `render` at most once per frame.
+ */
+export class IncrementalMarkdown {
+  readonly element: HTMLElement;
+  private source = '';
+  private rendered: string | undefined;
+  private scanner = new BlockBoundaryScanner();
+  /** Source offset up to which blocks are rendered and kept. */
+  private committed = 0;
+  /** The DOM of source[committed..], replaced on each render. */
+  private tail: Node[] = [];
+
+  /** @param onCommit receives the text of blocks as they become final (for screen readers). */
+  constructor(
+    element: HTMLElement,
+    private readonly onCommit?: (text: string) => void,
+  ) {
+    this.element = element;
+  }
+
+  setSource(text: string): void {
+    this.source = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  }
+
+  /**
+   * Brings the DOM up to date with the source. Returns false when nothing had to be done.
+   * @param streaming more text may follow; when false and the text is new (not a continuation of
+   * what is shown), it is rendered in one piece.
+   */
+  render(streaming: boolean): boolean {
+    const source = this.source;
+    if (source === this.rendered) return false;
+    const continues = this.rendered !== undefined && source.startsWith(this.rendered);
+    this.rendered = source;
+    if (!continues) {
+      this.restart();
+      if (!streaming) {
+        this.tail = this.append(renderMarkdown(source));
+        return true;
+      }
+    }
+
+    const boundary = this.scanner.scan(source);
+    if (boundary > this.committed) {
+      // The previous tail is now (partly) final: render that stretch once, as blocks of its own.
+      this.removeTail();
+      const finished = renderMarkdown(source.slice(this.committed, boundary));
+      const text = readableText(finished);
+      this.append(finished);
+      this.committed = boundary;
+      if (text) this.onCommit?.(text);
+    } else if (boundary < this.committed) {
+      // Only after a link reference definition appears: everything becomes tail again.
+      this.restart();
+    }
+    this.removeTail();
+    this.tail = this.append(renderMarkdown(source.slice(this.committed)));
+    return true;
+  }
+
+  private append(fragment: DocumentFragment): Node[] {
+    const nodes = Array.from(fragment.childNodes);
+    this.element.append(fragment);
+    return nodes;
+  }
+
+  /** The text not yet handed to `onCommit`: the tail, for announcing once the reply is complete. */
+  get pendingText(): string {
+    return this.tail.map(readableText).filter(Boolean).join('\n');
+  }
+
+  private removeTail(): void {
+    for (const node of this.tail) node.parentNode?.removeChild(node);
+    this.tail = [];
+  }
+
+  private restart(): void {
+    this.element.replaceChildren();
+    this.tail = [];
+    this.committed = 0;
+    this.scanner = new BlockBoundaryScanner();
+  }
+}
