@@ -19,6 +19,7 @@ export interface ChatViewHandlers {
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  private focusWhenReady = false;
   /** Streamed text is gathered for 16 ms before it is posted, so a fast stream costs few messages. */
   private readonly poster = new HostPoster((message) => {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
@@ -48,10 +49,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  /** Reveals the chat and puts the cursor in its input. */
+  /** Reveals the chat and puts the cursor in its input (once the page is ready, if it is loading). */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand('openclaw.chat.focus');
-    this.poster.post({ type: 'focus' });
+    if (this.ready) this.poster.post({ type: 'focus' });
+    else this.focusWhenReady = true;
   }
 
   /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
@@ -71,6 +73,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'ready':
         this.ready = true;
         this.sendSnapshot();
+        if (this.focusWhenReady) this.poster.post({ type: 'focus' });
+        this.focusWhenReady = false;
         break;
       case 'send':
         if (typeof message.text === 'string') this.controller.send(message.text);

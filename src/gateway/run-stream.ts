@@ -21,12 +21,18 @@ export type TurnEvent =
 export class RunStream {
   private lastSeq = -1;
   private readonly items: Array<{ id: string; text: string }> = [];
+  private readonly byId = new Map<string, { id: string; text: string }>();
+  /**
+   * The whole reply, kept up to date as it grows. Joining every item again for each event made a
+   * long run quadratic: 10k events of a tool-using run took 10 s here.
+   */
+  private whole = '';
 
   constructor(readonly runId: string) {}
 
   /** The whole assistant reply so far. */
   get text(): string {
-    return this.items.map((item) => item.text).filter((t) => t !== '').join('\n\n');
+    return this.whole;
   }
 
   /** Turns one event into zero or more turn events. Duplicates and replays (seq not increasing) give none. */
@@ -68,31 +74,52 @@ export class RunStream {
 
   private assistant(d: Record<string, unknown>): TurnEvent[] {
     const itemId = str(d, 'itemId') ?? 'main';
-    let item = this.items.find((candidate) => candidate.id === itemId);
+    let item = this.byId.get(itemId);
     if (!item) {
       item = { id: itemId, text: '' };
       this.items.push(item);
+      this.byId.set(itemId, item);
     }
-    const before = this.text;
+    const before = this.whole;
+    const old = item.text;
     const cumulative = str(d, 'text');
     const delta = str(d, 'delta');
     let gap: string | undefined;
+    /** What the item's text gained at its end, when it only grew (the usual case). */
+    let grown: string | undefined;
     if (cumulative !== undefined) {
-      const expected = delta !== undefined ? item.text + delta : undefined;
-      if (expected !== undefined && expected !== cumulative) gap = 'assistant text did not continue';
-      else if (expected === undefined && !cumulative.startsWith(item.text)) gap = 'assistant text was rewritten';
+      if (delta !== undefined) {
+        if (continues(old, delta, cumulative)) grown = delta;
+        else gap = 'assistant text did not continue';
+      } else if (cumulative.startsWith(old)) grown = cumulative.slice(old.length);
+      else gap = 'assistant text was rewritten';
       item.text = cumulative;
     } else if (delta !== undefined) {
-      item.text += delta;
+      item.text = old + delta;
+      grown = delta;
     } else {
       return [];
     }
-    const text = this.text;
+    let joined: string;
+    if (grown !== undefined && item === this.items[this.items.length - 1]) {
+      // The last item grew at its end, so the reply grows by the same text (plus the blank line
+      // that joins a first non-empty item to the ones before it): no need to join all items again.
+      joined = old === '' && item.text !== '' && before !== '' ? `\n\n${item.text}` : grown;
+      this.whole = before + joined;
+    } else {
+      this.whole = this.items.map((i) => i.text).filter((t) => t !== '').join('\n\n');
+      joined = this.whole.startsWith(before) ? this.whole.slice(before.length) : this.whole;
+    }
+    const text = this.whole;
     if (gap) return [{ kind: 'gap', reason: gap, text }];
     // The reply's delta includes the blank line that joins a new item to the ones before it.
-    const joined = text.startsWith(before) ? text.slice(before.length) : text;
     return joined === '' ? [] : [{ kind: 'text', delta: joined, text, itemId }];
   }
+}
+
+/** Whether `cumulative` is exactly `old + delta`, compared without building that string. */
+function continues(old: string, delta: string, cumulative: string): boolean {
+  return cumulative.length === old.length + delta.length && cumulative.endsWith(delta) && cumulative.startsWith(old);
 }
 
 /** The text of a chat message's content (a string, or an array of `{type: "text", text}` parts). */
