@@ -14,6 +14,16 @@ export class ConnectionStatusBar implements vscode.Disposable {
   update(state: ConnectionState, now = Date.now()): void {
     const item = this.item;
     item.backgroundColor = undefined;
+    try {
+      this.render(state, now);
+    } finally {
+      // Screen readers hear the state, not just "OpenClaw" with an icon they cannot see.
+      item.accessibilityInformation = { label: `OpenClaw: ${typeof item.tooltip === 'string' ? item.tooltip : item.text}` };
+    }
+  }
+
+  private render(state: ConnectionState, now: number): void {
+    const item = this.item;
     switch (state.kind) {
       case 'connected':
         item.text = '$(comment-discussion) OpenClaw';

@@ -118,7 +118,9 @@ export function sessionTitle(row: Pick<SessionRow, 'key' | 'label' | 'displayNam
     if (typeof candidate === 'string' && candidate.trim()) return candidate.trim();
   }
   const parts = row.key.split(':');
-  return parts[parts.length - 1] || row.key;
+  const last = parts[parts.length - 1] || row.key;
+  // Sessions this extension starts are named by time until the gateway derives a title.
+  return /^vscode-[0-9a-z]+$/.test(last) ? 'New session' : last;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */
