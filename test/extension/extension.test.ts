@@ -1,0 +1,128 @@
+/**
+ * The extension inside a real VS Code (code-server from npm, driven by Playwright and Debian's
+ * Chromium), against the real openclaw gateway. The in-host mocha suite (suite/host.test.ts) checks
+ * activation, commands, the Sessions tree, switch and delete; then, while the suite holds the
+ * extension host open, this file types into the chat webview like a person would, and takes
+ * screenshots in a dark and a light theme. The desktop route (@vscode/test-electron) runs the same
+ * suite where VS Code can be downloaded: see run-desktop.ts.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { Frame } from 'playwright-core';
+import { MemoryCredentialStore } from '../../src/gateway/credential-store';
+import { GatewayClient } from '../../src/gateway/gateway-client';
+import { startGateway, type GatewayHandle } from '../gateway/harness/gateway';
+import { waitForState } from '../support/wait';
+import { findWebviewFrame, freshRunDir, openWorkbench, setColorTheme, startCodeServer, type CodeServer, type Workbench } from './code-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ARTIFACTS = path.join(ROOT, '.test-artifacts');
+const SUITE_OUT = path.join(ROOT, 'out', 'test', 'extension', 'suite');
+
+const chatInput = (frame: Frame) => frame.getByRole('textbox', { name: 'Message OpenClaw' });
+const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 0;
+
+describe('the extension in a real VS Code, against the real gateway', { timeout: 15 * 60_000 }, () => {
+  let gw: GatewayHandle;
+  let server: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+  let observer: GatewayClient | undefined;
+  const seeded = [`agent:main:vsc-a-${Date.now().toString(36)}`, `agent:main:vsc-b-${Date.now().toString(36)}`];
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    await esbuild.build({
+      entryPoints: [path.join(__dirname, 'suite', 'index.ts'), path.join(__dirname, 'suite', 'host.test.ts')],
+      outdir: SUITE_OUT,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', 'mocha'],
+      logLevel: 'warning',
+    });
+    gw = await startGateway();
+    // Sessions for the tree to list, made by a client of our own before VS Code starts.
+    observer = new GatewayClient({ url: gw.url, token: gw.token, store: new MemoryCredentialStore(), clientVersion: 'test' });
+    observer.start();
+    await waitForState(observer, 'connected', 30_000);
+    for (const key of seeded) await observer.runTurn({ sessionKey: key, message: `seed ${key}` });
+    const runDir = freshRunDir(path.join(ARTIFACTS, 'extension'));
+    server = await startCodeServer({ runDir, colorTheme: 'Default Dark Modern' });
+  });
+
+  after(async () => {
+    observer?.close();
+    await workbench?.close().catch(() => undefined);
+    await server?.stop();
+    await gw?.dispose();
+  });
+
+  it('passes the in-host suite, streams a typed message as markdown, and Stop ends a slow turn', async (t) => {
+    const workspace = path.join(server!.runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(path.join(workspace, 'hello.ts'), 'export const greeting = "hello";\n');
+    workbench = await openWorkbench(server!, {
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: path.join(SUITE_OUT, 'index.js'),
+      workspace,
+      holdSuite: true,
+      extensionEnv: {
+        OPENCLAW_GATEWAY_URL: gw.url,
+        OPENCLAW_GATEWAY_TOKEN: gw.token,
+        // Not the machine's own ~/.openclaw: only what this test set up.
+        OPENCLAW_CONFIG_PATH: path.join(server!.runDir, 'no-openclaw.json'),
+        OPENCLAW_TEST_SESSIONS: seeded.join(','),
+      },
+    });
+    await workbench.waitForLog(/host checks done, holding for the UI phase/, 180_000);
+    const passing = workbench.logs.find((line) => /^\s*\d+ passing/.test(line));
+    t.diagnostic(`in-host suite: ${passing?.trim()}`);
+    assert.ok(workbench.logs.some((line) => /^\s*5 passing/.test(line)), workbench.logs.join('\n'));
+
+    // A person types into the chat, found by its accessible name.
+    const chat = await findWebviewFrame(workbench.page, hasChatInput, { timeoutMs: 60_000 });
+    const input = chatInput(chat);
+    await input.fill('Show me MARKDOWN please');
+    await input.press('Enter');
+    await chat.locator('h1', { hasText: 'Harness report' }).waitFor({ timeout: 60_000 });
+    await chat.locator('strong', { hasText: 'matter' }).waitFor();
+    await chat.locator('pre code', { hasText: 'export function add' }).waitFor();
+    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
+
+    // A slow turn: the button turns into Stop, and Stop ends the turn.
+    await input.fill('SLOW please take your time');
+    await input.press('Enter');
+    const stop = chat.getByRole('button', { name: 'Stop' });
+    await stop.waitFor({ timeout: 30_000 });
+    await chat.getByText('SLOW please take your time', { exact: false }).last().waitFor();
+    await workbench.page.waitForTimeout(1500);
+    await stop.click();
+    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
+    await chat.getByText('Stopped', { exact: false }).first().waitFor({ timeout: 30_000 });
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await workbench.page.screenshot({ path: path.join(ARTIFACTS, 'sidebar-dark.png') });
+    await setColorTheme(workbench.page, 'Default Light Modern');
+    await chat.locator('body.vscode-light').waitFor({ timeout: 15_000 });
+    await workbench.page.waitForTimeout(500);
+    await workbench.page.screenshot({ path: path.join(ARTIFACTS, 'sidebar-light.png') });
+
+    workbench.releaseSuite();
+    assert.equal(await workbench.exitCode, 0, workbench.logs.join('\n'));
+
+    // What the gateway holds: the deleted session is gone, the chat's turns are in history.
+    const keys = (await observer!.listSessions()).map((s) => s.key);
+    assert.ok(keys.includes(seeded[0]));
+    assert.ok(!keys.includes(seeded[1]), 'deleted through the command');
+    const chatSession = keys.find((k) => k.startsWith('agent:main:vscode-'));
+    assert.ok(chatSession, `the chat's new session is on the gateway: ${keys}`);
+    const history = await observer!.history(chatSession!);
+    const users = history.messages.filter((m) => m.role === 'user').map((m) => m.content);
+    assert.deepEqual(users, ['Show me MARKDOWN please', 'SLOW please take your time']);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Host-side checks inside a real VS Code, against the real openclaw gateway the outside test
+ * started (its URL and token come through OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN, the same
+ * zero-configuration path a local user has).
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { OpenClawApi } from '../../../src/extension/extension';
+
+const EXTENSION_ID = 'openclaw-community.openclaw-vscode';
+const COMMANDS = [
+  'openclaw.newSession', 'openclaw.switchSession', 'openclaw.deleteSession', 'openclaw.refreshSessions', 'openclaw.stop',
+  'openclaw.reconnect', 'openclaw.setToken', 'openclaw.clearCredentials', 'openclaw.showLog', 'openclaw.askAboutSelection', 'openclaw.focusChat',
+];
+/** Sessions the outside test made on the gateway before VS Code started. */
+const SEEDED = (process.env.OPENCLAW_TEST_SESSIONS ?? '').split(',').filter(Boolean);
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('OpenClaw in a real VS Code', () => {
+  let api: OpenClawApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<OpenClawApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    api = await extension.activate();
+    await until(() => api.client.state.kind === 'connected', `connected (state ${JSON.stringify(api.client.state)})`);
+  });
+
+  it('activates, connects to the gateway and registers every command', async () => {
+    const state = api.client.state;
+    assert.equal(state.kind, 'connected');
+    assert.equal(state.kind === 'connected' && state.serverVersion, '2026.9.6');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of COMMANDS) assert.ok(registered.has(id), `${id} is registered`);
+  });
+
+  it('lists the gateway sessions in the Sessions tree', async () => {
+    assert.ok(SEEDED.length >= 2, 'the outside test seeded sessions');
+    const items = await until(() => {
+      const children = api.sessions.getChildren();
+      return SEEDED.every((key) => children.some((c) => c.session.key === key)) && children;
+    }, 'seeded sessions in the tree');
+    const main = items.find((item) => item.session.key === 'agent:main:main');
+    const seeded = items.find((item) => item.session.key === SEEDED[0])!;
+    assert.equal(seeded.contextValue, 'openclaw.session', 'deletable');
+    if (main) assert.equal(main.contextValue, 'openclaw.session.main', 'the main session offers no delete');
+    assert.match(String(seeded.description), /just now|min ago/);
+  });
+
+  it('switches the chat to another session through the command, with its history', async () => {
+    await vscode.commands.executeCommand('openclaw.switchSession', SEEDED[0]);
+    assert.equal(api.controller.sessionKey, SEEDED[0]);
+    const transcript = await until(() => api.controller.transcript.length >= 2 && api.controller.transcript, 'history loaded');
+    assert.equal(transcript[0].kind, 'user');
+    assert.equal(transcript[1].kind, 'assistant');
+    const current = api.sessions.getChildren().find((c) => c.session.key === SEEDED[0])!;
+    assert.match(String(current.description), /^current/);
+  });
+
+  it('deletes a session through the command after a modal confirmation', async () => {
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    const asked: unknown[][] = [];
+    window.showWarningMessage = async (...args: unknown[]) => {
+      asked.push(args);
+      return 'Delete';
+    };
+    try {
+      await vscode.commands.executeCommand('openclaw.deleteSession', SEEDED[1]);
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.equal(asked.length, 1);
+    assert.match(String(asked[0][0]), /^Delete the session “.+”\?$/);
+    assert.deepEqual(asked[0][1], { modal: true, detail: 'Its history is removed from the gateway. This cannot be undone.' });
+    const keys = (await api.client.listSessions()).map((s) => s.key);
+    assert.ok(!keys.includes(SEEDED[1]), `${SEEDED[1]} is gone from sessions.list`);
+    await until(() => !api.sessions.getChildren().some((c) => c.session.key === SEEDED[1]), 'tree updated');
+  });
+
+  it('refuses to delete the main session', async () => {
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    const shown: unknown[] = [];
+    window.showWarningMessage = async (message: unknown) => {
+      shown.push(message);
+      return undefined;
+    };
+    try {
+      await vscode.commands.executeCommand('openclaw.deleteSession', 'agent:main:main');
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.deepEqual(shown, ['The main session cannot be deleted: the gateway keeps it.']);
+  });
+
+  after(async () => {
+    // Leave the chat on a fresh session, in view, for the UI phase driven from outside.
+    if (api) await api.controller.newSession();
+    await vscode.commands.executeCommand('openclaw.focusChat');
+  });
+});
