@@ -20,19 +20,22 @@ export type TurnEvent =
  */
 export class RunStream {
   private lastSeq = -1;
-  private readonly items: Array<{ id: string; text: string }> = [];
-  private readonly byId = new Map<string, { id: string; text: string }>();
+  private readonly items: Item[] = [];
+  private readonly byId = new Map<string, Item>();
   /**
-   * The whole reply, kept up to date as it grows. Joining every item again for each event made a
-   * long run quadratic: 10k events of a tool-using run took 10 s here.
+   * The reply is kept as the joined text of every item but the last, plus the last item's text, so
+   * that an event costs the same however long the run: joining all items for each event made a long
+   * run quadratic (10k events of a tool-using run took 10 s), and one ever-growing string would keep
+   * every delta alive for the garbage collector to copy.
    */
-  private whole = '';
+  private closed = '';
 
   constructor(readonly runId: string) {}
 
   /** The whole assistant reply so far. */
   get text(): string {
-    return this.whole;
+    const last = this.items[this.items.length - 1];
+    return last ? join(this.closed, last.text) : '';
   }
 
   /** Turns one event into zero or more turn events. Duplicates and replays (seq not increasing) give none. */
@@ -73,17 +76,20 @@ export class RunStream {
   }
 
   private assistant(d: Record<string, unknown>): TurnEvent[] {
-    const itemId = str(d, 'itemId') ?? 'main';
+    const itemId = typeof d.itemId === 'string' ? d.itemId : 'main';
     let item = this.byId.get(itemId);
     if (!item) {
+      // A new item goes last: what was the whole reply is now the closed part before it.
+      this.closed = this.text;
       item = { id: itemId, text: '' };
       this.items.push(item);
       this.byId.set(itemId, item);
     }
-    const before = this.whole;
+    const isLast = item === this.items[this.items.length - 1];
+    const before = isLast ? undefined : this.text;
     const old = item.text;
-    const cumulative = str(d, 'text');
-    const delta = str(d, 'delta');
+    const cumulative = typeof d.text === 'string' ? d.text : undefined;
+    const delta = typeof d.delta === 'string' ? d.delta : undefined;
     let gap: string | undefined;
     /** What the item's text gained at its end, when it only grew (the usual case). */
     let grown: string | undefined;
@@ -100,21 +106,30 @@ export class RunStream {
     } else {
       return [];
     }
-    let joined: string;
-    if (grown !== undefined && item === this.items[this.items.length - 1]) {
-      // The last item grew at its end, so the reply grows by the same text (plus the blank line
-      // that joins a first non-empty item to the ones before it): no need to join all items again.
-      joined = old === '' && item.text !== '' && before !== '' ? `\n\n${item.text}` : grown;
-      this.whole = before + joined;
-    } else {
-      this.whole = this.items.map((i) => i.text).filter((t) => t !== '').join('\n\n');
-      joined = this.whole.startsWith(before) ? this.whole.slice(before.length) : this.whole;
+    if (!isLast) {
+      // An earlier item changed (items interleaved): rebuild the closed part.
+      this.closed = this.items.slice(0, -1).map((i) => i.text).filter((t) => t !== '').join('\n\n');
     }
-    const text = this.whole;
+    const text = this.text;
     if (gap) return [{ kind: 'gap', reason: gap, text }];
-    // The reply's delta includes the blank line that joins a new item to the ones before it.
+    // The reply's delta includes the blank line that joins a new item to the ones before it. When
+    // the last item grew at its end (the usual case), the reply grew by the same text.
+    let joined: string;
+    if (isLast) joined = old === '' && item.text !== '' && this.closed !== '' ? `\n\n${item.text}` : grown!;
+    else joined = hasPrefix(text, before!) ? text.slice(before!.length) : text;
     return joined === '' ? [] : [{ kind: 'text', delta: joined, text, itemId }];
   }
+}
+
+interface Item {
+  id: string;
+  text: string;
+}
+
+/** Two parts of the reply, joined by a blank line when both have text. */
+function join(first: string, second: string): string {
+  if (first === '') return second;
+  return second === '' ? first : `${first}\n\n${second}`;
 }
 
 /**
