@@ -624,9 +624,13 @@ export class GatewayClient {
 
   private onEventFrame(frame: EventFrame): void {
     if (frame.seq !== undefined) {
-      if (frame.seq <= this.lastFrameSeq) return this.problem('event seq went backwards (dropped)');
-      if (this.lastFrameSeq > 0 && frame.seq > this.lastFrameSeq + 1) {
-        this.log('warn', `missed ${frame.seq - this.lastFrameSeq - 1} event(s) (seq ${this.lastFrameSeq} -> ${frame.seq}); asking for a history reload`);
+      if (frame.seq <= this.lastFrameSeq) {
+        // Not something the gateway does on one connection. Dropping every frame until the count
+        // catches up again could lose the rest of the connection, so count from here and reload.
+        this.problem('event seq went backwards (history reload asked for)');
+        this.emitter.emit('resync', { reason: 'frame-gap' });
+      } else if (this.lastFrameSeq > 0 && frame.seq > this.lastFrameSeq + 1) {
+        this.problem('event seq skipped ahead: events were missed (history reload asked for)');
         this.emitter.emit('resync', { reason: 'frame-gap' });
       }
       this.lastFrameSeq = frame.seq;
@@ -639,8 +643,8 @@ export class GatewayClient {
         break;
       }
       case 'shutdown':
+        if (!this.restartHintMs) this.log('info', `the gateway is shutting down${isRecord(frame.payload) && str(frame.payload, 'reason') ? `: ${str(frame.payload, 'reason')}` : ''}`);
         this.restartHintMs = 1000;
-        this.log('info', `the gateway is shutting down${isRecord(frame.payload) && str(frame.payload, 'reason') ? `: ${str(frame.payload, 'reason')}` : ''}`);
         break;
       case 'sessions.changed':
         this.emitter.emit('sessionsChanged', frame.payload);

@@ -111,7 +111,7 @@ describe('requests and frames', () => {
       'a second connect.challenge on an open connection (ignored)',
       'agent event without runId',
       'error res without error.code and error.message',
-      'event seq went backwards (dropped)',
+      'event seq went backwards (history reload asked for)',
       'event tick with a bad seq',
       'event without a name',
       'frame is not JSON',
