@@ -112,6 +112,7 @@ describe('requests and frames', () => {
       'agent event without runId',
       'error res without error.code and error.message',
       'event seq went backwards (history reload asked for)',
+      'event seq skipped ahead: events were missed (history reload asked for)',
       'event tick with a bad seq',
       'event without a name',
       'frame is not JSON',
