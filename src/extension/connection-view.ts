@@ -50,7 +50,7 @@ function failedView(state: Extract<ConnectionState, { kind: 'failed' }>, config:
     case 'approve-pairing':
       return { kind: 'failed', title: 'Pairing required', detail: state.message, actions: [{ id: 'approvePairing', label: 'Copy Approve Command' }, { id: 'reconnect', label: 'Reconnect' }] };
     case 'check-url':
-      return { kind: 'failed', title: 'Bad gateway URL', detail: state.message, actions: [{ id: 'openSettings', label: 'Open Settings' }] };
+      return { kind: 'failed', title: state.reason === 'tls' ? 'Secure connection failed' : 'Bad gateway URL', detail: state.message, actions: [{ id: 'openSettings', label: 'Open Settings' }, { id: 'reconnect', label: 'Retry' }] };
     default:
       return { kind: 'failed', title: 'Cannot connect to the gateway', detail: state.message, actions: [{ id: 'reconnect', label: 'Reconnect' }, { id: 'showLog', label: 'Show Log' }] };
   }

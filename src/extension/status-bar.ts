@@ -75,6 +75,8 @@ function shortFailure(state: Extract<ConnectionState, { kind: 'failed' }>): stri
       return 'update needed';
     case 'bad-url':
       return 'bad URL';
+    case 'tls':
+      return 'TLS failed';
     default:
       return 'cannot connect';
   }

@@ -9,6 +9,7 @@ export type FailureReason =
   | 'device-auth'
   | 'scope-denied'
   | 'bad-url'
+  | 'tls'
   | 'rejected';
 
 /** The one thing a person should do about a failure. */
@@ -76,6 +77,43 @@ export function classifyHandshakeError(url: string, error: GatewayRequestError):
   }
   if (error.retryable) return undefined;
   return { ...base, reason: 'rejected', action: 'reconnect', message: `The gateway refused the connection: ${error.message} (${code}).` };
+}
+
+/** Error codes of a TLS handshake that will not fix itself by retrying. */
+const TLS_CODES = /^(ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET|VERIFY)_)/;
+
+/**
+ * Sorts an error of the socket itself (before any frame): a failure a person must fix, or a
+ * sentence saying why the client keeps retrying.
+ */
+export function classifyTransportError(url: string, error: Error & { code?: string }): FailedState | { retry: string } {
+  const code = error.code ?? '';
+  if (TLS_CODES.test(code) || /SSL|TLS|certificate/i.test(error.message)) {
+    const plain = /wrong version number|packet length too long|http request/i.test(error.message);
+    const hint = plain
+      ? 'The server at that address does not speak TLS: use ws:// instead of wss:// in openclaw.gatewayUrl.'
+      : 'Check the certificate (a self-signed one must be trusted by this computer) or use the URL the gateway really serves.';
+    // OpenSSL's text ("write EPROTO 80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…") shrinks to its reason.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message.trim();
+    return { kind: 'failed', url, reason: 'tls', action: 'check-url', code: code || undefined, message: `The secure (TLS) connection to ${url} failed (${reason}). ${hint}` };
+  }
+  if (code === 'ECONNREFUSED') return { retry: `nothing is listening at ${url} (connection refused): is the gateway running?` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { retry: `cannot find the host of ${url} (${code}): check openclaw.gatewayUrl` };
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { retry: `cannot reach ${url} (${code})` };
+  return { retry: `cannot reach the gateway at ${url}: ${error.message}` };
+}
+
+/** An HTTP answer to the WebSocket upgrade: 503 is a gateway draining for a restart, the rest a wrong URL. */
+export function classifyUpgradeStatus(url: string, status: number): FailedState | { retry: string } {
+  if (status === 503) return { retry: `the gateway at ${url} is restarting (HTTP 503)` };
+  return {
+    kind: 'failed',
+    url,
+    reason: 'bad-url',
+    action: 'check-url',
+    code: `HTTP_${status}`,
+    message: `${url} answered HTTP ${status} instead of opening a WebSocket: it is not an OpenClaw gateway. Check openclaw.gatewayUrl (a local gateway listens on ws://127.0.0.1:18789).`,
+  };
 }
 
 /** A one-line description of a state, for the log and the status bar tooltip. */

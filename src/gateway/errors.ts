@@ -1,4 +1,5 @@
 import type { ErrorShape } from '../protocol/gateway';
+import type { FailedState } from './connection-state';
 
 /** An error answered by the gateway: carries its `code`, `details`, `retryable` and `retryAfterMs`. */
 export class GatewayRequestError extends Error {
@@ -29,6 +30,14 @@ export class GatewayRequestError extends Error {
 export class GatewayClosedError extends Error {
   override readonly name = 'GatewayClosedError';
   constructor(message: string, readonly closeCode?: number) {
+    super(message);
+  }
+}
+
+/** The connection could not be made: carries what a person must fix, or why retrying may help. */
+export class GatewayConnectError extends Error {
+  override readonly name = 'GatewayConnectError';
+  constructor(message: string, readonly failure?: FailedState) {
     super(message);
   }
 }

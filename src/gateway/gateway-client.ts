@@ -31,10 +31,10 @@ import {
   TURN_TIMEOUT_MS,
   storeDeviceTokenKey,
 } from './constants';
-import { classifyHandshakeError, describeState, type ConnectionState } from './connection-state';
+import { classifyHandshakeError, classifyTransportError, classifyUpgradeStatus, describeState, type ConnectionState } from './connection-state';
 import type { CredentialStore } from './credential-store';
 import { DeviceIdentity } from './device-identity';
-import { GatewayCancelledError, GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from './errors';
+import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayRequestError, GatewayTimeoutError } from './errors';
 import { checkAgentPayload, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
 import { redactFrame, redactText } from './redact';
 import { messageText, RunStream, type TurnEvent } from './run-stream';
@@ -455,9 +455,13 @@ export class GatewayClient {
         const status = res.statusCode ?? 0;
         res.resume();
         if (status === 503) this.restartHintMs = 1000;
-        settle(() => reject(new GatewayClosedError(`the gateway answered the WebSocket upgrade with HTTP ${status}${status === 503 ? ' (restarting)' : ''}`)));
+        const sorted = classifyUpgradeStatus(this.endpoint, status);
+        settle(() => reject('retry' in sorted ? new GatewayConnectError(sorted.retry) : new GatewayConnectError(sorted.message, sorted)));
       });
-      socket.on('error', (error) => settle(() => reject(new GatewayClosedError(`cannot reach the gateway at ${this.endpoint}: ${error.message}`))));
+      socket.on('error', (error) => {
+        const sorted = classifyTransportError(this.endpoint, error);
+        settle(() => reject('retry' in sorted ? new GatewayConnectError(sorted.retry) : new GatewayConnectError(sorted.message, sorted)));
+      });
       socket.on('close', (code, reason) => settle(() => reject(new GatewayClosedError(`the gateway closed the connection during the handshake (${code}${reason.length ? ` ${reason.toString()}` : ''})`, code))));
     });
   }
@@ -552,6 +556,11 @@ export class GatewayClient {
         return;
       }
       this.scheduleReconnect(error.message, error.retryAfterMs ?? 0);
+      return;
+    }
+    if (error instanceof GatewayConnectError && error.failure) {
+      this.log('error', `connection failed: ${error.failure.message}`);
+      this.setState(error.failure);
       return;
     }
     this.scheduleReconnect(error.message, this.restartHintMs);
