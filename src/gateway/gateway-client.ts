@@ -170,6 +170,13 @@ export class GatewayClient {
     return this.helloOk?.snapshot?.sessionDefaults?.mainSessionKey ?? 'agent:main:main';
   }
 
+  /** What the client holds right now: for leak checks in long-running tests. */
+  get stats(): { pendingRequests: number; runs: number; listeners: number; socketOpen: boolean; timers: number } {
+    const listeners = this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+    const timers = [this.reconnectTimer, this.watchdogTimer].filter(Boolean).length + this.pending.size;
+    return { pendingRequests: this.pending.size, runs: this.runs.size, listeners, socketOpen: !!this.socket, timers };
+  }
+
   /** How many times each kind of bad frame was seen (each is logged once). */
   get problems(): ReadonlyMap<string, number> {
     return this.loggedProblems;
