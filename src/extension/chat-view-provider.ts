@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConnectionView, WebviewMessage } from '../protocol/webview';
-import type { ChatController, ControllerChange } from './chat-controller';
+import type { ChatController } from './chat-controller';
+import { ChatFeed } from './chat-feed';
 import { HostPoster } from './host-poster';
-import { sessionTitle } from './transcript';
 
 export interface ChatViewHandlers {
   connection(): ConnectionView;
@@ -24,11 +24,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly poster = new HostPoster((message) => {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
   });
+  private readonly feed: ChatFeed;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly controller: ChatController, private readonly handlers: ChatViewHandlers) {
-    const off = controller.onChange((change) => this.onChange(change));
-    this.disposables.push({ dispose: off });
+    this.feed = new ChatFeed(controller, this.poster, handlers.connection);
+    this.disposables.push(this.feed);
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -58,7 +59,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
   refreshConnection(): void {
-    this.poster.post({ type: 'connection', connection: this.handlers.connection() });
+    this.feed.refreshConnection();
   }
 
   dispose(): void {
@@ -72,7 +73,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.sendSnapshot();
+        this.feed.snapshot();
         if (this.focusWhenReady) this.poster.post({ type: 'focus' });
         this.focusWhenReady = false;
         break;
@@ -97,48 +98,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       default:
         this.handlers.log(`ignored a webview message of type ${JSON.stringify((message as { type: string }).type)}`);
     }
-  }
-
-  private onChange(change: ControllerChange): void {
-    switch (change.type) {
-      case 'append':
-        this.poster.append(change.id, change.text);
-        return;
-      case 'snapshot':
-        this.poster.drop();
-        this.sendSnapshot();
-        return;
-      case 'upsert':
-        // The item carries its whole text: text gathered for it is already included.
-        this.poster.drop(change.item.id);
-        this.poster.post({ type: 'upsert', item: change.item });
-        return;
-      case 'remove':
-        this.poster.drop(change.id);
-        this.poster.post({ type: 'remove', id: change.id });
-        return;
-      case 'busy':
-        this.poster.post({ type: 'busy', busy: change.busy });
-        return;
-      case 'connection':
-        this.poster.post({ type: 'connection', connection: this.handlers.connection() });
-        return;
-      default:
-        return;
-    }
-  }
-
-  private sendSnapshot(): void {
-    const key = this.controller.sessionKey;
-    const row = this.controller.sessions.find((s) => s.key === key);
-    this.poster.post({
-      type: 'snapshot',
-      session: { key, title: row ? sessionTitle(row) : sessionTitle({ key }) },
-      items: [...this.controller.transcript],
-      busy: this.controller.busy,
-      connection: this.handlers.connection(),
-      loading: this.controller.loading,
-    });
   }
 
   private html(webview: vscode.Webview, dist: vscode.Uri): string {

@@ -1,0 +1,69 @@
+/**
+ * What the chat webview is sent: the controller's changes turned into numbered host messages,
+ * streamed text coalesced by the HostPoster. No `vscode` import, so tests and benchmarks drive
+ * exactly what the chat view posts.
+ */
+import type { ConnectionView } from '../protocol/webview';
+import type { ChatController, ControllerChange } from './chat-controller';
+import type { HostPoster } from './host-poster';
+import { sessionTitle } from './transcript';
+
+export class ChatFeed {
+  private readonly off: () => void;
+
+  constructor(private readonly controller: ChatController, private readonly poster: HostPoster, private readonly connection: () => ConnectionView) {
+    this.off = controller.onChange((change) => this.onChange(change));
+  }
+
+  /** Sends the whole chat: the session, its transcript, the connection banner. */
+  snapshot(): void {
+    const key = this.controller.sessionKey;
+    const row = this.controller.sessions.find((s) => s.key === key);
+    this.poster.post({
+      type: 'snapshot',
+      session: { key, title: row ? sessionTitle(row) : sessionTitle({ key }) },
+      items: [...this.controller.transcript],
+      busy: this.controller.busy,
+      connection: this.connection(),
+      loading: this.controller.loading,
+    });
+  }
+
+  /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
+  refreshConnection(): void {
+    this.poster.post({ type: 'connection', connection: this.connection() });
+  }
+
+  dispose(): void {
+    this.off();
+  }
+
+  private onChange(change: ControllerChange): void {
+    switch (change.type) {
+      case 'append':
+        this.poster.append(change.id, change.text);
+        return;
+      case 'snapshot':
+        this.poster.drop();
+        this.snapshot();
+        return;
+      case 'upsert':
+        // The item carries its whole text: text gathered for it is already included.
+        this.poster.drop(change.item.id);
+        this.poster.post({ type: 'upsert', item: change.item });
+        return;
+      case 'remove':
+        this.poster.drop(change.id);
+        this.poster.post({ type: 'remove', id: change.id });
+        return;
+      case 'busy':
+        this.poster.post({ type: 'busy', busy: change.busy });
+        return;
+      case 'connection':
+        this.refreshConnection();
+        return;
+      default:
+        return;
+    }
+  }
+}
