@@ -8,8 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Frame } from 'playwright-core';
@@ -22,6 +23,47 @@ import { findWebviewFrame, freshRunDir, openWorkbench, setColorTheme, startCodeS
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');
 const SUITE_OUT = path.join(ROOT, 'out', 'test', 'extension', 'suite');
+
+/** Runs in the chat page: keeps what it receives through postMessage. */
+const RECORD_MESSAGES = `(() => {
+  const inbox = (globalThis.__openclawInbox = []);
+  globalThis.addEventListener('message', (event) => { try { inbox.push(JSON.stringify(event.data)); } catch {} }, true);
+})()`;
+
+/**
+ * The device tokens the gateway issued, from its own state: devices/paired.json on older gateways,
+ * the device_pairing_paired table of its SQLite store on 2026.9.x (read with Node 24's node:sqlite).
+ */
+async function deviceTokens(stateDir: string): Promise<string[]> {
+  const json = path.join(stateDir, 'devices', 'paired.json');
+  let rows: Array<{ tokens?: Record<string, { token?: string }> }>;
+  if (existsSync(json)) {
+    rows = Object.values(JSON.parse(readFileSync(json, 'utf8')));
+  } else {
+    const deps = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'deps', 'cache.mjs')).href)) as { ensureNode24(): string };
+    const script = `const { DatabaseSync } = require('node:sqlite');
+      const db = new DatabaseSync(process.argv[1], { readOnly: true });
+      console.log(JSON.stringify(db.prepare('select tokens_json from device_pairing_paired').all().map((r) => JSON.parse(r.tokens_json))));`;
+    const out = execFileSync(path.join(deps.ensureNode24(), 'node'), ['-e', script, path.join(stateDir, 'state', 'openclaw.sqlite')], { encoding: 'utf8' });
+    rows = (JSON.parse(out) as Array<Record<string, { token?: string }>>).map((tokens) => ({ tokens }));
+  }
+  return rows.flatMap((device) => Object.values(device.tokens ?? {}).map((t) => t.token ?? '')).filter(Boolean);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/** Which files hold which secret (by index), read as bytes so binary databases are searched too. */
+function secretsIn(files: string[], secrets: string[]): string[] {
+  const found: string[] = [];
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    secrets.forEach((secret, i) => bytes.includes(secret) && found.push(`${path.relative(ROOT, file)} holds secret #${i}`));
+  }
+  return found;
+}
 
 const chatInput = (frame: Frame) => frame.getByRole('textbox', { name: 'Message OpenClaw' });
 const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 0;
@@ -66,6 +108,8 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     const workspace = path.join(server!.runDir, 'workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(path.join(workspace, 'hello.ts'), 'export const greeting = "hello";\n');
+    // Trace logging on: every frame the extension sees is logged, to be searched for secrets too.
+    server!.updateUserSettings({ 'openclaw.trace': true });
     workbench = await openWorkbench(server!, {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(SUITE_OUT, 'index.js'),
@@ -86,6 +130,8 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
 
     // A person types into the chat, found by its accessible name.
     const chat = await findWebviewFrame(workbench.page, hasChatInput, { timeoutMs: 60_000 });
+    // From here on the chat page keeps every message it receives, to be searched for secrets.
+    await chat.evaluate(RECORD_MESSAGES);
     const input = chatInput(chat);
     await input.fill('Show me MARKDOWN please');
     await input.press('Enter');
@@ -112,8 +158,24 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await workbench.page.waitForTimeout(500);
     await workbench.page.screenshot({ path: path.join(ARTIFACTS, 'sidebar-light.png') });
 
+    const inbox = await chat.evaluate(() => (globalThis as unknown as { __openclawInbox?: string[] }).__openclawInbox ?? []);
     workbench.releaseSuite();
     assert.equal(await workbench.exitCode, 0, workbench.logs.join('\n'));
+
+    // No secret in anything the webview received, any log (trace included), the settings or the
+    // workspace state. The secrets: the shared token and every device token the gateway issued.
+    const secrets = [gw.token, ...(await deviceTokens(gw.stateDir))];
+    assert.ok(secrets.length >= 2, 'the gateway issued a device token to the extension');
+    assert.ok(inbox.length >= 20, `the chat received ${inbox.length} messages`);
+    assert.ok(inbox.some((m) => m.includes('Harness report')), 'the inbox is the chat\'s own');
+    for (const secret of secrets) assert.ok(!inbox.some((m) => m.includes(secret)), 'no secret in any message posted to the webview');
+    const logs = filesUnder(path.join(server!.runDir, 'workbench-logs')).concat(filesUnder(server!.userDataDir).filter((f) => /[\\/]logs[\\/]/.test(f)));
+    const openclawLog = logs.filter((f) => /OpenClaw\.log$/.test(f));
+    assert.ok(openclawLog.length > 0, `the OpenClaw output channel was written: ${logs.slice(0, 20).join(', ')}`);
+    assert.ok(openclawLog.some((f) => readFileSync(f, 'utf8').includes('"method":"connect"')), 'trace logging was on');
+    const leaks = secretsIn([...logs, ...filesUnder(path.join(server!.userDataDir, 'User'))], secrets);
+    t.diagnostic(`searched ${inbox.length} webview messages and ${logs.length} log files for ${secrets.length} secrets`);
+    assert.deepEqual(leaks, [], 'no secret in logs, settings or workspace state');
 
     // What the gateway holds: the deleted session is gone, the chat's turns are in history.
     const keys = (await observer!.listSessions()).map((s) => s.key);

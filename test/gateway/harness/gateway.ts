@@ -5,7 +5,7 @@
 //   try { ... new WebSocket(gw.url) ... } finally { await gw.dispose(); }
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -109,7 +109,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Run dirs keep logs and state for post-mortems, and add up (tens of MB each). Those older than a
+ * few hours go, except the newest few: a run still in progress is never that old.
+ */
+function pruneRunDirs(keep = 6, maxAgeMs = 3 * 3600_000): void {
+  const root = path.join(CACHE, 'run');
+  if (!existsSync(root)) return;
+  const dirs = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => ({ dir: path.join(root, e.name), mtime: statSync(path.join(root, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { dir, mtime } of dirs.slice(keep)) {
+    if (Date.now() - mtime > maxAgeMs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function uniqueRunDir(): string {
+  pruneRunDirs();
   const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
   return path.join(CACHE, 'run', name);
 }
