@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 
 export type ColorTheme = 'Default Dark Modern' | 'Default Light Modern' | (string & {});
 
@@ -32,17 +33,6 @@ export const QUIET_USER_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
-/** Flags for Debian's chromium in a container: no sandbox, no GPU, nothing phoning home. */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 interface CodeServerBinary {
   node: string;
@@ -406,11 +396,7 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
   if (Object.keys(extensionEnv).length > 0) payload.push(['extensionEnvironment', JSON.stringify(extensionEnv)]);
   const url = `${server.url}?folder=${encodeURIComponent(path.resolve(options.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
-  const browser = await chromium.launch({
-    executablePath: (await installer()).ensureChromium(),
-    headless: true,
-    args: [...CHROMIUM_ARGS],
-  });
+  const browser = await launchChromium((await installer()).ensureChromium());
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();

@@ -10,24 +10,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+
+export { launchChromium };
 import type { ChatItem, ConnectionView, HostMessage, SessionView, WebviewMessage, WebviewUiState } from '../../src/protocol/webview';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** Flags for Debian's chromium in a container: no sandbox, no GPU, nothing phoning home. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export type Theme = 'dark' | 'light' | 'hc';
 const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
@@ -138,10 +130,6 @@ function pageHtml({ nonce, theme, policy }: { nonce: string; theme: Theme; polic
 </html>`;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  // A launch without userDataDir gets a fresh throwaway profile.
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
 
 type WithoutSeq<M> = M extends unknown ? Omit<M, 'seq'> : never;
 export type HostMessageBody = WithoutSeq<HostMessage>;
