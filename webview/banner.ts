@@ -1,6 +1,7 @@
 // The connection banner above the conversation, and what the log shows when it has nothing yet.
 import type { ActionId, ConnectionView } from '../src/protocol/webview';
-import { button, h, setText, show } from './dom';
+import { h, setText, show } from './dom';
+import { progressRing, vscodeButton } from './elements';
 
 export class ConnectionBanner {
   private readonly title = h('div', { class: 'banner-title' });
@@ -11,9 +12,20 @@ export class ConnectionBanner {
 
   constructor(onAction: (id: ActionId) => void) {
     this.actions.addEventListener('click', (event) => {
-      const id = (event.target as Element).closest<HTMLButtonElement>('button[data-action]')?.dataset.action;
+      const id = (event.target as Element).closest<HTMLElement>('vscode-button[data-action]')?.dataset.action;
       if (id) onAction(id as ActionId);
     });
+    // <vscode-button> clicks on every keydown of Enter or Space. A native button acts once per
+    // Space press and does not let it scroll the page; holding Space here must not repeat the action.
+    this.actions.addEventListener(
+      'keydown',
+      (event) => {
+        if (event.key !== ' ') return;
+        event.preventDefault();
+        if (event.repeat) event.stopPropagation();
+      },
+      { capture: true },
+    );
   }
 
   update(connection: ConnectionView): void {
@@ -24,10 +36,11 @@ export class ConnectionBanner {
     setText(this.detail, connection.detail ?? '');
     show(this.detail, !!connection.detail);
     // Rebuild buttons only when they change, so one that has focus keeps it across countdown updates.
+    // The first action is the one the banner suggests; the others are secondary.
     const key = JSON.stringify(connection.actions);
     if (key !== this.shownActions) {
       this.shownActions = key;
-      this.actions.replaceChildren(...connection.actions.map((a, i) => button(a.label, i === 0 ? 'btn' : 'btn secondary', { 'data-action': a.id })));
+      this.actions.replaceChildren(...connection.actions.map((a, i) => vscodeButton(a.label, i > 0, { 'data-action': a.id })));
     }
     show(this.actions, connection.actions.length > 0);
   }
@@ -35,7 +48,7 @@ export class ConnectionBanner {
 
 /** Shown in place of the log while there is nothing to read: loading, or a fresh session. */
 export class EmptyState {
-  private readonly loading = h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), h('span', { text: 'Loading conversation…' }));
+  private readonly loading = h('div', { class: 'loading', attrs: { role: 'status' } }, progressRing('loading-ring'), h('span', { text: 'Loading conversation…' }));
   private readonly welcome = h(
     'div',
     { class: 'welcome' },

@@ -3,6 +3,7 @@
 // screen reader). Every host string goes in as text; only assistant markdown becomes markup.
 import type { ChatItem, UsageView } from '../src/protocol/webview';
 import { h, setText, show } from './dom';
+import { progressRing } from './elements';
 import { IncrementalMarkdown } from './stream';
 
 type Item<K extends ChatItem['kind']> = Extract<ChatItem, { kind: K }>;
@@ -61,10 +62,13 @@ class AssistantView implements ItemView {
   readonly kind = 'assistant';
   private readonly body = h('div', { class: 'markdown' });
   private readonly typing = h('div', { class: 'typing', attrs: { 'aria-hidden': 'true' } }, h('span'), h('span'), h('span'));
-  private readonly activity = h('div', { class: 'activity' });
+  private readonly activity = h('span', { class: 'activity' });
+  private readonly activityLine = h('div', { class: 'activity-line' }, this.activity);
+  /** Made the first time the reply reports an activity: most rows come from history and never spin. */
+  private activityRing: HTMLElement | undefined;
   private readonly outcome = h('div', { class: 'outcome' });
   private readonly usage = h('div', { class: 'usage' });
-  readonly element = h('article', { class: 'msg assistant' }, srOnly('OpenClaw said:'), this.body, this.typing, this.activity, this.outcome, this.usage);
+  readonly element = h('article', { class: 'msg assistant' }, srOnly('OpenClaw said:'), this.body, this.typing, this.activityLine, this.outcome, this.usage);
   private readonly markdown: IncrementalMarkdown;
   private streamed = false;
   /** Whether blocks finished by the current render should go to the announcer. */
@@ -96,8 +100,10 @@ class AssistantView implements ItemView {
     }
 
     show(this.typing, reply.streaming && !reply.text && !reply.activity);
+    const active = reply.streaming && !!reply.activity;
+    if (active && !this.activityRing) this.activityLine.prepend((this.activityRing = progressRing('activity-ring')));
     setText(this.activity, reply.streaming ? (reply.activity ?? '') : '');
-    show(this.activity, reply.streaming && !!reply.activity);
+    show(this.activityLine, active);
 
     const outcome = reply.outcome === 'error' ? (reply.error ?? 'The reply failed.') : reply.outcome && reply.outcome !== 'ok' ? OUTCOME_TEXT[reply.outcome] : '';
     setText(this.outcome, outcome);

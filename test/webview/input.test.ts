@@ -107,10 +107,28 @@ describe('banner, empty state and items', () => {
     assert.ok(await banner.isVisible());
     assert.equal(await banner.locator('.banner-title').textContent(), 'Pairing required');
     assert.equal(await banner.locator('.banner-detail').textContent(), 'Run `openclaw devices approve 7f3a` on the gateway host.');
+    // Keyboard: Tab reaches each action with a visible focus ring; Enter and Space press it, and a
+    // held Space presses once, as on a native button.
+    const focused = () =>
+      view.page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return `${el.getAttribute('role')}:${el.textContent}:${style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 ? 'visible' : 'INVISIBLE'}`;
+      });
+    await view.page.locator('body').focus();
+    await view.page.keyboard.press('Tab');
+    assert.equal(await focused(), 'button:I approved it:visible');
+    await view.page.keyboard.press('Enter');
+    await view.page.keyboard.press('Tab');
+    assert.equal(await focused(), 'button:Show Log:visible');
+    await view.page.keyboard.down('Space');
+    await view.page.keyboard.down('Space');
+    await view.page.keyboard.up('Space');
     await banner.getByRole('button', { name: 'I approved it' }).click();
-    await banner.getByRole('button', { name: 'Show Log' }).focus();
-    await view.page.keyboard.press('Space');
+    await banner.getByRole('button', { name: 'Show Log' }).click();
     assert.deepEqual(await sent(view), [
+      { type: 'action', id: 'approvePairing' },
+      { type: 'action', id: 'showLog' },
       { type: 'action', id: 'approvePairing' },
       { type: 'action', id: 'showLog' },
     ]);
@@ -122,6 +140,9 @@ describe('banner, empty state and items', () => {
     const view = await env.open();
     await view.send(snapshot([], { loading: true }));
     assert.ok(await view.page.getByRole('status').filter({ hasText: 'Loading conversation…' }).isVisible());
+    // The ring beside the words is decoration, not the component's own assertive "Loading" alert.
+    assert.equal(await view.page.getByRole('alert').count(), 0);
+    assert.equal(await view.page.getByRole('status').ariaSnapshot(), '- status: Loading conversation…');
     assert.equal(await view.page.getByRole('log').getAttribute('aria-busy'), 'true');
     await view.send(snapshot([]));
     assert.ok(await view.page.getByRole('heading', { name: 'Ask OpenClaw anything' }).isVisible());

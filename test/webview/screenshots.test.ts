@@ -49,7 +49,10 @@ const RECONNECTING = {
   ],
 };
 
-/** WCAG contrast of every sample's text against the background it is drawn on. */
+/**
+ * WCAG contrast of every sample's text against the background it is drawn on. `host >>> inner`
+ * measures `inner` in the shadow root of `host` (a web component draws its text and fill there).
+ */
 function contrastOf(selectors: string[]): Array<{ selector: string; ratio: number }> {
   const parse = (c: string) => {
     const m = c.match(/rgba?\(([^)]+)\)/);
@@ -60,7 +63,8 @@ function contrastOf(selectors: string[]): Array<{ selector: string; ratio: numbe
   const over = (top: number[], bottom: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
   const background = (el: any): number[] => {
     const layers: number[][] = [];
-    for (let e = el; e; e = e.parentElement) layers.push(parse(getComputedStyle(e).backgroundColor));
+    // Up through shadow roots to their hosts, so a component's fill sits on the page's.
+    for (let e = el; e; e = e.parentElement ?? e.getRootNode().host) layers.push(parse(getComputedStyle(e).backgroundColor));
     return layers.reverse().reduce((acc, layer) => over(layer, acc), [255, 255, 255, 1]);
   };
   const luminance = (c: number[]) => {
@@ -71,7 +75,9 @@ function contrastOf(selectors: string[]): Array<{ selector: string; ratio: numbe
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   return selectors.map((selector) => {
-    const el = document.querySelector(selector);
+    const [outer, inner] = selector.split(' >>> ');
+    const host = document.querySelector(outer);
+    const el = inner ? host?.shadowRoot?.querySelector(inner) : host;
     if (!el) return { selector, ratio: 0 };
     const bg = background(el);
     const fg = over(parse(getComputedStyle(el).color), bg);
@@ -94,7 +100,8 @@ const SAMPLES: Array<[selector: string, min: number]> = [
   ['.usage', 4.5],
   ['.banner-title', 4.5],
   ['.banner-detail', 4.5],
-  ['.banner-actions .btn', 4.5],
+  ['.banner-actions vscode-button:not([secondary]) >>> .base', 4.5],
+  ['.banner-actions vscode-button[secondary] >>> .base', 4.5],
   ['.pending', 4.5],
   ['.composer-hint', 4.5],
 ];

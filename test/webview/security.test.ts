@@ -13,10 +13,13 @@ import { assistant, notice, snapshot, tool, user, webviewSuite, type WebviewPage
 declare const document: any;
 declare const window: any;
 
+/** What Lit puts on window when it loads (@lit/reactive-element, lit-element, lit-html). */
+const LIT_GLOBALS = ['litElementVersions', 'litHtmlVersions', 'litPropertyMetadata', 'reactiveElementVersions'];
+
 const ACTION_IDS: ActionId[] = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'];
 
 /** Text-only places: each must hold exactly the payload as text, with no element inside. */
-const TEXT_SLOTS = ['.user-text', '.context-chip', '.tool-name', '.tool-text', '.notice-text', '.outcome', '.session-title', '.banner-title', '.banner-detail', '.banner-actions button', '.activity'];
+const TEXT_SLOTS = ['.user-text', '.context-chip', '.tool-name', '.tool-text', '.notice-text', '.outcome', '.session-title', '.banner-title', '.banner-detail', '.banner-actions vscode-button', '.activity'];
 
 /** Tags a rendered reply may contain: the sanitizer's allowlist plus the code-block header we add. */
 const MARKDOWN_TAGS = new Set(['a', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'img', 'input', 'li', 'ol', 'p', 'pre', 's', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'div', 'span', 'button']);
@@ -135,7 +138,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
       assert.deepEqual(toolTexts, payloads.flatMap((p) => [p, p]));
       assert.equal(await view.page.locator('.session-title').textContent(), title);
       assert.equal(await view.page.locator('.banner-title').textContent(), title);
-      assert.deepEqual(await view.page.locator('.banner-actions button').allTextContents(), payloads.slice(0, ACTION_IDS.length));
+      assert.deepEqual(await view.page.locator('.banner-actions vscode-button').allTextContents(), payloads.slice(0, ACTION_IDS.length));
       const elementsInTextSlots = await view.page.evaluate((slots: string[]) => slots.reduce((n, s) => n + document.querySelectorAll(`${s} *`).length, 0), TEXT_SLOTS);
       assert.equal(elementsInTextSlots, 0, 'no markup inside text-only places');
 
@@ -177,8 +180,18 @@ describe('hostile input', { timeout: 120_000 }, () => {
     await blank.close();
     const own = await view.page.evaluate(() => Object.getOwnPropertyNames(window));
     const added = own.filter((name: string) => !standard.has(name)).sort();
-    // The stub (acquireVsCodeApi, __vscodeStub) and the harness's __name shim; nothing from the bundle.
-    assert.deepEqual(added, ['__name', '__vscodeStub', 'acquireVsCodeApi']);
+    // The stub (acquireVsCodeApi, __vscodeStub), the harness's __name shim, and the four globals Lit
+    // (under @vscode-elements) always sets: nothing of the bundle's own.
+    assert.deepEqual(added, ['__name', '__vscodeStub', 'acquireVsCodeApi', ...LIT_GLOBALS].sort());
+    // Lit's are data, not capabilities: one version string each (one copy of Lit in the bundle) and
+    // the WeakMap its decorators keep property options in.
+    const lit = await view.page.evaluate(() => ({
+      versions: [window.litElementVersions, window.litHtmlVersions, window.reactiveElementVersions].map((list: unknown) =>
+        Array.isArray(list) && list.every((v) => typeof v === 'string' && /^\d+\.\d+\.\d+$/.test(v)) ? list.length : -1,
+      ),
+      metadata: Object.getPrototypeOf(window.litPropertyMetadata) === WeakMap.prototype,
+    }));
+    assert.deepEqual(lit, { versions: [1, 1, 1], metadata: true });
   });
 
   it('keeps the page intact when a payload is the whole reply, one attack at a time', async () => {

@@ -176,6 +176,9 @@ describe('streaming', { timeout: 180_000 }, () => {
     await view.send({ type: 'upsert', item: assistant('s', '', { streaming: true, activity: 'running ls -la' }) });
     assert.equal(await reply.locator('.activity').textContent(), 'running ls -la');
     assert.equal(await reply.locator('.typing').isVisible(), false);
+    // The spinner beside it is for the eye: the activity text is what the log says, not an alert.
+    assert.equal(await view.page.getByRole('alert').count(), 0);
+    assert.equal(await reply.getByText('running ls -la').isVisible(), true);
     await view.send({ type: 'append', id: 's', text: 'Partial answer' });
     await view.send({ type: 'upsert', item: assistant('s', 'Partial answer', { streaming: false, outcome: 'aborted', usage: { input: 1204, output: 310, total: 1514 } }) });
     assert.equal(await reply.locator('.activity').isVisible(), false);
