@@ -152,10 +152,15 @@ export class ChatController {
     this.loading = true;
     if (!this.items.length) this.emit({ type: 'snapshot' });
     try {
-      const { messages } = await this.client.history(key, HISTORY_LIMIT);
+      const { messages, hasMore, totalMessages } = await this.client.history(key, HISTORY_LIMIT);
       if (generation !== this.historyGeneration || key !== this.sessionKey) return;
       const inFlight = this.turns.filter((t) => t.sessionKey === key);
       const items = itemsFromHistory(messages, new Set(inFlight.map((t) => t.key)));
+      if (hasMore) {
+        // Long sessions open fast: only the latest messages are loaded, and the chat says so.
+        const total = totalMessages ? ` of ${totalMessages}` : '';
+        items.unshift({ kind: 'notice', id: `n:history:${key}`, level: 'info', text: `Showing the latest ${messages.length}${total} messages of this session.` });
+      }
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
       this.items = items;
     } catch (error) {

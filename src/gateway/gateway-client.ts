@@ -41,6 +41,10 @@ import { messageText, RunStream, type TurnEvent } from './run-stream';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Sessions asked for per `sessions.list` page, and the most the client will hold. */
+const SESSIONS_PAGE = 500;
+const MAX_SESSIONS = 20_000;
+
 export interface GatewayClientOptions {
   url: string;
   /** The shared gateway token (gateway.auth.token). Without one, a stored device token is used. */
@@ -348,11 +352,23 @@ export class GatewayClient {
     return this.request('chat.abort', params);
   }
 
-  /** `sessions.list`. */
+  /**
+   * Every session, from `sessions.list`. The gateway answers 100 rows unless asked for more, so this
+   * pages through `nextOffset` until `hasMore` is false (at most `MAX_SESSIONS` rows).
+   */
   async listSessions(options: RequestOptions = {}): Promise<SessionRow[]> {
-    const payload = await this.request('sessions.list', { includeDerivedTitles: true }, options);
-    if (!isRecord(payload) || !Array.isArray(payload.sessions)) return [];
-    return payload.sessions.filter((row): row is SessionRow => isRecord(row) && typeof row.key === 'string');
+    const rows: SessionRow[] = [];
+    let offset = 0;
+    while (rows.length < MAX_SESSIONS) {
+      const payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: SESSIONS_PAGE, offset }, options);
+      if (!isRecord(payload) || !Array.isArray(payload.sessions)) break;
+      rows.push(...payload.sessions.filter((row): row is SessionRow => isRecord(row) && typeof row.key === 'string'));
+      const next = payload.nextOffset;
+      // A next offset that does not move forward would loop forever: stop there.
+      if (payload.hasMore !== true || typeof next !== 'number' || next <= offset) break;
+      offset = next;
+    }
+    return rows;
   }
 
   /** A session's messages, oldest first: `chat.history` (or `sessions.history` where the gateway has it). */

@@ -255,8 +255,15 @@ export class FakeGateway {
       }
       case 'chat.history':
         return conn.res(id, true, { sessionKey: params.sessionKey, messages: this.history.get(params.sessionKey) ?? [], hasMore: false, totalMessages: (this.history.get(params.sessionKey) ?? []).length });
-      case 'sessions.list':
-        return conn.res(id, true, { count: this.sessions.size, sessions: [...this.sessions.values()].filter((s) => !s.archived) });
+      case 'sessions.list': {
+        // Pages like the gateway: 100 rows unless a limit is given, nextOffset while more remain.
+        const all = [...this.sessions.values()].filter((s) => !s.archived);
+        const limit = Number(params.limit ?? 100);
+        const offset = Number(params.offset ?? 0);
+        const page = all.slice(offset, offset + limit);
+        const hasMore = offset + page.length < all.length;
+        return conn.res(id, true, { count: page.length, totalCount: all.length, limitApplied: limit, nextOffset: hasMore ? offset + page.length : null, hasMore, sessions: page });
+      }
       case 'sessions.subscribe':
         return conn.res(id, true, { subscribed: true });
       case 'sessions.patch': {

@@ -77,6 +77,25 @@ describe('chat controller', () => {
     assert.ok(!gw.sessions.has('agent:main:other'));
   });
 
+  it('opens a 10,000-message session with its latest 200 messages and says so', async () => {
+    const { client, controller, gw } = await setup();
+    const rows = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? { role: 'assistant', content: [{ type: 'text', text: `answer ${i}` }], __openclaw: { id: `r${i}` } } : { role: 'user', content: `question ${i}`, __openclaw: { id: `r${i}` } }));
+    gw.history.set('agent:main:long', rows);
+    gw.handlers.push((conn, frame) => {
+      if (frame.method !== 'chat.history') return false;
+      const limit = (frame.params as { limit: number }).limit;
+      conn.res(frame.id, true, { messages: rows.slice(-limit), hasMore: true, totalMessages: rows.length });
+      return true;
+    });
+    client.start();
+    await waitForState(client, 'connected');
+    await controller.switchSession('agent:main:long');
+    const items = controller.transcript;
+    assert.equal(items.length, 201);
+    assert.deepEqual(items[0], { kind: 'notice', id: 'n:history:agent:main:long', level: 'info', text: 'Showing the latest 200 of 10000 messages of this session.' });
+    assert.equal((items[200] as { text: string }).text, 'answer 9999');
+  });
+
   it('stops a running turn and marks it stopped', async () => {
     const { client, controller, gw } = await setup({ deltaDelayMs: 20 });
     gw.reply = () => Array.from({ length: 80 }, (_, i) => `w${i}`).join(' ');

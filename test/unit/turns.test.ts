@@ -144,6 +144,15 @@ describe('turns and sessions', () => {
     await waitFor(() => changed.length === 1, 'sessions.changed');
   });
 
+  it('pages through sessions.list: all 2,000 sessions, not the first 100', async () => {
+    const { client, gw } = await connected();
+    for (let i = 0; i < 1999; i++) gw.sessions.set(`agent:main:s${i}`, { key: `agent:main:s${i}`, updatedAt: i, model: 'fake-model' });
+    const sessions = await client.listSessions();
+    assert.equal(sessions.length, 2000);
+    assert.equal(new Set(sessions.map((s) => s.key)).size, 2000);
+    assert.deepEqual(gw.requests('sessions.list').map((f) => (f.params as { offset: number }).offset), [0, 500, 1000, 1500]);
+  });
+
   it('archives then deletes when the connection lacks operator.admin', async () => {
     const { client, gw } = await connected({ grantScopes: ['operator.read', 'operator.write'] });
     await client.runTurn({ sessionKey: 'agent:main:w', message: 'x' });
