@@ -342,8 +342,19 @@ export class ChatController {
       if (turn.sessionKey !== this.sessionKey) return;
     }
     const index = this.items.findIndex((i) => i.id === item.id);
-    if (index >= 0) this.items[index] = item;
-    else this.items.push(item);
+    if (index >= 0) {
+      this.items[index] = item;
+    } else {
+      // A turn's new item goes right after the turn's own items: with messages queued behind it,
+      // that is not the end, and the transcript must read in the order history will.
+      const at = turn ? this.items.findLastIndex((i) => i.id === turn.user.id || turn.live.has(i.id)) + 1 : 0;
+      if (turn && at > 0 && at < this.items.length) {
+        this.items.splice(at, 0, item);
+        this.emit({ type: 'snapshot' });
+        return;
+      }
+      this.items.push(item);
+    }
     this.emit({ type: 'upsert', item });
   }
 

@@ -50,6 +50,18 @@ describe('chat controller', () => {
     assert.deepEqual(texts(controller.transcript), ['user:hello there friend', 'assistant:Echo: hello there friend']);
   });
 
+  it('shows queued messages in the order history will have them', async () => {
+    const { client, controller, gw } = await setup();
+    client.start();
+    await waitForState(client, 'connected');
+    controller.send('first message here');
+    controller.send('second message here');
+    await waitFor(() => !controller.busy && controller.transcript.length === 4, 'both answered');
+    const expected = ['user:first message here', 'assistant:Echo: first message here', 'user:second message here', 'assistant:Echo: second message here'];
+    assert.deepEqual(texts(controller.transcript), expected);
+    assert.deepEqual(texts(itemsFromHistory(gw.history.get(MAIN_SESSION)! as unknown as HistoryMessage[])), expected);
+  });
+
   it('queues a message typed while offline and sends it once, when connected', async () => {
     const { client, controller, gw } = await setup();
     controller.send('typed offline');
