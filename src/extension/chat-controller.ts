@@ -9,6 +9,7 @@ import type { SessionRow } from '../protocol/gateway';
 import type { ChatItem } from '../protocol/webview';
 import type { ConnectionState } from '../gateway/connection-state';
 import { GatewayCancelledError, GatewayRequestError } from '../gateway/errors';
+import { isRecord, str } from '../gateway/frames';
 import type { GatewayClient, TurnResult } from '../gateway/gateway-client';
 import type { TurnEvent } from '../gateway/run-stream';
 import { itemsFromHistory, toolText, usageView } from './transcript';
@@ -71,6 +72,14 @@ export class ChatController {
         }
       }),
       client.onSessionsChanged(() => this.scheduleSessionsRefresh()),
+      client.onEvent((frame) => {
+        // The gateway changes the shown session by itself too (a turn re-run after a crash, a
+        // message folded into the next prompt, another client chatting): when no turn of ours is
+        // streaming there, history is the truth to show.
+        if (frame.event !== 'sessions.changed' && frame.event !== 'session.message') return;
+        const key = isRecord(frame.payload) ? str(frame.payload, 'sessionKey') : undefined;
+        if (key === this.sessionKey && !this.busy) this.scheduleReload(300);
+      }),
     );
   }
 

@@ -62,6 +62,18 @@ describe('chat controller', () => {
     assert.deepEqual(texts(itemsFromHistory(gw.history.get(MAIN_SESSION)! as unknown as HistoryMessage[])), expected);
   });
 
+  it('reloads when the gateway changes the shown session by itself', async () => {
+    const { client, controller, gw } = await setup();
+    client.start();
+    await waitForState(client, 'connected');
+    await waitFor(() => gw.requests('chat.history').length >= 1, 'first load');
+    // Another client (or the gateway's own recovery) adds to this session.
+    gw.history.set(MAIN_SESSION, [{ role: 'user', content: 'from elsewhere', __openclaw: { id: 'x1' } }, { role: 'assistant', content: [{ type: 'text', text: 'seen' }], __openclaw: { id: 'x2' } }]);
+    for (const conn of gw.conns) conn.event('sessions.changed', { sessionKey: MAIN_SESSION, reason: 'message' });
+    await waitFor(() => controller.transcript.length === 2, 'reloaded');
+    assert.deepEqual(texts(controller.transcript), ['user:from elsewhere', 'assistant:seen']);
+  });
+
   it('queues a message typed while offline and sends it once, when connected', async () => {
     const { client, controller, gw } = await setup();
     controller.send('typed offline');
