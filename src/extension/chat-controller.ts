@@ -34,7 +34,10 @@ export interface ControllerDeps {
 
 /** One message the person sent, from typing to its final result. */
 interface Turn {
+  /** The idempotency key made when the message was typed; names the turn's chat items. */
   key: string;
+  /** Every run id the turn went under (more than the key if the gateway made us send it again). */
+  runIds: Set<string>;
   sessionKey: string;
   user: Extract<ChatItem, { kind: 'user' }>;
   /** Items this turn streamed, in order, keyed by id. */
@@ -65,7 +68,7 @@ export class ChatController {
       client.onState((state) => this.onConnectionState(state)),
       client.onResync((notice) => {
         if (notice.reason === 'run-gap') {
-          const turn = this.turns.find((t) => t.key === notice.runId);
+          const turn = this.turns.find((t) => notice.runId !== undefined && t.runIds.has(notice.runId));
           if (turn) turn.needsReload = true;
         } else {
           this.scheduleReload();
@@ -111,7 +114,7 @@ export class ChatController {
     const key = randomUUID();
     const user: Turn['user'] = { kind: 'user', id: `u:${key}`, text: trimmed, pending: this.client.state.kind === 'connected' ? 'sending' : 'queued' };
     if (context) user.context = context.label;
-    const turn: Turn = { key, sessionKey: this.sessionKey, user, live: new Map(), accepted: false, controller: new AbortController(), needsReload: false };
+    const turn: Turn = { key, runIds: new Set([key]), sessionKey: this.sessionKey, user, live: new Map(), accepted: false, controller: new AbortController(), needsReload: false };
     this.turns.push(turn);
     this.upsert(user);
     this.emit({ type: 'busy', busy: true });
@@ -124,7 +127,7 @@ export class ChatController {
     for (const turn of this.turns.filter((t) => t.sessionKey === this.sessionKey)) {
       if (turn.accepted) {
         try {
-          await this.client.abortTurn(turn.sessionKey, turn.key);
+          await this.client.abortTurn(turn.sessionKey, [...turn.runIds].pop());
         } catch (error) {
           this.notice('error', `Could not stop the turn: ${(error as Error).message}`);
         }
@@ -164,7 +167,7 @@ export class ChatController {
       const { messages, hasMore, totalMessages } = await this.client.history(key, HISTORY_LIMIT);
       if (generation !== this.historyGeneration || key !== this.sessionKey) return;
       const inFlight = this.turns.filter((t) => t.sessionKey === key);
-      const items = itemsFromHistory(messages, new Set(inFlight.map((t) => t.key)));
+      const items = itemsFromHistory(messages, new Set(inFlight.flatMap((t) => [...t.runIds])));
       if (hasMore) {
         // Long sessions open fast: only the latest messages are loaded, and the chat says so.
         const total = totalMessages ? ` of ${totalMessages}` : '';
@@ -227,6 +230,7 @@ export class ChatController {
             this.upsert({ ...this.liveAssistant(turn, 'pending'), activity: 'Working…' }, turn);
           },
           onEvent: (event) => this.onTurnEvent(turn, event),
+          onRunId: (runId) => turn.runIds.add(runId),
         },
       );
       this.finishTurn(turn, result);

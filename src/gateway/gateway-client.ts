@@ -43,6 +43,9 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Sessions asked for per `sessions.list` page, and the most the client will hold. */
 const SESSIONS_PAGE = 500;
+/** How often, and how long apart, a message refused because its session was busy is tried again. */
+const SESSION_BUSY_RETRIES = 60;
+const SESSION_BUSY_WAIT_MS = 2000;
 const MAX_SESSIONS = 20_000;
 
 export interface GatewayClientOptions {
@@ -80,6 +83,8 @@ export interface TurnInput {
 export interface TurnOptions {
   signal?: AbortSignal;
   onAccepted?: (runId: string) => void;
+  /** The turn goes on under a new run id (the gateway refused the first key for good). */
+  onRunId?: (runId: string) => void;
   onEvent?: (event: TurnEvent) => void;
 }
 
@@ -284,19 +289,21 @@ export class GatewayClient {
    * gateway's history shows it never received the message.
    */
   async runTurn(input: TurnInput, options: TurnOptions = {}): Promise<TurnResult> {
-    const runId = input.idempotencyKey ?? randomUUID();
-    const stream = new RunStream(runId);
+    let runId = input.idempotencyKey ?? randomUUID();
+    let stream = new RunStream(runId);
     let usage: Record<string, unknown> | undefined;
     let accepted = false;
     let acceptedBootId: string | undefined;
+    let busyRetries = 0;
     const emit = (event: TurnEvent) => {
       if (event.kind === 'usage') usage = event.usage;
       if (event.kind === 'gap') this.emitter.emit('resync', { reason: 'run-gap', sessionKey: input.sessionKey, runId });
       options.onEvent?.(event);
     };
-    this.runs.set(runId, (payload) => {
+    const listen = () => this.runs.set(runId, (payload) => {
       for (const event of stream.accept(payload)) emit(event);
     });
+    listen();
     const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
     if (input.thinking) params.thinking = input.thinking;
     const finish = (status: TurnStatus, extra: Partial<TurnResult> = {}): TurnResult => ({
@@ -333,6 +340,27 @@ export class GatewayClient {
             if (!accepted && (await this.historyHasMessage(input.sessionKey, runId, options.signal))) accepted = true;
             continue;
           }
+          if (error instanceof GatewayRequestError && isSessionBusy(error) && busyRetries < SESSION_BUSY_RETRIES) {
+            // After a crash the gateway re-runs the interrupted turn by itself, and refuses ours
+            // meanwhile. It never started our message and keeps refusing that key, so once the
+            // session is free the message goes again under a new key, unless history has it.
+            busyRetries += 1;
+            await delay(SESSION_BUSY_WAIT_MS, options.signal);
+            await this.whenConnected(options.signal);
+            if (await this.historyHasMessage(input.sessionKey, runId, options.signal)) {
+              accepted = true;
+              continue;
+            }
+            this.runs.delete(runId);
+            runId = randomUUID();
+            stream = new RunStream(runId);
+            params.idempotencyKey = runId;
+            accepted = false;
+            listen();
+            this.log('info', `the session was busy with the gateway's own work; sending the message again as run ${runId}`);
+            options.onRunId?.(runId);
+            continue;
+          }
           if (error instanceof GatewayRequestError && error.retryable) {
             await delay(error.retryAfterMs ?? 1000, options.signal);
             continue;
@@ -344,6 +372,7 @@ export class GatewayClient {
       this.runs.delete(runId);
     }
   }
+
 
   /** Stops a running turn (`chat.abort`). Its `runTurn` then resolves with status `aborted`. */
   abortTurn(sessionKey: string, runId?: string): Promise<unknown> {
@@ -853,6 +882,11 @@ function readChallenge(payload: unknown): ConnectChallenge | undefined {
 function readBootId(hello: HelloOk): string | undefined {
   const server = hello.server as unknown;
   return isRecord(server) ? str(server, 'bootId') : undefined;
+}
+
+/** The gateway could not start our work because the session was taken by other work (its own recovery). */
+function isSessionBusy(error: GatewayRequestError): boolean {
+  return error.detailCode === 'SESSION_WORK_START_CHANGED' || error.message.includes('SESSION_WORK_START_CHANGED');
 }
 
 function canRetryWithDeviceToken(details: unknown): boolean {

@@ -127,6 +127,34 @@ describe('turns and sessions', () => {
     assert.equal(gw.requests('agent.wait').length, 1);
   });
 
+  it('sends again under a new key when the gateway refused the message because its session was busy', { timeout: 20_000 }, async () => {
+    const { client, gw } = await connected();
+    const refused = new Set<string>();
+    gw.handlers.push((conn, frame) => {
+      if (frame.method !== 'agent') return false;
+      const key = String((frame.params as { idempotencyKey: string }).idempotencyKey);
+      // As observed after a crash: the first key is accepted, then refused for good, while the
+      // gateway re-runs the interrupted turn.
+      if (refused.size === 0 || refused.has(key)) {
+        refused.add(key);
+        conn.res(frame.id, true, { runId: key, status: 'accepted' });
+        conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'Session "agent:main:busy" changed while starting work. Retry. | SESSION_WORK_START_CHANGED' });
+        return true;
+      }
+      return false;
+    });
+    const runIds: string[] = [];
+    const result = await client.runTurn({ sessionKey: 'agent:main:busy', message: 'typed while it was down', idempotencyKey: 'first-key' }, { onRunId: (id) => runIds.push(id) });
+    assert.equal(result.status, 'ok');
+    assert.equal(result.text, 'Echo: typed while it was down');
+    assert.equal(runIds.length, 1);
+    assert.equal(result.runId, runIds[0]);
+    assert.notEqual(result.runId, 'first-key');
+    assert.deepEqual([...refused], ['first-key']);
+    const users = gw.history.get('agent:main:busy')!.filter((m) => m.role === 'user');
+    assert.equal(users.length, 1, 'the message ran once');
+  });
+
   it('lists sessions, reads history, deletes, and refuses the main session', async () => {
     const { client, gw } = await connected();
     await client.runTurn({ sessionKey: 'agent:main:s1', message: 'first' });
