@@ -354,7 +354,8 @@ export class ChatController {
       if (turn.live.has(item.id)) turn.live.set(item.id, item);
       if (turn.sessionKey !== this.sessionKey) return;
     }
-    const index = this.items.findIndex((i) => i.id === item.id);
+    // From the end: the item that changes is nearly always among the last.
+    const index = this.items.findLastIndex((i) => i.id === item.id);
     if (index >= 0) {
       this.items[index] = item;
     } else {
@@ -373,7 +374,7 @@ export class ChatController {
 
   private appendText(id: string, text: string, turn: Turn): void {
     if (turn.sessionKey !== this.sessionKey) return;
-    const index = this.items.findIndex((i) => i.id === id);
+    const index = this.items.findLastIndex((i) => i.id === id);
     if (index >= 0) this.items[index] = turn.live.get(id)!;
     this.emit({ type: 'append', id, text });
   }

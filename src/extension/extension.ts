@@ -39,10 +39,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     store: new SecretCredentialStore(context.secrets),
     clientVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
     log: (level, message) => log[level](message),
-    trace: (direction, frame) => {
-      if (traceFrames) log.info(`${direction === 'in' ? '<-' : '->'} ${JSON.stringify(frame)}`);
-    },
   });
+  const trace = (direction: 'in' | 'out', frame: unknown) => log.info(`${direction === 'in' ? '<-' : '->'} ${JSON.stringify(frame)}`);
+  // Only while the setting is on: tracing copies and redacts every frame.
+  client.setTrace(traceFrames ? trace : undefined);
   context.subscriptions.push({ dispose: () => client.close() });
 
   const controller = new ChatController(client, {
@@ -119,7 +119,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration(`${SECTION}.${Setting.traceFrames}`)) traceFrames = settings().get<boolean>(Setting.traceFrames, false);
+      if (event.affectsConfiguration(`${SECTION}.${Setting.traceFrames}`)) {
+        traceFrames = settings().get<boolean>(Setting.traceFrames, false);
+        client.setTrace(traceFrames ? trace : undefined);
+      }
       if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) {
         found = await discover();
         client.setEndpoint(found.url, found.token);

@@ -191,6 +191,11 @@ export class GatewayClient {
     return this.loggedProblems;
   }
 
+  /** Turns the frame trace on (a function) or off (undefined): a trace costs a deep copy per frame. */
+  setTrace(trace: GatewayClientOptions['trace']): void {
+    this.options.trace = trace;
+  }
+
   /** Listens to connection state changes. Returns a function that removes the listener. */
   onState(listener: (state: ConnectionState) => void): () => void {
     return this.listen('state', listener);

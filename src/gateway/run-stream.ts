@@ -29,13 +29,16 @@ export class RunStream {
    * every delta alive for the garbage collector to copy.
    */
   private closed = '';
+  /** `closed` followed by the blank line that joins the last item to it ('' while nothing is closed). */
+  private closedJoint = '';
 
   constructor(readonly runId: string) {}
 
   /** The whole assistant reply so far. */
   get text(): string {
     const last = this.items[this.items.length - 1];
-    return last ? join(this.closed, last.text) : '';
+    if (!last || last.text === '') return this.closed;
+    return this.closedJoint + last.text;
   }
 
   /** Turns one event into zero or more turn events. Duplicates and replays (seq not increasing) give none. */
@@ -77,10 +80,12 @@ export class RunStream {
 
   private assistant(d: Record<string, unknown>): TurnEvent[] {
     const itemId = typeof d.itemId === 'string' ? d.itemId : 'main';
-    let item = this.byId.get(itemId);
+    const last = this.items[this.items.length - 1];
+    // Events almost always continue the last item: a string compare is cheaper than a map lookup.
+    let item = last !== undefined && last.id === itemId ? last : this.byId.get(itemId);
     if (!item) {
       // A new item goes last: what was the whole reply is now the closed part before it.
-      this.closed = this.text;
+      this.close(this.text);
       item = { id: itemId, text: '' };
       this.items.push(item);
       this.byId.set(itemId, item);
@@ -108,7 +113,7 @@ export class RunStream {
     }
     if (!isLast) {
       // An earlier item changed (items interleaved): rebuild the closed part.
-      this.closed = this.items.slice(0, -1).map((i) => i.text).filter((t) => t !== '').join('\n\n');
+      this.close(this.items.slice(0, -1).map((i) => i.text).filter((t) => t !== '').join('\n\n'));
     }
     const text = this.text;
     if (gap) return [{ kind: 'gap', reason: gap, text }];
@@ -119,17 +124,16 @@ export class RunStream {
     else joined = hasPrefix(text, before!) ? text.slice(before!.length) : text;
     return joined === '' ? [] : [{ kind: 'text', delta: joined, text, itemId }];
   }
+
+  private close(text: string): void {
+    this.closed = text;
+    this.closedJoint = text === '' ? '' : `${text}\n\n`;
+  }
 }
 
 interface Item {
   id: string;
   text: string;
-}
-
-/** Two parts of the reply, joined by a blank line when both have text. */
-function join(first: string, second: string): string {
-  if (first === '') return second;
-  return second === '' ? first : `${first}\n\n${second}`;
 }
 
 /**

@@ -1,0 +1,192 @@
+/**
+ * One measured client of the client-overhead bench, in a process of its own:
+ *
+ *   node build/client.js <mode> <url> <events> <turns> <warm-up turns> [latency]
+ *
+ * mode `bare`: a `ws` client that does the handshake by hand and only JSON.parses each frame.
+ * mode `gateway`: the GatewayClient, a runTurn listener receiving the run's events.
+ * mode `gateway-traced`: the same, configured as the extension configures it: with a `trace`
+ * callback that does nothing while the "openclaw.trace" setting is off.
+ *
+ * Each runs some warm-up turns of WARM_EVENTS events (the first turns after start-up run
+ * partly unoptimized code: up to 2x the CPU of later ones), then `turns` measured turns of `events`
+ * events. Reported per turn: CPU time (process.cpuUsage, user + system) and wall time from sending
+ * the `agent` request to receiving its final `res`. With `latency`, also the time from the socket's 'message' event to the frame's event
+ * reaching the listener (for `bare`: to the end of JSON.parse), per frame, with performance.now().
+ */
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { MemoryCredentialStore } from '../../src/gateway/credential-store';
+import { GatewayClient } from '../../src/gateway/gateway-client';
+import { BENCH_SESSION, BENCH_TOKEN, MEASURED_RUN, WARM_EVENTS, WARM_RUN } from '../lib/constants';
+import { report } from '../lib/proc';
+import { percentiles } from '../lib/stats';
+
+type Mode = 'bare' | 'gateway' | 'gateway-traced';
+
+interface Turn {
+  cpuUs: number;
+  wallMs: number;
+  latencyUs?: { p50: number; p99: number; max: number; samples: number };
+}
+
+interface Measured {
+  events: number;
+  turns: Turn[];
+}
+
+const [mode, url, eventsArg, turnsArg, warmArg, latencyArg] = process.argv.slice(2) as [Mode, string, string, string, string, string?];
+const events = Number(eventsArg);
+const turns = Number(turnsArg);
+const warmTurns = Number(warmArg);
+if (!['bare', 'gateway', 'gateway-traced'].includes(mode) || !url?.startsWith('ws://') || !(events > 0) || !(turns > 0) || !(warmTurns >= 0)) {
+  process.stderr.write('usage: client.js bare|gateway|gateway-traced <ws-url> <events> <turns> <warm-up turns> [latency]\n');
+  process.exit(2);
+}
+const withLatency = latencyArg === 'latency';
+
+function measure<T>(fn: () => Promise<T>): Promise<{ result: T; cpuUs: number; wallMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  return fn().then((result) => {
+    const t1 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    return { result, cpuUs: cpu.user + cpu.system, wallMs: t1 - t0 };
+  });
+}
+
+function latencySummary(samples: Float64Array, count: number): Turn['latencyUs'] {
+  const [p50, p99, max] = percentiles(samples.subarray(0, count), [50, 99, 100]);
+  return { p50: p50 * 1000, p99: p99 * 1000, max: max * 1000, samples: count };
+}
+
+async function runGateway(traced: boolean): Promise<Measured> {
+  const client = new GatewayClient({
+    url,
+    token: BENCH_TOKEN,
+    store: new MemoryCredentialStore(),
+    clientVersion: '0.1.0-bench',
+    log: () => undefined,
+    // As extension.ts does: the callback is always there; it logs only while the setting is on.
+    ...(traced ? { trace: (_direction: 'in' | 'out', _frame: unknown) => undefined } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    const off = client.onState((state) => {
+      if (state.kind === 'connected') {
+        off();
+        resolve();
+      } else if (state.kind === 'failed') reject(new Error(state.message));
+    });
+    client.start();
+  });
+  let received = 0;
+  const turn = (runId: string, n: number, onEvent?: () => void) =>
+    client.runTurn({ sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId }, { onEvent: onEvent ?? (() => (received += 1)) });
+
+  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
+  const measured: Turn[] = [];
+  for (let k = 0; k < turns; k++) {
+    received = 0;
+    let onEvent: (() => void) | undefined;
+    let samples: Float64Array | undefined;
+    let count = 0;
+    let off: (() => void) | undefined;
+    if (withLatency) {
+      samples = new Float64Array(events);
+      let arrived = 0;
+      let open = false;
+      const socket = (client as unknown as { socket: WebSocket }).socket;
+      const onArrival = () => {
+        arrived = performance.now();
+        open = true;
+      };
+      socket.prependListener('message', onArrival);
+      off = () => socket.off('message', onArrival);
+      onEvent = () => {
+        received += 1;
+        // The first turn event of a frame; frames that make none (`item` events) give no sample.
+        if (open) {
+          samples![count++] = performance.now() - arrived;
+          open = false;
+        }
+      };
+    }
+    const { result, cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, events, onEvent));
+    off?.();
+    if (result.status !== 'ok') throw new Error(`the measured turn ended ${result.status}`);
+    if (received === 0) throw new Error('the runTurn listener received nothing');
+    measured.push({ cpuUs, wallMs, latencyUs: samples ? latencySummary(samples, count) : undefined });
+  }
+  client.close();
+  return { events, turns: measured };
+}
+
+async function runBare(): Promise<Measured> {
+  const ws = new WebSocket(url);
+  let eventsSeen = 0;
+  let phase: 'handshake' | 'warm' | 'measured' = 'handshake';
+  let finished: (() => void) | undefined;
+  let samples: Float64Array | undefined;
+  let count = 0;
+  let arrived = 0;
+  const sendAgent = (runId: string, n: number) => ws.send(JSON.stringify({ type: 'req', id: `agent-${runId}`, method: 'agent', params: { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId } }));
+
+  const connected = new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', (data: WebSocket.RawData) => {
+      const frame = JSON.parse(data.toString());
+      if (samples && frame.type === 'event') samples[count++] = performance.now() - arrived;
+      if (frame.type === 'event') {
+        eventsSeen += 1;
+        if (frame.event === 'connect.challenge') {
+          ws.send(JSON.stringify({ type: 'req', id: 'connect-1', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'gateway-client', version: '0.1.0-bench', platform: process.platform, mode: 'ui' }, role: 'operator', scopes: ['operator.read', 'operator.write', 'operator.admin'], caps: ['tool-events'], auth: { token: BENCH_TOKEN } } }));
+        }
+        return;
+      }
+      if (frame.id === 'connect-1') return frame.ok ? resolve() : reject(new Error(JSON.stringify(frame.error)));
+      if (frame.type === 'res' && frame.payload?.status !== 'accepted' && typeof frame.id === 'string' && frame.id.startsWith('agent-')) finished?.();
+    });
+  });
+  await connected;
+  const turn = (runId: string, n: number) =>
+    new Promise<void>((resolve) => {
+      finished = resolve;
+      sendAgent(runId, n);
+    });
+  phase = 'warm';
+  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
+  phase = 'measured';
+  const measured: Turn[] = [];
+  for (let k = 0; k < turns; k++) {
+    eventsSeen = 0;
+    count = 0;
+    let off: (() => void) | undefined;
+    if (withLatency) {
+      samples = new Float64Array(events);
+      const onArrival = () => {
+        arrived = performance.now();
+      };
+      ws.prependListener('message', onArrival);
+      off = () => ws.off('message', onArrival);
+    }
+    const { cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, events));
+    off?.();
+    if (eventsSeen !== events) throw new Error(`bare client saw ${eventsSeen} events in phase ${phase}, expected ${events}`);
+    measured.push({ cpuUs, wallMs, latencyUs: samples ? latencySummary(samples, count) : undefined });
+    samples = undefined;
+  }
+  ws.close();
+  return { events, turns: measured };
+}
+
+const run = mode === 'bare' ? runBare() : runGateway(mode === 'gateway-traced');
+run.then(
+  (result) => {
+    report(result);
+    process.exit(0);
+  },
+  (error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

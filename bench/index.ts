@@ -1,0 +1,180 @@
+/**
+ * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [--runs N]
+ * [--quick] [--no-vsix] [--baseline <commit>]` (scripts/bench.mjs explains each).
+ * Runs the chosen benches (all by default), prints a table of figures (median of the runs, with
+ * min–max), and writes everything to .test-artifacts/bench/results.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { clientBench, type ClientBenchResult } from './client';
+import { hostBench, type HostStreamResult } from './host';
+import { historyBench, type HistoryResult } from './history';
+import { renderBench, type RenderResult } from './render';
+import { startupBench, type StartupResult } from './startup';
+import { machine } from './lib/machine';
+import { OUT } from './lib/paths';
+import { fmt } from './lib/stats';
+
+const ALL = ['client', 'host', 'render', 'history', 'startup'] as const;
+type Bench = (typeof ALL)[number];
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const WITH_VALUE = ['--runs', '--baseline', '--baseline-files'];
+const chosen = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && WITH_VALUE.includes(args[i - 1]))) as Bench[];
+const baseline = process.env.OPENCLAW_BENCH_BASELINE;
+const benches: readonly Bench[] = chosen.length ? chosen : ALL;
+const quick = flag('quick');
+const runs = Number(option('runs') ?? (quick ? 3 : 5));
+for (const name of chosen) {
+  if (ALL.includes(name)) continue;
+  process.stderr.write(`unknown bench ${JSON.stringify(name)}: choose from ${ALL.join(', ')}\n`);
+  process.exit(2);
+}
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`--runs needs a whole number of runs, not ${JSON.stringify(option('runs'))}\n`);
+  process.exit(2);
+}
+
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const rows: Array<[string, string, string]> = [];
+const row = (bench: string, figure: string, value: string) => rows.push([bench, figure, value]);
+
+function clientRows(r: ClientBenchResult): void {
+  for (const size of r.sizes) {
+    const n = `${size.events / 1000}k events`;
+    row('client', `CPU per event, bare ws + JSON.parse (${n})`, `${fmt(size.cpuPerEventUs.bare!, 2)} µs`);
+    row('client', `CPU per event, GatewayClient (${n})`, `${fmt(size.cpuPerEventUs.gateway!, 2)} µs`);
+    row('client', `CPU ratio GatewayClient / bare (${n}) [target <= 1.10]`, fmt(size.cpuRatio.gateway!, 3));
+    row('client', `CPU ratio GatewayClient as in extension (trace cb) / bare (${n})`, fmt(size.cpuRatio['gateway-traced']!, 3));
+    if (size.cpuRatio['gateway-base']) {
+      row('client', `CPU per event, GatewayClient at ${baseline} (${n}, 1 warm-up turn)`, `${fmt(size.cpuPerEventUs['gateway-base']!, 2)} µs`);
+      row('client', `CPU ratio GatewayClient at ${baseline} / bare (${n})`, fmt(size.cpuRatio['gateway-base'], 3));
+      row('client', `events/s, GatewayClient at ${baseline} (${n})`, fmt(size.eventsPerSecond['gateway-base']!, 0));
+    }
+    row('client', `events/s, bare (${n})`, fmt(size.eventsPerSecond.bare!, 0));
+    row('client', `events/s, GatewayClient (${n})`, fmt(size.eventsPerSecond.gateway!, 0));
+  }
+  const l = r.latency;
+  row('client', `latency socket 'message' -> runTurn listener, p50 (${l.events / 1000}k events)`, `${fmt(l.gateway.p50, 1)} µs`);
+  row('client', `latency socket 'message' -> runTurn listener, p99`, `${fmt(l.gateway.p99, 1)} µs`);
+  row('client', `  for reference: bare 'message' -> JSON.parse done, p50 / p99`, `${fmt(l.bare.p50, 1)} / ${fmt(l.bare.p99, 1)} µs`);
+}
+
+function hostRows(results: HostStreamResult[]): void {
+  for (const r of results) {
+    const label = r.paceMs ? `${r.events} events, one per ${r.paceMs} ms` : `${r.events / 1000}k events, full speed`;
+    for (const [poster, name] of [['coalesce', 'coalesced 16 ms'], ['flush0', 'flushMs 0'], ['none', 'no coalescing'], ['coalesce-base', `coalesced, at ${baseline}`]] as const) {
+      const p = r.perPoster[poster];
+      if (!p) continue;
+      row('host', `${label}, ${name}: events/s`, fmt(p.eventsPerSecond, 0));
+      row('host', `${label}, ${name}: messages posted (per s)`, `${fmt(p.messages, 0)} (${fmt(p.messagesPerSecond, 0)}/s)`);
+      row('host', `${label}, ${name}: mean append size; KB/s posted`, `${fmt(p.appendMeanBytes, 0)} B; ${(p.bytesPerSecond.median / 1024).toFixed(0)} KB/s`);
+      // Paced, CPU per event is mostly the process waking up for each event: not a per-event cost.
+      if (!r.paceMs) row('host', `${label}, ${name}: host CPU per event`, `${fmt(p.cpuPerEventUs, 2)} µs`);
+    }
+  }
+}
+
+function renderRows(r: RenderResult): void {
+  for (const size of r.sizes) {
+    const n = size.bytes >= 1e6 ? `${size.bytes / 1e6} MB` : `${size.bytes / 1000} KB`;
+    row('render', `${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`);
+    row('render', `${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`);
+    row('render', `${n}: longest frame${size.bytes === 200_000 ? ' [target < 16 ms]' : ''}`, `${fmt(size.longestFrameMs, 1)} ms`);
+    row('render', `${n}: longest frame after the first (warm)`, `${fmt(size.longestFrameAfterFirstMs, 1)} ms`);
+    row('render', `${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`);
+    row('render', `${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`);
+  }
+  for (const g of r.growthPerDoubling) {
+    const k = (b: number) => (b >= 1e6 ? `${b / 1e6} MB` : `${b / 1000} KB`);
+    row('render', `growth per doubling ${k(g.from)} -> ${k(g.to)} [linear 2.0, quadratic 4.0]`, g.ratio.toFixed(2));
+  }
+}
+
+function historyRows(r: HistoryResult): void {
+  const kinds = Object.entries(r.itemKinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  row('history', `${r.messages} messages -> ${r.items} items (${kinds}); snapshot size`, `${(r.snapshotBytes / 1024).toFixed(0)} KB`);
+  row('history', 'time to first paint', `${fmt(r.firstPaintMs, 0)} ms`);
+  row('history', 'time to fully rendered', `${fmt(r.fullyRenderedMs, 0)} ms`);
+  row('history', 'main-thread time (script / layout); longest task', `${fmt(r.taskMs, 0)} ms (${r.scriptMs.median.toFixed(0)} / ${r.layoutMs.median.toFixed(0)}); ${fmt(r.longestTaskMs, 0)} ms`);
+  row('history', 'JS heap after GC (growth from the empty page)', `${fmt(r.heapMB, 1)} MB (+${fmt(r.heapDeltaMB, 1)} MB)`);
+  row('history', 'DOM nodes', fmt(r.nodes, 0));
+}
+
+function startupRows(r: StartupResult): void {
+  for (const size of r.sizes) row('startup', `${size.file} (production build): raw / gzip -9`, `${(size.bytes / 1024).toFixed(1)} KB / ${(size.gzipBytes / 1024).toFixed(1)} KB`);
+  if (r.vsix) row('startup', '.vsix (scripts/package.mjs)', r.vsix.note ?? `${(r.vsix.bytes / 1024).toFixed(1)} KB, ${r.vsix.entries} files`);
+  const a = r.activation;
+  row('startup', 'navigation -> status bar item: OpenClaw', `${fmt(a.statusBarMs.openclaw, 0)} ms`);
+  row('startup', 'navigation -> status bar item: baseline extension', `${fmt(a.statusBarMs.baseline, 0)} ms`);
+  row('startup', 'OpenClaw minus baseline (per run); ratio', `${fmt(a.statusBarMs.differenceMs, 0)} ms; ${fmt(a.statusBarMs.ratio, 3)}`);
+  row('startup', 'in the extension host: load module, OpenClaw / baseline', `${fmt(a.loadMs.openclaw, 1)} / ${fmt(a.loadMs.baseline, 1)} ms`);
+  row('startup', 'in the extension host: activate(), OpenClaw / baseline', `${fmt(a.activateMs.openclaw, 1)} / ${fmt(a.activateMs.baseline, 1)} ms`);
+}
+
+function printTable(): void {
+  const w0 = Math.max(...rows.map((r) => r[0].length), 5);
+  const w1 = Math.max(...rows.map((r) => r[1].length), 6);
+  const line = (a: string, b: string, c: string) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`;
+  process.stdout.write(`\n${line('bench', 'figure', 'median (min–max)')}\n${'-'.repeat(w0 + w1 + 24)}\n`);
+  for (const r of rows) process.stdout.write(`${line(...r)}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: Record<string, unknown> = { machine: await machine(), runs, quick, startedAt: new Date().toISOString() };
+  process.stderr.write(`machine: ${JSON.stringify(results.machine)}\n`);
+  for (const bench of benches) {
+    const t0 = Date.now();
+    process.stderr.write(`\n[${bench}]\n`);
+    switch (bench) {
+      case 'client': {
+        const r = await clientBench({ runs, sizes: quick ? [{ events: 10_000, turns: 3 }] : [{ events: 10_000, turns: 5 }, { events: 100_000, turns: 2 }], latencyEvents: 10_000, baselineUpTo: baseline ? 10_000 : undefined, log });
+        results.client = r;
+        clientRows(r);
+        break;
+      }
+      case 'host': {
+        const r = await hostBench({ runs, streams: quick ? [{ events: 10_000, paceMs: 0 }] : [{ events: 10_000, paceMs: 0 }, { events: 40_000, paceMs: 0 }, { events: 400, paceMs: 4 }], baselineUpTo: baseline ? 10_000 : undefined, log });
+        results.host = r;
+        hostRows(r);
+        break;
+      }
+      case 'render': {
+        const r = await renderBench({ runs, sizes: quick ? [50_000, 200_000] : [50_000, 200_000, 1_000_000], perFrame: 48, log });
+        results.render = r;
+        renderRows(r);
+        break;
+      }
+      case 'history': {
+        const r = await historyBench({ runs, messages: 1000, log });
+        results.history = r;
+        historyRows(r);
+        break;
+      }
+      case 'startup': {
+        const r = await startupBench({ runs, vsix: !flag('no-vsix'), log });
+        results.startup = r;
+        startupRows(r);
+        break;
+      }
+    }
+    log(`${bench}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  results.totalSeconds = (Date.now() - started) / 1000;
+  mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, 'results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  printTable();
+  process.stdout.write(`\n${runs} runs each; total ${(results.totalSeconds as number).toFixed(0)} s; details in ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

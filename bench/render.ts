@@ -1,0 +1,212 @@
+/**
+ * 3. Rendering in Chromium: a reply of 50 KB, 200 KB and 1 MB of markdown streamed as `append`
+ * messages of 20-60 characters, `perFrame` of them posted at the start of each animation frame
+ * (as fast as the page renders). Measured per size, on a fresh page each time:
+ *  - main-thread time: CDP Performance.getMetrics TaskDuration (also Script/Layout/RecalcStyle),
+ *    in thread time, from the first append to the reply's final upsert rendered;
+ *  - per frame: the main-thread work of the frame (from the first rAF callback of the frame to a
+ *    MessageChannel ping posted there, which runs once the frame's style, layout and paint are done);
+ *  - intervals between requestAnimationFrame callbacks (a dropped frame shows as ~33 ms);
+ *  - long tasks (PerformanceObserver 'longtask', >= 50 ms).
+ * Growth: total time ratio per doubling of size (1.0 per doubling would be constant, 2.0 linear,
+ * 4.0 quadratic).
+ */
+import type { ChatItem } from '../src/protocol/webview';
+import { deltas, markdown } from './lib/corpus';
+import { summarize, type Summary } from './lib/stats';
+import { buildWebview, launchChromium, metrics, openWebview, PageServer } from './lib/webview-page';
+
+export interface RenderOptions {
+  runs: number;
+  sizes: number[];
+  perFrame: number;
+  /** Experiments only: another webview entry point, CSS appended to chat.css, extra chromium flags. */
+  webviewEntry?: string;
+  extraCss?: string;
+  chromiumArgs?: string[];
+  log(line: string): void;
+}
+
+interface RunFigures {
+  taskMs: number;
+  scriptMs: number;
+  layoutMs: number;
+  styleMs: number;
+  wallMs: number;
+  frames: number;
+  /** `afterFirst`: the longest frame but the first that renders (which runs marked and DOMPurify cold). */
+  frameWorkMs: { max: number; afterFirst: number; p99: number; p95: number; median: number; over16: number };
+  rafIntervalMs: { max: number; p99: number };
+  longTasks: { count: number; maxMs: number };
+  renderedChars: number;
+}
+
+export interface RenderSizeResult {
+  bytes: number;
+  appends: number;
+  taskMs: Summary;
+  scriptMs: Summary;
+  layoutMs: Summary;
+  styleMs: Summary;
+  wallMs: Summary;
+  frames: Summary;
+  longestFrameMs: Summary;
+  longestFrameAfterFirstMs: Summary;
+  p99FrameMs: Summary;
+  medianFrameMs: Summary;
+  framesOver16: Summary;
+  longestRafIntervalMs: Summary;
+  longTasks: Summary;
+  longestTaskMs: Summary;
+}
+
+export interface RenderResult {
+  perFrame: number;
+  sizes: RenderSizeResult[];
+  /** Total main-thread time ratio per doubling of size, between consecutive sizes and first to last. */
+  growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+}
+
+const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
+
+type StreamResult = Omit<RunFigures, 'taskMs' | 'scriptMs' | 'layoutMs' | 'styleMs'>;
+
+/** Runs in the page: streams the pieces, perFrame per animation frame, and measures every frame. */
+async function streamInPage(args: { pieces: string[]; perFrame: number; id: string; firstSeq: number; final: unknown }): Promise<StreamResult> {
+  const { pieces, perFrame, id, final } = args;
+  const frameWork: number[] = [];
+  const rafTimes: number[] = [];
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event: MessageEvent<number>) => frameWork.push(performance.now() - event.data);
+  let seq = args.firstSeq;
+  let next = 0;
+  let tail = 0;
+  const started = performance.now();
+  await new Promise<void>((done) => {
+    const frame = (ts: number) => {
+      rafTimes.push(ts);
+      // Posted before this frame's appends: it runs right after the frame's rendering task.
+      channel.port2.postMessage(performance.now());
+      if (next < pieces.length) {
+        for (let k = 0; k < perFrame && next < pieces.length; k++) window.postMessage({ type: 'append', seq: seq++, id, text: pieces[next++] }, '*');
+      } else if (tail === 0) {
+        window.postMessage({ ...(final as object), seq: seq++ }, '*');
+        tail = 1;
+      } else if (tail++ >= 3) {
+        // The final upsert was applied and rendered two frames ago.
+        return done();
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  const wallMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  channel.port1.close();
+  const sorted = [...frameWork].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const intervals = rafTimes.slice(1).map((t, i) => t - rafTimes[i]).sort((a, b) => a - b);
+  const body = document.querySelector(`.msg.assistant .markdown`);
+  return {
+    wallMs,
+    frames: rafTimes.length,
+    // Frame 0 posts the first appends; frame 1 is the first to render them.
+    frameWorkMs: { max: sorted[sorted.length - 1], afterFirst: Math.max(...frameWork.slice(2)), p99: at(99), p95: at(95), median: at(50), over16: frameWork.filter((w) => w > 16.7).length },
+    rafIntervalMs: { max: intervals[intervals.length - 1] ?? 0, p99: intervals[Math.min(intervals.length - 1, Math.floor(0.99 * intervals.length))] ?? 0 },
+    longTasks: { count: longTasks.length, maxMs: longTasks.length ? Math.max(...longTasks) : 0 },
+    renderedChars: body?.textContent?.length ?? 0,
+  };
+}
+
+export async function renderBench(options: RenderOptions): Promise<RenderResult> {
+  const bundle = await buildWebview(options.webviewEntry);
+  const server = await new PageServer({ ...bundle, css: bundle.css + (options.extraCss ?? '') }).start();
+  const browser = await launchChromium(options.chromiumArgs);
+  try {
+    const streams = options.sizes.map((bytes) => {
+      const text = markdown(bytes, 11);
+      return { bytes, text, pieces: deltas(text, 20, 60, 5) };
+    });
+    const perSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
+    for (let r = 0; r < options.runs; r++) {
+      for (const stream of streams) {
+        const view = await openWebview(browser, server);
+        try {
+          const user: ChatItem = { kind: 'user', id: 'u1', text: 'Write me a long answer.' };
+          const reply: ChatItem = { kind: 'assistant', id: 'a1', text: '', streaming: true };
+          await view.page.evaluate(
+            ([message]) => window.postMessage(message, '*'),
+            [{ type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items: [user, reply], busy: true, connection: CONNECTED, loading: false }],
+          );
+          await view.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+          const before = await metrics(view.cdp);
+          const final = { type: 'upsert', item: { kind: 'assistant', id: 'a1', text: stream.text, streaming: false, outcome: 'ok', usage: { input: 1200, output: 90000 } } };
+          const result = await view.page.evaluate(streamInPage, { pieces: stream.pieces, perFrame: options.perFrame, id: 'a1', firstSeq: 2, final });
+          const after = await metrics(view.cdp);
+          const ms = (name: string) => (after[name] - before[name]) * 1000;
+          if (result.renderedChars < stream.text.length * 0.6) throw new Error(`only ${result.renderedChars} of ${stream.text.length} characters were rendered`);
+          const figures: RunFigures = { ...result, taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration'), styleMs: ms('RecalcStyleDuration') };
+          perSize.get(stream.bytes)!.push(figures);
+          options.log(
+            `render ${stream.bytes / 1000} KB, run ${r + 1}/${options.runs}: main thread ${figures.taskMs.toFixed(0)} ms (script ${figures.scriptMs.toFixed(0)}), ${figures.frames} frames, ` +
+              `longest frame ${figures.frameWorkMs.max.toFixed(1)} ms (after the first ${figures.frameWorkMs.afterFirst.toFixed(1)} ms), p99 ${figures.frameWorkMs.p99.toFixed(1)} ms, ${figures.frameWorkMs.over16} over 16.7 ms, long tasks ${figures.longTasks.count}`,
+          );
+        } finally {
+          await view.close();
+        }
+      }
+    }
+    const sizes: RenderSizeResult[] = streams.map((stream) => {
+      const list = perSize.get(stream.bytes)!;
+      const s = (pick: (f: RunFigures) => number) => summarize(list.map(pick));
+      return {
+        bytes: stream.bytes,
+        appends: stream.pieces.length,
+        taskMs: s((f) => f.taskMs),
+        scriptMs: s((f) => f.scriptMs),
+        layoutMs: s((f) => f.layoutMs),
+        styleMs: s((f) => f.styleMs),
+        wallMs: s((f) => f.wallMs),
+        frames: s((f) => f.frames),
+        longestFrameMs: s((f) => f.frameWorkMs.max),
+        longestFrameAfterFirstMs: s((f) => f.frameWorkMs.afterFirst),
+        p99FrameMs: s((f) => f.frameWorkMs.p99),
+        medianFrameMs: s((f) => f.frameWorkMs.median),
+        framesOver16: s((f) => f.frameWorkMs.over16),
+        longestRafIntervalMs: s((f) => f.rafIntervalMs.max),
+        longTasks: s((f) => f.longTasks.count),
+        longestTaskMs: s((f) => f.longTasks.maxMs),
+      };
+    });
+    const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({ from: a.bytes, to: b.bytes, ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)) });
+    const growthPerDoubling = sizes.slice(1).map((b, i) => growth(sizes[i], b));
+    if (sizes.length > 2) growthPerDoubling.push(growth(sizes[0], sizes[sizes.length - 1]));
+    return { perFrame: options.perFrame, sizes, growthPerDoubling };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+// Only so that the in-page function type-checks here (the project's tsconfig has no DOM library).
+declare const window: { postMessage(message: unknown, target: string): void };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare function requestAnimationFrame(callback: (ts: number) => void): number;
+declare class PerformanceObserver {
+  constructor(callback: (list: { getEntries(): Array<{ duration: number }> }) => void);
+  observe(options: { type: string }): void;
+  disconnect(): void;
+}
+declare class MessageChannel {
+  port1: { onmessage: ((event: MessageEvent<number>) => void) | null; close(): void };
+  port2: { postMessage(message: unknown): void };
+}
+interface MessageEvent<T> {
+  data: T;
+}

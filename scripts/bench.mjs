@@ -1,0 +1,96 @@
+// Runs the benchmarks (BENCHMARKS.md says what each measures and how):
+//
+//   node scripts/bench.mjs                         (npm run bench) all of them
+//   node scripts/bench.mjs client host             only some: client host render history startup
+//   node scripts/bench.mjs render --runs 7         more runs (default 5; medians need at least 5)
+//   node scripts/bench.mjs client --quick          fewer events and runs, to check that it works
+//   node scripts/bench.mjs client host --baseline 4cb236c
+//        also runs the gateway client and host from another commit, side by side with the working
+//        tree: the files in --baseline-files (default: the ones the bench's performance work
+//        changed) come from that commit, everything else from the working tree
+//   node scripts/bench.mjs startup --no-vsix       skip packaging the .vsix
+//
+// The bench is TypeScript under bench/; this script bundles it with esbuild (node_modules left
+// external) into .test-artifacts/bench/build/ and runs the bundle, so the measured code runs as
+// plain JavaScript, as in the shipped extension, without a loader in the measured processes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, '.test-artifacts', 'bench');
+const BUILD = path.join(OUT, 'build');
+const BASE_SRC = path.join(OUT, 'baseline-src');
+const DEFAULT_BASELINE_FILES = ['src/gateway/run-stream.ts', 'src/gateway/frames.ts', 'src/extension/host-poster.ts'];
+
+const args = process.argv.slice(2);
+const valueOf = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const baseline = valueOf('baseline');
+const baselineFiles = (valueOf('baseline-files') ?? DEFAULT_BASELINE_FILES.join(',')).split(',').filter(Boolean);
+
+const entryPoints = { index: path.join(ROOT, 'bench', 'index.ts') };
+const children = {};
+for (const file of readdirSync(path.join(ROOT, 'bench', 'children'))) {
+  if (file.endsWith('.ts')) children[file.slice(0, -3)] = path.join(ROOT, 'bench', 'children', file);
+}
+
+/** Files under the repo keep their own __dirname when bundled (test/extension/code-server.ts finds scripts/ by it). */
+const keepDirname = {
+  name: 'keep-dirname',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('__dirname')) return undefined;
+      return { contents: source.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))), loader: 'ts' };
+    });
+  },
+};
+
+/** Relative imports of the baseline's files go to their copies from the baseline commit. */
+const baselineOverlay = {
+  name: 'baseline-overlay',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      let abs = path.resolve(args.resolveDir, args.path);
+      // A baseline file's own imports resolve as if it sat in the working tree.
+      if (abs.startsWith(BASE_SRC + path.sep)) abs = path.join(ROOT, path.relative(BASE_SRC, abs));
+      for (const candidate of [abs, `${abs}.ts`, path.join(abs, 'index.ts')]) {
+        const rel = path.relative(ROOT, candidate);
+        if (baselineFiles.includes(rel)) return { path: path.join(BASE_SRC, rel) };
+        if (existsSync(candidate) && candidate.endsWith('.ts')) return { path: candidate };
+      }
+      return undefined;
+    });
+  },
+};
+
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
+await esbuild.build({ ...common, entryPoints: { ...entryPoints, ...children }, outdir: BUILD, plugins: [keepDirname] });
+
+if (baseline) {
+  rmSync(BASE_SRC, { recursive: true, force: true });
+  for (const file of baselineFiles) {
+    let source;
+    try {
+      source = execFileSync('git', ['show', `${baseline}:${file}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch {
+      continue; // not in that commit: the working tree's copy is used
+    }
+    mkdirSync(path.dirname(path.join(BASE_SRC, file)), { recursive: true });
+    writeFileSync(path.join(BASE_SRC, file), source);
+  }
+  await esbuild.build({ ...common, entryPoints: children, outdir: path.join(BUILD, 'base'), plugins: [baselineOverlay, keepDirname] });
+}
+
+const result = spawnSync(process.execPath, ['--enable-source-maps', path.join(BUILD, 'index.js'), ...args], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, OPENCLAW_BENCH_ROOT: ROOT, ...(baseline ? { OPENCLAW_BENCH_BASELINE: baseline } : {}) },
+});
+process.exit(result.status ?? 1);
