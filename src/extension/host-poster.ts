@@ -44,15 +44,11 @@ export class HostPoster {
     for (const [id, text] of pending) this.postNow({ type: 'append', id, text });
   }
 
-  /** Starts numbering again (a new webview page). */
-  reset(): void {
+  /** Forgets gathered text and stops the flush timer. */
+  dispose(): void {
     this.drop();
     clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  dispose(): void {
-    this.reset();
   }
 
   private postNow(message: Unnumbered): void {
