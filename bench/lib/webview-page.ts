@@ -50,7 +50,8 @@ export class PageServer {
       '/webview.js': ['text/javascript', this.bundle.js],
       '/chat.css': ['text/css', this.bundle.css],
       '/vscode-stub.js': ['text/javascript', readFileSync(path.join(FIXTURES, 'vscode-stub.js'), 'utf8')],
-      '/theme.css': ['text/css', readFileSync(path.join(FIXTURES, 'theme-dark.css'), 'utf8')],
+      // The webview tests' dark theme: one set of --vscode-* colours for tests and bench.
+      '/theme.css': ['text/css', readFileSync(path.join(ROOT, 'test', 'webview', 'fixtures', 'theme-dark.css'), 'utf8')],
     };
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
