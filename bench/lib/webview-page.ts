@@ -12,6 +12,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
+import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 import { FIXTURES, ROOT } from './paths';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -57,25 +58,10 @@ export class PageServer {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/') {
         const nonce = randomBytes(16).toString('base64');
-        // The host's policy, with this server standing in for webview.cspSource.
-        const csp = `default-src 'none'; style-src ${this.origin}; font-src ${this.origin}; img-src ${this.origin} data:; script-src 'nonce-${nonce}'`;
+        // The host's policy and page, with this server standing in for webview.cspSource.
+        const csp = chatPageCsp(this.origin, nonce);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-        res.end(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="/theme.css">
-<link rel="stylesheet" href="/chat.css">
-<title>OpenClaw</title>
-</head>
-<body class="vscode-dark">
-<div id="app"></div>
-<script nonce="${nonce}" src="/vscode-stub.js"></script>
-<script nonce="${nonce}" src="/webview.js"></script>
-</body>
-</html>`);
+        res.end(chatPageHtml({ nonce, csp, styles: ['/theme.css', '/chat.css'], scripts: ['/vscode-stub.js', '/webview.js'], bodyClass: 'vscode-dark' }));
         return;
       }
       const asset = assets[url.pathname];

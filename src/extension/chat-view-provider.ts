@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionView, WebviewMessage } from '../protocol/webview';
 import type { ChatController } from './chat-controller';
 import { ChatFeed } from './chat-feed';
+import { chatPageCsp, chatPageHtml } from './chat-page';
 import { HostPoster } from './host-poster';
 
 export interface ChatViewHandlers {
@@ -102,29 +103,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private html(webview: vscode.Webview, dist: vscode.Uri): string {
     const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'chat.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>OpenClaw</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(dist, name)).toString();
+    return chatPageHtml({ nonce, csp: chatPageCsp(webview.cspSource, nonce), styles: [asset('chat.css')], scripts: [asset('webview.js')] });
   }
 }
 

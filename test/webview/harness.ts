@@ -12,6 +12,7 @@ import { after, afterEach, before } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 
 export { launchChromium };
 import type { ChatItem, ConnectionView, HostMessage, SessionView, WebviewMessage, WebviewUiState } from '../../src/protocol/webview';
@@ -39,10 +40,6 @@ export async function buildWebview(): Promise<{ js: string; css: string }> {
   return { js: result.outputFiles[0].text, css: readFileSync(path.join(ROOT, 'media/chat.css'), 'utf8') };
 }
 
-/** The webview CSP of the host, with the test server standing in for `webview.cspSource`. */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return `default-src 'none'; style-src ${cspSource}; script-src 'nonce-${nonce}'; img-src ${cspSource} data:; font-src ${cspSource};`;
-}
 
 export interface PageOptions {
   theme?: Theme;
@@ -79,7 +76,8 @@ export class WebviewServer {
         const nonce = randomBytes(16).toString('base64');
         const csp = url.searchParams.get('csp') !== 'off';
         const theme = (url.searchParams.get('theme') ?? 'dark') as Theme;
-        const policy = contentSecurityPolicy(this.origin, nonce);
+        // The host's own policy, with this server standing in for webview.cspSource.
+        const policy = chatPageCsp(this.origin, nonce);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(csp ? { 'content-security-policy': policy } : {}) });
         res.end(pageHtml({ nonce, theme, policy: csp ? policy : undefined }));
         return;
@@ -112,22 +110,7 @@ export class WebviewServer {
 }
 
 function pageHtml({ nonce, theme, policy }: { nonce: string; theme: Theme; policy?: string }): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  ${policy ? `<meta http-equiv="Content-Security-Policy" content="${policy}">` : ''}
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="/theme-${theme}.css">
-  <link rel="stylesheet" href="/chat.css">
-  <title>OpenClaw</title>
-</head>
-<body class="${BODY_CLASS[theme]}">
-  <div id="app"></div>
-  <script nonce="${nonce}" src="/vscode-stub.js"></script>
-  <script nonce="${nonce}" src="/webview.js"></script>
-</body>
-</html>`;
+  return chatPageHtml({ nonce, csp: policy, styles: [`/theme-${theme}.css`, '/chat.css'], scripts: ['/vscode-stub.js', '/webview.js'], bodyClass: BODY_CLASS[theme] });
 }
 
 
