@@ -1,7 +1,7 @@
 // The chat view: applies host messages to ChatState as they arrive and brings the DOM up to date
 // at most once per animation frame, however many messages came in between. Keeps the UI state
 // (draft, scroll, open tool cards) in VS Code's webview state so it survives hide/show.
-import type { ActionId, WebviewUiState } from '../src/protocol/webview';
+import type { ActionId, ChatItem, WebviewUiState } from '../src/protocol/webview';
 import { ConnectionBanner, EmptyState } from './banner';
 import { Composer } from './composer';
 import { button, h, setText, show } from './dom';
@@ -19,6 +19,10 @@ const READY_RETRY_MS = 2000;
 const SAVE_DELAY_MS = 200;
 const ANNOUNCER_KEEP = 8;
 const COPIED_TICK_MS = 1500;
+/** A snapshot first shows this many of its newest items, so a long history paints at once... */
+const FIRST_PAINT_ITEMS = 30;
+/** ...and builds the older ones in later frames, this much script per frame. */
+const BACKFILL_BUDGET_MS = 8;
 
 export class ChatApp {
   private readonly state = new ChatState();
@@ -42,6 +46,8 @@ export class ChatApp {
   private resetPending = false;
   private readonly dirty = new Set<string>();
   private chromeDirty = false;
+  /** Items older than the oldest one on the page are still to be built (after a snapshot). */
+  private backfilling = false;
   /** The saved scroll position waits for the first snapshot that has content to scroll. */
   private scrollToRestore: number | undefined;
 
@@ -160,13 +166,14 @@ export class ChatApp {
   private render(): void {
     this.frame = 0;
     if (this.resetPending) this.rebuild();
+    else if (this.backfilling) this.backfill();
     for (const id of this.dirty) this.renderItem(id);
     this.dirty.clear();
     if (this.chromeDirty) this.renderChrome();
     this.empty.update(this.state.items.length > 0, this.state.loading);
 
     if (this.ui.stickToBottom) this.scrollToBottom();
-    else if (this.scrollToRestore !== undefined && !this.state.loading && this.state.items.length) {
+    else if (this.scrollToRestore !== undefined && !this.state.loading && !this.backfilling && this.state.items.length) {
       this.log.scrollTop = this.scrollToRestore;
       this.scrollToRestore = undefined;
     }
@@ -179,17 +186,17 @@ export class ChatApp {
     // log leaves the live region while its children are swapped and rejoins a frame later, after
     // the accessibility tree has taken the change in silence.
     this.log.setAttribute('aria-live', 'off');
-    requestAnimationFrame(() => this.log.setAttribute('aria-live', 'polite'));
     this.views.clear();
-    const elements: HTMLElement[] = [];
-    for (const item of this.state.items) {
-      const view = createItemView(item, this.itemContext);
-      view.update(item, true);
-      this.views.set(item.id, view);
-      elements.push(view.element);
+    const items = this.state.items;
+    const first = Math.max(0, items.length - FIRST_PAINT_ITEMS);
+    this.log.replaceChildren(...items.slice(first).map((item) => this.build(item)));
+    this.backfilling = first > 0;
+    if (this.backfilling) {
+      this.log.setAttribute('aria-busy', 'true');
+      this.schedule();
+    } else {
+      this.settle();
     }
-    this.log.replaceChildren(...elements);
-    this.log.setAttribute('aria-busy', String(this.state.loading));
     if (!this.state.loading) {
       // Forget open cards that no longer exist, so the saved state does not grow forever.
       const open = this.ui.openTools.filter((id) => this.state.get(id)?.kind === 'tool');
@@ -200,6 +207,56 @@ export class ChatApp {
     }
   }
 
+  private build(item: ChatItem): HTMLElement {
+    const view = createItemView(item, this.itemContext);
+    view.update(item, true);
+    this.views.set(item.id, view);
+    return view.element;
+  }
+
+  /**
+   * Builds the items just older than the oldest on the page, for one frame's budget, and puts them
+   * above it without moving what the person is looking at.
+   */
+  private backfill(): void {
+    const items = this.state.items;
+    let end = items.findIndex((item) => this.views.has(item.id));
+    if (end < 0) end = items.length;
+    const started = performance.now();
+    const elements: HTMLElement[] = [];
+    let start = end;
+    while (start > 0 && (elements.length === 0 || performance.now() - started < BACKFILL_BUDGET_MS)) {
+      elements.unshift(this.build(items[--start]));
+    }
+    // Measured on the oldest element shown, not from scrollHeight: Chromium's scroll anchoring may
+    // already have compensated part of the growth, or (at the very top) none of it.
+    const anchor = this.log.firstElementChild;
+    const topBefore = anchor?.getBoundingClientRect().top ?? 0;
+    this.log.prepend(...elements);
+    if (anchor && !this.ui.stickToBottom) this.log.scrollTop += anchor.getBoundingClientRect().top - topBefore;
+    this.backfilling = start > 0;
+    if (this.backfilling) this.schedule();
+    else this.settle();
+  }
+
+  /** The page holds the whole snapshot: the log rejoins the live region a frame later. */
+  private settle(): void {
+    requestAnimationFrame(() => {
+      if (!this.backfilling && !this.resetPending) this.log.setAttribute('aria-live', 'polite');
+    });
+    this.log.setAttribute('aria-busy', String(this.state.loading));
+  }
+
+  /** An item above the oldest one on the page: backfill builds it, as it is by then. */
+  private awaitsBackfill(id: string): boolean {
+    if (!this.backfilling) return false;
+    for (const item of this.state.items) {
+      if (item.id === id) return true;
+      if (this.views.has(item.id)) return false;
+    }
+    return false;
+  }
+
   private renderItem(id: string): void {
     const item = this.state.get(id);
     let view = this.views.get(id);
@@ -208,6 +265,7 @@ export class ChatApp {
       this.views.delete(id);
       return;
     }
+    if (!view && this.awaitsBackfill(id)) return;
     if (!view || view.kind !== item.kind) {
       const fresh = createItemView(item, this.itemContext);
       if (view) view.element.replaceWith(fresh.element);

@@ -79,8 +79,19 @@ const TRICKY: Record<string, string> = {
   'hard breaks and emphasis across lines': 'line one  \nline two\\\nline *three\nstill* emphasis\n\n**bold\n\nnot bold**\n',
 };
 
+/**
+ * The reply's markup with the streamer's `.md-chunk` wrappers (one per commit of finished blocks)
+ * taken away, so that it can be compared with a one-shot render, which has none.
+ */
 async function markdownHtml(view: WebviewPage, nth: number): Promise<string> {
-  return view.page.locator('.msg.assistant .markdown').nth(nth).innerHTML();
+  return view.page
+    .locator('.msg.assistant .markdown')
+    .nth(nth)
+    .evaluate((element: any) => {
+      const copy = element.cloneNode(true);
+      for (const chunk of copy.querySelectorAll('.md-chunk')) chunk.replaceWith(...chunk.childNodes);
+      return copy.innerHTML;
+    });
 }
 
 describe('streaming', { timeout: 180_000 }, () => {
