@@ -188,7 +188,9 @@ export class ChatApp {
     this.log.setAttribute('aria-live', 'off');
     this.views.clear();
     const items = this.state.items;
-    const first = Math.max(0, items.length - FIRST_PAINT_ITEMS);
+    // Restoring a saved scroll position needs the real height of everything above it, so then the
+    // whole history is built at once, as it is when it fits in the first frame anyway.
+    const first = this.scrollToRestore === undefined ? Math.max(0, items.length - FIRST_PAINT_ITEMS) : 0;
     this.log.replaceChildren(...items.slice(first).map((item) => this.build(item)));
     this.backfilling = first > 0;
     if (this.backfilling) {
@@ -226,7 +228,10 @@ export class ChatApp {
     const elements: HTMLElement[] = [];
     let start = end;
     while (start > 0 && (elements.length === 0 || performance.now() - started < BACKFILL_BUDGET_MS)) {
-      elements.unshift(this.build(items[--start]));
+      const element = this.build(items[--start]);
+      // Out of view until scrolled to: chat.css lets Chromium skip their layout and paint.
+      element.dataset.backfilled = '';
+      elements.unshift(element);
     }
     // Measured on the oldest element shown, not from scrollHeight: Chromium's scroll anchoring may
     // already have compensated part of the growth, or (at the very top) none of it.

@@ -93,14 +93,15 @@ describe('long history', () => {
     assert.equal(await view.page.getByText('Edited answer').count(), 1);
   });
 
-  it('restores a saved scroll position once the whole history is on the page', async () => {
+  it('restores a saved scroll position exactly: then it builds the whole history at once', async () => {
     const saved = JSON.stringify({ draft: '', scrollTop: 1500, openTools: [], stickToBottom: false });
     const view = await env.open({
       height: 500,
       prepare: (page) => page.addInitScript((state) => sessionStorage.setItem('openclaw-webview-state', state), saved),
     });
     await view.send(snapshot(history(250)));
-    await waitForWholeHistory(view);
+    assert.equal(await view.page.locator('.log > *').count(), history(250).length, 'all built in the first frame');
+    assert.equal(await view.page.locator('.log > [data-backfilled]').count(), 0, 'every height is real');
     await view.settle();
     assert.equal(await view.page.locator('.log').evaluate((el) => el.scrollTop), 1500);
   });

@@ -126,8 +126,14 @@ describe('hostile input', { timeout: 120_000 }, () => {
           connection: { kind: 'failed', title, detail: title, actions: ACTION_IDS.map((id, i) => ({ id, label: payloads[i] })) },
         }),
       );
-      // Open every tool card so their bodies are laid out (and any lazy load would start).
-      await view.page.evaluate(() => document.querySelectorAll('details.tool').forEach((d: any) => (d.open = true)));
+      // The older items are built in the frames after the snapshot, and skip layout until scrolled
+      // to: wait for all of them, lay every item out, and open every tool card, so that any lazy
+      // load would start.
+      await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+      await view.page.evaluate(() => {
+        document.querySelectorAll('[data-backfilled]').forEach((el: any) => delete el.dataset.backfilled);
+        document.querySelectorAll('details.tool').forEach((d: any) => (d.open = true));
+      });
 
       // Host strings are text, exactly as sent.
       for (const slot of ['.user-text', '.context-chip', '.tool-name', '.notice-text', '.outcome']) {
