@@ -1,0 +1,401 @@
+/**
+ * The one WebSocket and its life: open, handshake, hello, per-frame dispatch, watchdog, and
+ * reconnection with backoff. Kept apart from GatewayClient so that the part that must survive
+ * drops, restarts and frozen peers reads as one state machine, and the client above it only asks
+ * for requests and listens to events. The frame handlers here are the measured hot path.
+ */
+
+import type { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import type { AgentEventPayload, EventFrame, HelloOk } from '../protocol/gateway';
+import { backoffDelay } from './backoff';
+import type { GatewayClientOptions, GatewayEvents, LogLevel } from './client-options';
+import { ConnectAuth } from './connect-auth';
+import { Handshake } from './handshake';
+import { CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
+import { classifyHandshakeError, describeState, type ConnectionState } from './connection-state';
+import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayRequestError } from './errors';
+import { checkAgentPayload, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
+import { PendingRequests, type OpenRequestOptions } from './pending-requests';
+import { redactFrame, redactText } from './redact';
+import { Watchdog } from './watchdog';
+
+/** The socket layer under GatewayClient: one connection at a time, kept up while wanted. */
+export class GatewayConnection {
+  private readonly requests = new PendingRequests();
+  private readonly runs = new Map<string, (payload: AgentEventPayload) => void>();
+  private readonly loggedProblems = new Map<string, number>();
+  private readonly auth: ConnectAuth;
+  private readonly handshake: Handshake;
+  private readonly watchdog = new Watchdog((silentMs, limitMs) => this.onSilent(silentMs, limitMs));
+  private openSocket: WebSocket | undefined;
+  private currentState: ConnectionState = { kind: 'idle' };
+  private helloOk: HelloOk | undefined;
+  private attempt = 0;
+  private want = false;
+  private everConnected = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private lastFrameSeq = 0;
+  private restartHintMs = 0;
+  private gatewayBootId: string | undefined;
+  private endpoint: string;
+
+  constructor(
+    private readonly options: GatewayClientOptions,
+    private readonly emitter: EventEmitter<GatewayEvents>,
+  ) {
+    this.endpoint = options.url;
+    this.auth = new ConnectAuth(options, (level, message) => this.log(level, message));
+    this.handshake = new Handshake({
+      connectParams: (challenge) => this.auth.connectParams(this.endpoint, challenge),
+      newId: (method) => this.requests.newId(method),
+      sendFrame: (socket, frame) => this.sendFrame(socket, frame),
+      traceIn: (frame) => this.traceIn(frame),
+      problem: (kind) => this.problem(kind),
+      onHello: (socket, hello) => this.onHello(socket, hello),
+      onRestarting: () => (this.restartHintMs = 1000),
+    });
+  }
+
+  /** The current connection state. */
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The gateway's `hello-ok` of the current connection. */
+  get hello(): HelloOk | undefined {
+    return this.helloOk;
+  }
+
+  /** The gateway URL connected to, or to be connected to next. */
+  get url(): string {
+    return this.endpoint;
+  }
+
+  /** The current socket (also while its handshake runs), or undefined. */
+  get socket(): WebSocket | undefined {
+    return this.openSocket;
+  }
+
+  /** The gateway process's boot id from the last `hello-ok`: a new one means it restarted. */
+  get bootId(): string | undefined {
+    return this.gatewayBootId;
+  }
+
+  /** Whether the connection is to be kept up (from `start()` until `close()`). */
+  get wanted(): boolean {
+    return this.want;
+  }
+
+  /** The main session, which the gateway never deletes. */
+  get mainSessionKey(): string {
+    return this.helloOk?.snapshot?.sessionDefaults?.mainSessionKey ?? 'agent:main:main';
+  }
+
+  /** What the client holds right now: for leak checks in long-running tests. */
+  get stats(): { pendingRequests: number; runs: number; listeners: number; socketOpen: boolean; timers: number } {
+    const listeners = this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+    const timers = (this.reconnectTimer ? 1 : 0) + (this.watchdog.armed ? 1 : 0) + this.requests.size;
+    return { pendingRequests: this.requests.size, runs: this.runs.size, listeners, socketOpen: !!this.openSocket, timers };
+  }
+
+  /** How many times each kind of bad frame was seen (each is logged once). */
+  get problems(): ReadonlyMap<string, number> {
+    return this.loggedProblems;
+  }
+
+  /** Turns the frame trace on (a function) or off (undefined). */
+  setTrace(trace: GatewayClientOptions['trace']): void {
+    this.options.trace = trace;
+  }
+
+  /** Starts connecting, and keeps the connection up until `close()`. */
+  start(): void {
+    if (this.want) return;
+    this.want = true;
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  /** Drops the current socket (if any) and connects again now, clearing a failed state. */
+  reconnect(): void {
+    this.want = true;
+    this.attempt = 0;
+    this.auth.allowDeviceTokenRetry();
+    this.clearReconnectTimer();
+    this.dropSocket(CLOSE_NORMAL, 'reconnect requested');
+    void this.connect();
+  }
+
+  /** Talks to another gateway URL and/or with another token from now on, and reconnects. */
+  setEndpoint(url: string, token: string | undefined): void {
+    this.endpoint = url;
+    this.auth.setToken(token);
+    this.gatewayBootId = undefined;
+    if (this.want) this.reconnect();
+  }
+
+  /** Closes the connection for good: rejects everything pending, stops reconnecting, drops every listener. */
+  close(): void {
+    this.want = false;
+    this.clearReconnectTimer();
+    this.dropSocket(CLOSE_NORMAL, 'client closed');
+    this.setState({ kind: 'closed' });
+    this.emitter.removeAllListeners();
+  }
+
+  /** Resolves once connected; waits through reconnects. Rejects if the signal aborts or the client closes. */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    if (this.currentState.kind === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        this.emitter.off('state', onState);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => done(new GatewayCancelledError('cancelled while waiting for the gateway'));
+      const onState = (state: ConnectionState) => {
+        if (state.kind === 'connected') done();
+        else if (state.kind === 'closed') done(new GatewayClosedError('the gateway client was closed'));
+      };
+      this.emitter.on('state', onState);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Sends one request on the open connection; see GatewayClient.request. With `onAccepted`, an
+   * `accepted` first answer is passed to it and the request waits on for its final `res`.
+   */
+  send(method: string, params: unknown, options: OpenRequestOptions): Promise<unknown> {
+    const socket = this.openSocket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || this.currentState.kind !== 'connected') {
+      return Promise.reject(new GatewayClosedError(`not connected to the gateway (${describeState(this.currentState)})`));
+    }
+    if (options.signal?.aborted) return Promise.reject(new GatewayCancelledError());
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    return this.requests.open(method, timeoutMs, options, (id) => this.sendFrame(socket, { type: 'req', id, method, params }));
+  }
+
+  /** Hands every `agent` event of `runId` to `listener` until `stopListeningToRun`. */
+  listenToRun(runId: string, listener: (payload: AgentEventPayload) => void): void {
+    this.runs.set(runId, listener);
+  }
+
+  /** Stops handing out `runId`'s events. */
+  stopListeningToRun(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  /** Writes a line to the client's log (`options.log`). */
+  log(level: LogLevel, message: string): void {
+    this.options.log?.(level, message);
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    if (!this.want) return;
+    this.attempt += 1;
+    const url = this.endpoint;
+    this.setState({ kind: 'connecting', url, attempt: this.attempt });
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs });
+    } catch (error) {
+      this.setState({ kind: 'failed', url, reason: 'bad-url', action: 'check-url', message: `"${url}" is not a WebSocket URL (${(error as Error).message}). Set openclaw.gatewayUrl to ws://host:port.` });
+      return;
+    }
+    this.openSocket = socket;
+    this.lastFrameSeq = 0;
+    this.restartHintMs = 0;
+    try {
+      await this.handshake.run(socket, url, this.handshakeTimeoutMs);
+    } catch (error) {
+      if (socket !== this.openSocket) return;
+      this.dropSocket(CLOSE_NORMAL, 'handshake failed');
+      this.afterHandshakeError(error as Error);
+    }
+  }
+
+  private onHello(socket: WebSocket, hello: HelloOk): void {
+    this.helloOk = hello;
+    this.auth.onHello(this.endpoint, hello);
+    const reconnected = this.everConnected;
+    const restarted = this.gatewayBootId !== undefined && readBootId(hello) !== undefined && this.gatewayBootId !== readBootId(hello);
+    this.gatewayBootId = readBootId(hello);
+    this.everConnected = true;
+    this.attempt = 0;
+    socket.on('message', (data) => this.onMessage(data));
+    socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
+    socket.on('error', (error) => this.log('warn', `socket error: ${error.message}`));
+    this.watchdog.arm(2 * (this.options.tickIntervalMs ?? hello.policy?.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS));
+    this.setState({
+      kind: 'connected',
+      url: this.endpoint,
+      serverVersion: hello.server?.version ?? 'unknown',
+      protocol: hello.protocol,
+      connId: hello.server?.connId,
+      scopes: Array.isArray(hello.auth?.scopes) ? hello.auth!.scopes! : [],
+      mainSessionKey: this.mainSessionKey,
+    });
+    this.send('sessions.subscribe', {}, {}).catch((error: Error) => this.log('warn', `sessions.subscribe failed: ${error.message}`));
+    if (reconnected) this.emitter.emit('resync', { reason: 'reconnected' });
+    if (reconnected && restarted) this.log('info', 'the gateway restarted while we were away');
+  }
+
+  private afterHandshakeError(error: Error): void {
+    const url = this.endpoint;
+    if (error instanceof GatewayRequestError) {
+      if (this.auth.retryAfterRefusal(url, error)) {
+        void this.connect();
+        return;
+      }
+      const failed = classifyHandshakeError(url, error);
+      if (failed) {
+        this.log('error', redactText(`connection failed: ${failed.message}`, [this.auth.token]));
+        this.setState(failed);
+        return;
+      }
+      this.scheduleReconnect(error.message, error.retryAfterMs ?? 0);
+      return;
+    }
+    if (error instanceof GatewayConnectError && error.failure) {
+      this.log('error', `connection failed: ${error.failure.message}`);
+      this.setState(error.failure);
+      return;
+    }
+    this.scheduleReconnect(error.message, this.restartHintMs);
+  }
+
+  private onClose(socket: WebSocket, code: number, reason: string): void {
+    if (socket !== this.openSocket) return;
+    this.openSocket = undefined;
+    this.watchdog.stop();
+    this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${code}${reason ? ` ${reason}` : ''})`, code));
+    if (!this.want) return;
+    const restarting = code === CLOSE_SERVICE_RESTART || this.restartHintMs > 0;
+    const why = code === CLOSE_WATCHDOG ? 'no frames from the gateway for two tick intervals' : restarting ? 'the gateway is restarting' : `connection closed (${code}${reason ? ` ${reason}` : ''})`;
+    this.scheduleReconnect(why, restarting ? Math.max(this.restartHintMs, 1000) : 0);
+  }
+
+  private scheduleReconnect(reason: string, retryAfterMs: number): void {
+    if (!this.want) return;
+    this.clearReconnectTimer();
+    const attempt = Math.max(1, this.attempt);
+    const delayMs = backoffDelay(attempt, this.options.backoff, retryAfterMs);
+    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delayMs);
+  }
+
+  /** The watchdog saw nothing for two ticks. The peer may be frozen and never answer a close: end the socket here. */
+  private onSilent(silentMs: number, limitMs: number): void {
+    this.log('warn', `no frames from the gateway for ${silentMs} ms (limit ${limitMs} ms); reconnecting`);
+    const socket = this.openSocket;
+    socket?.close(CLOSE_WATCHDOG, 'watchdog: gateway silent');
+    if (socket) this.onClose(socket, CLOSE_WATCHDOG, 'watchdog: gateway silent');
+    socket?.terminate();
+  }
+
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.openSocket;
+    if (!socket) return;
+    this.openSocket = undefined;
+    this.watchdog.stop();
+    socket.removeAllListeners();
+    socket.on('error', () => undefined);
+    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+    else socket.terminate();
+    this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${reason})`, code));
+  }
+
+  // ---- frames (measured per frame: add no closure or call here) ---------------------------
+
+  private onMessage(data: WebSocket.RawData): void {
+    this.watchdog.lastActivity = Date.now();
+    const parsed = parseFrame(data.toString());
+    if (!parsed.ok) return this.problem(parsed.problem);
+    const frame = parsed.frame;
+    this.traceIn(frame);
+    if (frame.type === 'res') {
+      if (!this.requests.onResponse(frame)) this.problem('res for an unknown request id');
+    } else if (frame.type === 'event') this.onEventFrame(frame);
+  }
+
+  private onEventFrame(frame: EventFrame): void {
+    if (frame.seq !== undefined) {
+      if (frame.seq <= this.lastFrameSeq) {
+        // Not something the gateway does on one connection. Dropping every frame until the count
+        // catches up again could lose the rest of the connection, so count from here and reload.
+        this.problem('event seq went backwards (history reload asked for)');
+        this.emitter.emit('resync', { reason: 'frame-gap' });
+      } else if (this.lastFrameSeq > 0 && frame.seq > this.lastFrameSeq + 1) {
+        this.problem('event seq skipped ahead: events were missed (history reload asked for)');
+        this.emitter.emit('resync', { reason: 'frame-gap' });
+      }
+      this.lastFrameSeq = frame.seq;
+    }
+    switch (frame.event) {
+      case 'agent': {
+        const checked = checkAgentPayload(frame.payload);
+        if (!checked.ok) return this.problem(checked.problem);
+        this.runs.get(checked.value.runId)?.(checked.value);
+        break;
+      }
+      case 'shutdown':
+        if (!this.restartHintMs) this.log('info', `the gateway is shutting down${isRecord(frame.payload) && str(frame.payload, 'reason') ? `: ${str(frame.payload, 'reason')}` : ''}`);
+        this.restartHintMs = 1000;
+        break;
+      case 'sessions.changed':
+        this.emitter.emit('sessionsChanged', frame.payload);
+        break;
+      case 'connect.challenge':
+        return this.problem('a second connect.challenge on an open connection (ignored)');
+      default:
+        break;
+    }
+    this.emitter.emit('event', frame);
+  }
+
+  private sendFrame(socket: WebSocket, frame: { type: 'req'; id: string; method: string; params: unknown }): void {
+    if (this.options.trace) this.options.trace('out', redactFrame(frame));
+    socket.send(JSON.stringify(frame));
+  }
+
+  private traceIn(frame: unknown): void {
+    if (this.options.trace) this.options.trace('in', redactFrame(frame));
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.currentState = state;
+    this.emitter.emit('state', state);
+  }
+
+  private clearReconnectTimer(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
+  /** Logs each kind of bad frame once, and counts the rest. */
+  private problem(kind: string): void {
+    const seen = this.loggedProblems.get(kind) ?? 0;
+    this.loggedProblems.set(kind, seen + 1);
+    if (seen === 0) this.log('warn', `dropped a frame: ${kind}`);
+  }
+}
+
+function readBootId(hello: HelloOk): string | undefined {
+  const server = hello.server as unknown;
+  return isRecord(server) ? str(server, 'bootId') : undefined;
+}

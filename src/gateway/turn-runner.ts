@@ -1,0 +1,232 @@
+/**
+ * One agent turn from send to final result, run at most once whatever the connection does: waits
+ * for a connection, checks history before re-sending a key, recovers an accepted run with
+ * `agent.wait`, and re-sends under a new key when the gateway's own recovery took the session.
+ * Kept apart from the socket layer because these rules are about the turn, not about frames.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type { AgentFinal, ChatHistoryResult } from '../protocol/gateway';
+import { TURN_TIMEOUT_MS } from './constants';
+import { GatewayCancelledError, GatewayClosedError, GatewayRequestError } from './errors';
+import { isRecord, str } from './frames';
+import type { GatewayEvents } from './client-options';
+import type { GatewayConnection } from './gateway-connection';
+import type { RequestOptions } from './pending-requests';
+import { messageText, RunStream, type TurnEvent } from './run-stream';
+
+/** How often, and how long apart, a message refused because its session was busy is tried again. */
+const SESSION_BUSY_RETRIES = 60;
+const SESSION_BUSY_WAIT_MS = 2000;
+
+export interface TurnInput {
+  sessionKey: string;
+  message: string;
+  /** Made once per user message and reused on every retry of it; doubles as the run id. */
+  idempotencyKey?: string;
+  thinking?: string;
+}
+
+export interface TurnOptions {
+  signal?: AbortSignal;
+  onAccepted?: (runId: string) => void;
+  /** The turn goes on under a new run id (the gateway refused the first key for good). */
+  onRunId?: (runId: string) => void;
+  onEvent?: (event: TurnEvent) => void;
+}
+
+export type TurnStatus = 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';
+
+export interface TurnResult {
+  runId: string;
+  sessionKey: string;
+  /** `interrupted`: the connection was lost after the gateway took the turn; its outcome is in history. */
+  status: TurnStatus;
+  text: string;
+  stopReason?: string;
+  usage?: Record<string, unknown>;
+  durationMs?: number;
+  summary?: string;
+}
+
+/** Reads a session's history (GatewayClient.history), to tell whether a message reached the gateway. */
+export type HistoryReader = (sessionKey: string, limit: number, options: RequestOptions) => Promise<ChatHistoryResult>;
+
+/** Runs and stops agent turns over a GatewayConnection. */
+export class TurnRunner {
+  constructor(
+    private readonly connection: GatewayConnection,
+    private readonly emitter: EventEmitter<GatewayEvents>,
+    private readonly history: HistoryReader,
+  ) {}
+
+  /** Runs one agent turn; see GatewayClient.runTurn. */
+  async run(input: TurnInput, options: TurnOptions = {}): Promise<TurnResult> {
+    const connection = this.connection;
+    let runId = input.idempotencyKey ?? randomUUID();
+    let stream = new RunStream(runId);
+    let usage: Record<string, unknown> | undefined;
+    let accepted = false;
+    let acceptedBootId: string | undefined;
+    let busyRetries = 0;
+    const emit = (event: TurnEvent) => {
+      if (event.kind === 'usage') usage = event.usage;
+      if (event.kind === 'gap') this.emitter.emit('resync', { reason: 'run-gap', sessionKey: input.sessionKey, runId });
+      options.onEvent?.(event);
+    };
+    const listen = () => connection.listenToRun(runId, (payload) => {
+      for (const event of stream.accept(payload)) emit(event);
+    });
+    listen();
+    const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
+    if (input.thinking) params.thinking = input.thinking;
+    const finish = (status: TurnStatus, extra: Partial<TurnResult> = {}): TurnResult => ({
+      runId,
+      sessionKey: input.sessionKey,
+      status,
+      text: stream.text,
+      usage,
+      ...extra,
+    });
+
+    try {
+      for (;;) {
+        await connection.whenConnected(options.signal);
+        if (accepted) {
+          // The gateway took this turn before the connection dropped. Running it again is never right.
+          const outcome = await this.recoverAcceptedTurn(runId, acceptedBootId, options.signal);
+          if (outcome) return finish(outcome.status, { stopReason: outcome.stopReason, text: outcome.text || stream.text });
+          return finish('interrupted');
+        }
+        try {
+          const final = await connection.send('agent', params, {
+            timeoutMs: TURN_TIMEOUT_MS,
+            signal: options.signal,
+            onAccepted: () => {
+              accepted = true;
+              acceptedBootId = connection.bootId;
+              options.onAccepted?.(runId);
+            },
+          });
+          return finish(...finalStatus(final, stream.text));
+        } catch (error) {
+          if (error instanceof GatewayClosedError && connection.wanted) {
+            if (!accepted && (await this.historyHasMessage(input.sessionKey, runId, options.signal))) accepted = true;
+            continue;
+          }
+          if (error instanceof GatewayRequestError && isSessionBusy(error) && busyRetries < SESSION_BUSY_RETRIES) {
+            // After a crash the gateway re-runs the interrupted turn by itself, and refuses ours
+            // meanwhile. It never started our message and keeps refusing that key, so once the
+            // session is free the message goes again under a new key, unless history has it.
+            busyRetries += 1;
+            await delay(SESSION_BUSY_WAIT_MS, options.signal);
+            await connection.whenConnected(options.signal);
+            if (await this.historyHasMessage(input.sessionKey, runId, options.signal)) {
+              accepted = true;
+              continue;
+            }
+            connection.stopListeningToRun(runId);
+            runId = randomUUID();
+            stream = new RunStream(runId);
+            params.idempotencyKey = runId;
+            accepted = false;
+            listen();
+            connection.log('info', `the session was busy with the gateway's own work; sending the message again as run ${runId}`);
+            options.onRunId?.(runId);
+            continue;
+          }
+          if (error instanceof GatewayRequestError && error.retryable) {
+            await delay(error.retryAfterMs ?? 1000, options.signal);
+            continue;
+          }
+          throw error;
+        }
+      }
+    } finally {
+      connection.stopListeningToRun(runId);
+    }
+  }
+
+  /** Stops a running turn (`chat.abort`). Its `run` then resolves with status `aborted`. */
+  abort(sessionKey: string, runId?: string): Promise<unknown> {
+    const params: Record<string, unknown> = { sessionKey };
+    if (runId) params.runId = runId;
+    return this.connection.send('chat.abort', params, {});
+  }
+
+  /** Whether the gateway's history holds the user message sent with this idempotency key. */
+  private async historyHasMessage(sessionKey: string, runId: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.connection.whenConnected(signal);
+      const { messages } = await this.history(sessionKey, 50, { signal });
+      return messages.some((m) => m.idempotencyKey === `${runId}:user` || m.__openclaw?.runId === runId);
+    } catch (error) {
+      if (error instanceof GatewayCancelledError) throw error;
+      return false;
+    }
+  }
+
+  /**
+   * After a reconnect, the outcome of a turn the gateway had accepted. If the same gateway process
+   * is still up the run may still be going: wait for it. After a restart the run is over and its
+   * outcome is whatever history holds.
+   */
+  private async recoverAcceptedTurn(runId: string, acceptedBootId: string | undefined, signal?: AbortSignal): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | undefined> {
+    // A different boot id means the gateway restarted and the run died with it. Protocol-3
+    // gateways send no boot id: then asking is the only way to know.
+    const bootId = this.connection.bootId;
+    if (acceptedBootId && bootId && acceptedBootId !== bootId) return undefined;
+    try {
+      const waited = await this.connection.send('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal });
+      if (!isRecord(waited)) return undefined;
+      const status = str(waited, 'status');
+      const reply = isRecord(waited.terminalReply) ? str(waited.terminalReply, 'text') : undefined;
+      if (status === 'ok') return { status: 'ok', stopReason: str(waited, 'stopReason'), text: reply };
+      if (status === 'error') return { status: 'error', stopReason: str(waited, 'stopReason'), text: reply };
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The gateway could not start our work because the session was taken by other work (its own recovery). */
+function isSessionBusy(error: GatewayRequestError): boolean {
+  return error.detailCode === 'SESSION_WORK_START_CHANGED' || error.message.includes('SESSION_WORK_START_CHANGED');
+}
+
+/** Reads the final `res` of an `agent` request. An aborted run ends as `{status: "timeout", summary: "aborted"}`. */
+function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<TurnResult>] {
+  if (!isRecord(payload)) return ['error', { summary: 'the gateway sent no result' }];
+  const final = payload as unknown as AgentFinal;
+  const summary = str(payload, 'summary');
+  const result = isRecord(payload.result) ? payload.result : undefined;
+  const meta = result && isRecord(result.meta) ? result.meta : undefined;
+  const payloads = result && Array.isArray(result.payloads) ? result.payloads : [];
+  const text = payloads.map((p) => (isRecord(p) ? messageText([{ type: 'text', text: p.text }]) : '')).filter(Boolean).join('\n\n');
+  const agentMeta = meta && isRecord(meta.agentMeta) ? meta.agentMeta : undefined;
+  const extra: Partial<TurnResult> = {
+    summary,
+    text: text || streamed,
+    stopReason: meta ? str(meta, 'stopReason') : undefined,
+    durationMs: meta && typeof meta.durationMs === 'number' ? meta.durationMs : undefined,
+  };
+  if (agentMeta && isRecord(agentMeta.usage)) extra.usage = agentMeta.usage;
+  const status: TurnStatus = final.status === 'ok' ? 'ok' : summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
+  return [status, extra];
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new GatewayCancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
