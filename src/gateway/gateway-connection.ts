@@ -15,7 +15,7 @@ import { Handshake } from './handshake';
 import { CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
 import { classifyHandshakeError, describeState, type ConnectionState } from './connection-state';
 import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayRequestError } from './errors';
-import { checkAgentPayload, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
+import { checkAgentPayload, FrameProblem, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
 import { PendingRequests, type OpenRequestOptions } from './pending-requests';
 import { redactFrame, redactText } from './redact';
 import { Watchdog } from './watchdog';
@@ -203,7 +203,9 @@ export class GatewayConnection {
     this.setState({ kind: 'connecting', url, attempt: this.attempt });
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs });
+      // No UTF-8 check of each frame (ws does it in a loop over every byte): a frame is decoded
+      // once for JSON.parse anyway, where a bad byte becomes U+FFFD and at worst a bad frame.
+      socket = new WebSocket(url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs, skipUTF8Validation: true });
     } catch (error) {
       this.setState({ kind: 'failed', url, reason: 'bad-url', action: 'check-url', message: `"${url}" is not a WebSocket URL (${(error as Error).message}). Set openclaw.gatewayUrl to ws://host:port.` });
       return;
@@ -318,9 +320,8 @@ export class GatewayConnection {
 
   private onMessage(data: WebSocket.RawData): void {
     this.watchdog.lastActivity = Date.now();
-    const parsed = parseFrame(data.toString());
-    if (!parsed.ok) return this.problem(parsed.problem);
-    const frame = parsed.frame;
+    const frame = parseFrame(data.toString());
+    if (frame instanceof FrameProblem) return this.problem(frame.problem);
     this.traceIn(frame);
     if (frame.type === 'res') {
       if (!this.requests.onResponse(frame)) this.problem('res for an unknown request id');
@@ -342,9 +343,9 @@ export class GatewayConnection {
     }
     switch (frame.event) {
       case 'agent': {
-        const checked = checkAgentPayload(frame.payload);
-        if (!checked.ok) return this.problem(checked.problem);
-        this.runs.get(checked.value.runId)?.(checked.value);
+        const payload = checkAgentPayload(frame.payload);
+        if (payload instanceof FrameProblem) return this.problem(payload.problem);
+        this.runs.get(payload.runId)?.(payload);
         break;
       }
       case 'shutdown':

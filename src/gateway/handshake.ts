@@ -9,7 +9,7 @@ import type WebSocket from 'ws';
 import type { ConnectChallenge, ConnectParams, HelloOk } from '../protocol/gateway';
 import { classifyTransportError, classifyUpgradeStatus } from './connection-state';
 import { GatewayClosedError, GatewayConnectError, GatewayRequestError, GatewayTimeoutError } from './errors';
-import { isRecord, parseFrame } from './frames';
+import { FrameProblem, isRecord, parseFrame } from './frames';
 
 /** What the handshake needs from the connection that opened the socket. */
 export interface HandshakeHooks {
@@ -48,9 +48,8 @@ export class Handshake {
       };
       const onMessage = (data: WebSocket.RawData) => {
         const text = data.toString();
-        const parsed = parseFrame(text);
-        if (!parsed.ok) return hooks.problem(parsed.problem);
-        const frame = parsed.frame;
+        const frame = parseFrame(text);
+        if (frame instanceof FrameProblem) return hooks.problem(frame.problem);
         hooks.traceIn(frame);
         if (frame.type === 'event' && frame.event === 'connect.challenge' && !connectId) {
           const challenge = readChallenge(frame.payload);

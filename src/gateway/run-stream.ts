@@ -41,9 +41,12 @@ export class RunStream {
     return this.closedJoint + last.text;
   }
 
-  /** Turns one event into zero or more turn events. Duplicates and replays (seq not increasing) give none. */
-  accept(event: AgentEventPayload): TurnEvent[] {
-    if (event.seq <= this.lastSeq) return [];
+  /**
+   * Turns one event into the turn event it means, if any (one event never means more than one: no
+   * array is made per event). Duplicates and replays (seq not increasing) give none.
+   */
+  accept(event: AgentEventPayload): TurnEvent | undefined {
+    if (event.seq <= this.lastSeq) return undefined;
     this.lastSeq = event.seq;
     const d = event.data;
     switch (event.stream) {
@@ -57,28 +60,28 @@ export class RunStream {
         if (typeof d.aborted === 'boolean') out.aborted = d.aborted;
         const error = str(d, 'error') ?? str(d, 'errorMessage');
         if (error) out.error = error;
-        return [out];
+        return out;
       }
       case 'run_status':
-        return [{ kind: 'status', phase: str(d, 'phase') ?? 'working' }];
+        return { kind: 'status', phase: str(d, 'phase') ?? 'working' };
       case 'tool': {
         const phase = str(d, 'phase');
         const toolCallId = str(d, 'toolCallId');
-        if (!toolCallId || (phase !== 'start' && phase !== 'result' && phase !== 'update')) return [];
+        if (!toolCallId || (phase !== 'start' && phase !== 'result' && phase !== 'update')) return undefined;
         const out: TurnEvent = { kind: 'tool', phase, toolCallId, name: str(d, 'name') ?? 'tool' };
         if ('args' in d) out.args = d.args;
         if ('result' in d) out.result = d.result;
         if (typeof d.isError === 'boolean') out.isError = d.isError;
-        return [out];
+        return out;
       }
       case 'usage':
-        return [{ kind: 'usage', usage: d }];
+        return { kind: 'usage', usage: d };
       default:
-        return [];
+        return undefined;
     }
   }
 
-  private assistant(d: Record<string, unknown>): TurnEvent[] {
+  private assistant(d: Record<string, unknown>): TurnEvent | undefined {
     const itemId = typeof d.itemId === 'string' ? d.itemId : 'main';
     const last = this.items[this.items.length - 1];
     // Events almost always continue the last item: a string compare is cheaper than a map lookup.
@@ -109,20 +112,20 @@ export class RunStream {
       item.text = old + delta;
       grown = delta;
     } else {
-      return [];
+      return undefined;
     }
     if (!isLast) {
       // An earlier item changed (items interleaved): rebuild the closed part.
       this.close(this.items.slice(0, -1).map((i) => i.text).filter((t) => t !== '').join('\n\n'));
     }
     const text = this.text;
-    if (gap) return [{ kind: 'gap', reason: gap, text }];
+    if (gap) return { kind: 'gap', reason: gap, text };
     // The reply's delta includes the blank line that joins a new item to the ones before it. When
     // the last item grew at its end (the usual case), the reply grew by the same text.
     let joined: string;
     if (isLast) joined = old === '' && item.text !== '' && this.closed !== '' ? `\n\n${item.text}` : grown!;
     else joined = hasPrefix(text, before!) ? text.slice(before!.length) : text;
-    return joined === '' ? [] : [{ kind: 'text', delta: joined, text, itemId }];
+    return joined === '' ? undefined : { kind: 'text', delta: joined, text, itemId };
   }
 
   private close(text: string): void {

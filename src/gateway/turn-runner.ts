@@ -76,7 +76,8 @@ export class TurnRunner {
       options.onEvent?.(event);
     };
     const listen = () => connection.listenToRun(runId, (payload) => {
-      for (const event of stream.accept(payload)) emit(event);
+      const event = stream.accept(payload);
+      if (event) emit(event);
     });
     listen();
     const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
