@@ -52,6 +52,15 @@ describe('RunStream on recorded runs', () => {
     assert.equal(stream.text, 'Hello there world');
   });
 
+  it('sees a delta that replaced the text before it, even when the lengths add up', () => {
+    const stream = new RunStream('r');
+    const ev = (seq: number, text: string, delta: string) => ({ runId: 'r', stream: 'assistant', seq, data: { text, delta, itemId: 'i' } });
+    assert.equal(stream.accept(ev(1, 'Hello', 'Hello'))?.kind, 'text');
+    assert.deepEqual(stream.accept(ev(2, 'Jello world', ' world')), { kind: 'gap', reason: 'assistant text did not continue', text: 'Jello world' });
+    assert.deepEqual(stream.accept(ev(3, 'Jello world!', '?')), { kind: 'gap', reason: 'assistant text did not continue', text: 'Jello world!' });
+    assert.equal(stream.text, 'Jello world!');
+  });
+
   it('handles protocol-3 style events that carry only cumulative text', () => {
     const stream = new RunStream('r');
     const ev = (seq: number, text: string) => ({ runId: 'r', stream: 'assistant', seq, data: { text } });
