@@ -1,11 +1,13 @@
 /**
- * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [--runs N]
- * [--quick] [--no-vsix] [--baseline <commit>]` (scripts/bench.mjs explains each).
+ * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [big] [--runs N]
+ * [--quick] [--no-vsix] [--baseline <commit>] [--parts reply,host,history,vscode]` (scripts/bench.mjs
+ * explains each).
  * Runs the chosen benches (all by default), prints a table of figures (median of the runs, with
  * min–max), and writes everything to .test-artifacts/bench/results.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BIG_PARTS, bigBench, type BigPart, type BigResult } from './big';
 import { clientBench, type ClientBenchResult } from './client';
 import { hostBench, type HostStreamResult } from './host';
 import { historyBench, type HistoryResult } from './history';
@@ -15,7 +17,7 @@ import { machine } from './lib/machine';
 import { OUT } from './lib/paths';
 import { fmt } from './lib/stats';
 
-const ALL = ['client', 'host', 'render', 'history', 'startup'] as const;
+const ALL = ['client', 'host', 'render', 'history', 'startup', 'big'] as const;
 type Bench = (typeof ALL)[number];
 
 const args = process.argv.slice(2);
@@ -24,7 +26,7 @@ const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const WITH_VALUE = ['--runs', '--baseline', '--baseline-files'];
+const WITH_VALUE = ['--runs', '--baseline', '--baseline-files', '--parts'];
 const chosen = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && WITH_VALUE.includes(args[i - 1]))) as Bench[];
 const baseline = process.env.OPENCLAW_BENCH_BASELINE;
 const benches: readonly Bench[] = chosen.length ? chosen : ALL;
@@ -33,6 +35,12 @@ const runs = Number(option('runs') ?? (quick ? 3 : 5));
 for (const name of chosen) {
   if (ALL.includes(name)) continue;
   process.stderr.write(`unknown bench ${JSON.stringify(name)}: choose from ${ALL.join(', ')}\n`);
+  process.exit(2);
+}
+const parts = (option('parts')?.split(',').filter(Boolean) ?? BIG_PARTS) as BigPart[];
+for (const part of parts) {
+  if (BIG_PARTS.includes(part)) continue;
+  process.stderr.write(`unknown part of big ${JSON.stringify(part)}: choose from ${BIG_PARTS.join(', ')}\n`);
   process.exit(2);
 }
 if (!Number.isInteger(runs) || runs < 1) {
@@ -117,6 +125,52 @@ function startupRows(r: StartupResult): void {
   row('startup', 'in the extension host: activate(), OpenClaw / baseline', `${fmt(a.activateMs.openclaw, 1)} / ${fmt(a.activateMs.baseline, 1)} ms`);
 }
 
+function bigRows(r: BigResult): void {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  if (r.reply) {
+    const x = r.reply;
+    const size = x.render;
+    const n = `${size.bytes / 1e6} MB reply`;
+    row('big', `${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`);
+    row('big', `${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`);
+    row('big', `${n}: longest frame; after the first`, `${fmt(size.longestFrameMs, 1)} ms; ${fmt(size.longestFrameAfterFirstMs, 1)} ms`);
+    row('big', `${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`);
+    row('big', `${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`);
+    row('big', `${n}: keys typed into the composer while it streams (lost)`, `${fmt(x.keys, 0)} (${x.keysLost})`);
+    row('big', `${n}: key -> textarea input event, median / longest per run`, `${fmt(x.keyToInputMs.median, 1)} / ${fmt(x.keyToInputMs.max, 1)} ms`);
+    row('big', `${n}: key -> next frame painted, median / longest per run`, `${fmt(x.keyToPaintMs.median, 1)} / ${fmt(x.keyToPaintMs.max, 1)} ms`);
+    row('big', `${n}: DOM nodes; JS heap after GC`, `${fmt(x.nodes, 0)}; ${fmt(x.heapMB, 1)} MB`);
+  }
+  if (r.host) {
+    const h = r.host;
+    row('big', `host: ${h.sessions} sessions, first list after connecting (${h.listPages} pages of ${h.listLimit}, ${mb(h.listBytes)})`, `${fmt(h.listMs.first, 0)} ms`);
+    row('big', 'host: GatewayClient.listSessions() again', `${fmt(h.listMs.again, 0)} ms`);
+    row('big', `host: open the ${h.historyMessages}-message session: chat.history limit ${h.openFetched.limit} (${kb(h.openFetched.bytes)})`, `${fmt(h.openMs, 1)} ms to the snapshot posted`);
+    row('big', 'host:   of which the fake gateway (request in -> answer written)', `${fmt(h.openGatewayMs, 1)} ms`);
+    row('big', `host:   snapshot posted: ${h.openSnapshot.items} items, "${h.openSnapshot.notice}"`, `${kb(h.openSnapshot.bytes)}, serialized in ${fmt(h.openSnapshot.serializeMs, 1)} ms`);
+    row('big', `host: the whole history instead: chat.history of ${h.full.messages} (${mb(h.full.bytes)})`, `${fmt(h.full.fetchMs, 0)} ms`);
+    row('big', `host:   itemsFromHistory -> ${h.full.items} items; snapshot ${mb(h.full.snapshotBytes)} serialized in`, `${fmt(h.full.itemsMs, 0)} ms; ${fmt(h.full.serializeMs, 0)} ms`);
+  }
+  if (r.history) {
+    const x = r.history;
+    row('big', `webview: ${x.messages} messages -> ${x.items} items in one snapshot (${mb(x.snapshotBytes)}): first paint`, `${fmt(x.firstPaintMs, 0)} ms`);
+    row('big', 'webview: fully rendered', `${fmt(x.fullyRenderedMs, 0)} ms`);
+    row('big', 'webview: main-thread time (script / layout); longest task', `${fmt(x.taskMs, 0)} ms (${x.scriptMs.median.toFixed(0)} / ${x.layoutMs.median.toFixed(0)}); ${fmt(x.longestTaskMs, 0)} ms`);
+    row('big', 'webview: JS heap after GC (growth); DOM nodes', `${fmt(x.heapMB, 1)} MB (+${fmt(x.heapDeltaMB, 1)} MB); ${fmt(x.nodes, 0)}`);
+  }
+  if (r.vscode) {
+    const v = r.vscode;
+    row('big', `VS Code, ${v.sessions} sessions: navigation -> connected`, `${fmt(v.connectedMs, 0)} ms`);
+    row('big', `VS Code: open the Sessions view -> its rows painted (set size ${v.treeOpen.setsize})`, `${fmt(v.treeOpen.ms, 0)} ms`);
+    row('big', 'VS Code: sessions.changed -> the change painted in the tree', `${fmt(v.treeRefresh.ms, 0)} ms`);
+    row('big', 'VS Code:   from the first sessions.list request; of which listing', `${fmt(v.treeRefresh.fromRequestMs, 0)} ms; ${fmt(v.treeRefresh.listMs, 0)} ms`);
+    row('big', `VS Code: Switch Session (Enter in the palette) -> quick pick painted (set size ${v.quickPick.setsize})`, `${fmt(v.quickPick.ms, 0)} ms`);
+    row('big', 'VS Code:   of which listing the sessions (first request -> last answer)', `${fmt(v.quickPick.listMs, 0)} ms`);
+    row('big', `VS Code: filter "${v.filter.text}" key -> list painted, median / longest per run (${v.filter.matches} rows left)`, `${fmt(v.filter.keyMedianMs, 0)} / ${fmt(v.filter.keyMaxMs, 0)} ms`);
+  }
+}
+
 function printTable(): void {
   const w0 = Math.max(...rows.map((r) => r[0].length), 5);
   const w1 = Math.max(...rows.map((r) => r[1].length), 6);
@@ -155,6 +209,12 @@ async function main(): Promise<void> {
         const r = await historyBench({ runs, messages: 1000, log });
         results.history = r;
         historyRows(r);
+        break;
+      }
+      case 'big': {
+        const r = await bigBench({ runs, parts, replyBytes: quick ? 1_000_000 : 5_000_000, perFrame: 48, messages: quick ? 2_000 : 10_000, sessions: 2_000, log });
+        results.big = r;
+        bigRows(r);
         break;
       }
       case 'startup': {

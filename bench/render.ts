@@ -14,7 +14,7 @@
 import type { ChatItem } from '../src/protocol/webview';
 import { deltas, markdown } from './lib/corpus';
 import { summarize, type Summary } from './lib/stats';
-import { buildWebview, launchChromium, metrics, openWebview, PageServer } from './lib/webview-page';
+import { buildWebview, launchChromium, metrics, openWebview, PageServer, type OpenPage } from './lib/webview-page';
 
 export interface RenderOptions {
   runs: number;
@@ -27,7 +27,7 @@ export interface RenderOptions {
   log(line: string): void;
 }
 
-interface RunFigures {
+export interface RunFigures {
   taskMs: number;
   scriptMs: number;
   layoutMs: number;
@@ -67,7 +67,7 @@ export interface RenderResult {
   growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
 }
 
-const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
+export const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
 
 type StreamResult = Omit<RunFigures, 'taskMs' | 'scriptMs' | 'layoutMs' | 'styleMs'>;
 
@@ -124,66 +124,94 @@ async function streamInPage(args: { pieces: string[]; perFrame: number; id: stri
   };
 }
 
+/** A reply of about `bytes` characters of markdown and the `append` deltas it streams as. */
+export interface ReplyStream {
+  bytes: number;
+  text: string;
+  pieces: string[];
+}
+
+export function replyStream(bytes: number): ReplyStream {
+  const text = markdown(bytes, 11);
+  return { bytes, text, pieces: deltas(text, 20, 60, 5) };
+}
+
+/**
+ * One measured stream on a fresh page: the snapshot with a user message and an empty streaming
+ * reply, then the stream (`perFrame` appends per animation frame), then the final upsert.
+ * `whileStreaming` runs alongside the stream (it gets the stream's promise) and is awaited after it.
+ */
+export async function streamReply(view: OpenPage, stream: ReplyStream, perFrame: number, whileStreaming?: (streaming: Promise<unknown>) => Promise<void>): Promise<RunFigures> {
+  const user: ChatItem = { kind: 'user', id: 'u1', text: 'Write me a long answer.' };
+  const reply: ChatItem = { kind: 'assistant', id: 'a1', text: '', streaming: true };
+  await view.page.evaluate(
+    ([message]) => window.postMessage(message, '*'),
+    [{ type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items: [user, reply], busy: true, connection: CONNECTED, loading: false }],
+  );
+  await view.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const before = await metrics(view.cdp);
+  const final = { type: 'upsert', item: { kind: 'assistant', id: 'a1', text: stream.text, streaming: false, outcome: 'ok', usage: { input: 1200, output: 90000 } } };
+  const streaming = view.page.evaluate(streamInPage, { pieces: stream.pieces, perFrame, id: 'a1', firstSeq: 2, final });
+  const beside = whileStreaming?.(streaming);
+  const result = await streaming;
+  await beside;
+  const after = await metrics(view.cdp);
+  const ms = (name: string) => (after[name] - before[name]) * 1000;
+  if (result.renderedChars < stream.text.length * 0.6) throw new Error(`only ${result.renderedChars} of ${stream.text.length} characters were rendered`);
+  return { ...result, taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration'), styleMs: ms('RecalcStyleDuration') };
+}
+
+/** The figures of several runs of one size: medians with min–max. */
+export function summarizeRuns(bytes: number, appends: number, list: RunFigures[]): RenderSizeResult {
+  const s = (pick: (f: RunFigures) => number) => summarize(list.map(pick));
+  return {
+    bytes,
+    appends,
+    taskMs: s((f) => f.taskMs),
+    scriptMs: s((f) => f.scriptMs),
+    layoutMs: s((f) => f.layoutMs),
+    styleMs: s((f) => f.styleMs),
+    wallMs: s((f) => f.wallMs),
+    frames: s((f) => f.frames),
+    longestFrameMs: s((f) => f.frameWorkMs.max),
+    longestFrameAfterFirstMs: s((f) => f.frameWorkMs.afterFirst),
+    p99FrameMs: s((f) => f.frameWorkMs.p99),
+    medianFrameMs: s((f) => f.frameWorkMs.median),
+    framesOver16: s((f) => f.frameWorkMs.over16),
+    longestRafIntervalMs: s((f) => f.rafIntervalMs.max),
+    longTasks: s((f) => f.longTasks.count),
+    longestTaskMs: s((f) => f.longTasks.maxMs),
+  };
+}
+
+/** The log line of one run. */
+export function describeRun(label: string, f: RunFigures): string {
+  return (
+    `${label}: main thread ${f.taskMs.toFixed(0)} ms (script ${f.scriptMs.toFixed(0)}), ${f.frames} frames, ` +
+    `longest frame ${f.frameWorkMs.max.toFixed(1)} ms (after the first ${f.frameWorkMs.afterFirst.toFixed(1)} ms), p99 ${f.frameWorkMs.p99.toFixed(1)} ms, ${f.frameWorkMs.over16} over 16.7 ms, long tasks ${f.longTasks.count}`
+  );
+}
+
 export async function renderBench(options: RenderOptions): Promise<RenderResult> {
   const bundle = await buildWebview(options.webviewEntry);
   const server = await new PageServer({ ...bundle, css: bundle.css + (options.extraCss ?? '') }).start();
   const browser = await launchChromium(options.chromiumArgs);
   try {
-    const streams = options.sizes.map((bytes) => {
-      const text = markdown(bytes, 11);
-      return { bytes, text, pieces: deltas(text, 20, 60, 5) };
-    });
+    const streams = options.sizes.map(replyStream);
     const perSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
     for (let r = 0; r < options.runs; r++) {
       for (const stream of streams) {
         const view = await openWebview(browser, server);
         try {
-          const user: ChatItem = { kind: 'user', id: 'u1', text: 'Write me a long answer.' };
-          const reply: ChatItem = { kind: 'assistant', id: 'a1', text: '', streaming: true };
-          await view.page.evaluate(
-            ([message]) => window.postMessage(message, '*'),
-            [{ type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items: [user, reply], busy: true, connection: CONNECTED, loading: false }],
-          );
-          await view.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-          const before = await metrics(view.cdp);
-          const final = { type: 'upsert', item: { kind: 'assistant', id: 'a1', text: stream.text, streaming: false, outcome: 'ok', usage: { input: 1200, output: 90000 } } };
-          const result = await view.page.evaluate(streamInPage, { pieces: stream.pieces, perFrame: options.perFrame, id: 'a1', firstSeq: 2, final });
-          const after = await metrics(view.cdp);
-          const ms = (name: string) => (after[name] - before[name]) * 1000;
-          if (result.renderedChars < stream.text.length * 0.6) throw new Error(`only ${result.renderedChars} of ${stream.text.length} characters were rendered`);
-          const figures: RunFigures = { ...result, taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration'), styleMs: ms('RecalcStyleDuration') };
+          const figures = await streamReply(view, stream, options.perFrame);
           perSize.get(stream.bytes)!.push(figures);
-          options.log(
-            `render ${stream.bytes / 1000} KB, run ${r + 1}/${options.runs}: main thread ${figures.taskMs.toFixed(0)} ms (script ${figures.scriptMs.toFixed(0)}), ${figures.frames} frames, ` +
-              `longest frame ${figures.frameWorkMs.max.toFixed(1)} ms (after the first ${figures.frameWorkMs.afterFirst.toFixed(1)} ms), p99 ${figures.frameWorkMs.p99.toFixed(1)} ms, ${figures.frameWorkMs.over16} over 16.7 ms, long tasks ${figures.longTasks.count}`,
-          );
+          options.log(describeRun(`render ${stream.bytes / 1000} KB, run ${r + 1}/${options.runs}`, figures));
         } finally {
           await view.close();
         }
       }
     }
-    const sizes: RenderSizeResult[] = streams.map((stream) => {
-      const list = perSize.get(stream.bytes)!;
-      const s = (pick: (f: RunFigures) => number) => summarize(list.map(pick));
-      return {
-        bytes: stream.bytes,
-        appends: stream.pieces.length,
-        taskMs: s((f) => f.taskMs),
-        scriptMs: s((f) => f.scriptMs),
-        layoutMs: s((f) => f.layoutMs),
-        styleMs: s((f) => f.styleMs),
-        wallMs: s((f) => f.wallMs),
-        frames: s((f) => f.frames),
-        longestFrameMs: s((f) => f.frameWorkMs.max),
-        longestFrameAfterFirstMs: s((f) => f.frameWorkMs.afterFirst),
-        p99FrameMs: s((f) => f.frameWorkMs.p99),
-        medianFrameMs: s((f) => f.frameWorkMs.median),
-        framesOver16: s((f) => f.frameWorkMs.over16),
-        longestRafIntervalMs: s((f) => f.rafIntervalMs.max),
-        longTasks: s((f) => f.longTasks.count),
-        longestTaskMs: s((f) => f.longTasks.maxMs),
-      };
-    });
+    const sizes: RenderSizeResult[] = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, perSize.get(stream.bytes)!));
     const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({ from: a.bytes, to: b.bytes, ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)) });
     const growthPerDoubling = sizes.slice(1).map((b, i) => growth(sizes[i], b));
     if (sizes.length > 2) growthPerDoubling.push(growth(sizes[0], sizes[sizes.length - 1]));

@@ -53,7 +53,7 @@ export interface StartupResult {
 const STARTUP = path.join(OUT, 'startup');
 
 /** The production bundles, as `node scripts/build.mjs --production` writes them. */
-async function productionBundles(): Promise<Record<string, Uint8Array>> {
+export async function productionBundles(): Promise<Record<string, Uint8Array>> {
   const common = { bundle: true, sourcemap: false, minify: true, logLevel: 'warning' as const, write: false };
   const [host, web] = await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/extension/extension.ts')], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] }),
@@ -67,7 +67,7 @@ async function productionBundles(): Promise<Record<string, Uint8Array>> {
 }
 
 /** A copy of an extension folder whose `main` is the timing wrapper around the real one. */
-function stage(name: string, from: (dir: string) => void, realMain: string): string {
+export function stage(name: string, from: (dir: string) => void, realMain: string): string {
   const dir = path.join(STARTUP, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -114,7 +114,7 @@ function extensionHosts(server: CodeServer): number[] {
  * Waits until the extension host of the last workbench has gone (code-server keeps it for its
  * reconnection grace time, 5 s): a launch must not share the CPU with the previous one's host.
  */
-async function settle(server: CodeServer): Promise<void> {
+export async function settle(server: CodeServer): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (extensionHosts(server).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -253,8 +253,13 @@ export class FakeGateway {
         };
         return poll();
       }
-      case 'chat.history':
-        return conn.res(id, true, { sessionKey: params.sessionKey, messages: this.history.get(params.sessionKey) ?? [], hasMore: false, totalMessages: (this.history.get(params.sessionKey) ?? []).length });
+      case 'chat.history': {
+        // Like the gateway: the latest `limit` messages (all without one), `hasMore` while older ones remain.
+        const rows = this.history.get(params.sessionKey) ?? [];
+        const limit = typeof params.limit === 'number' && params.limit > 0 ? params.limit : rows.length;
+        const messages = rows.length > limit ? rows.slice(rows.length - limit) : rows;
+        return conn.res(id, true, { sessionKey: params.sessionKey, messages, hasMore: messages.length < rows.length, totalMessages: rows.length });
+      }
       case 'sessions.list': {
         // Pages like the gateway: 100 rows unless a limit is given, nextOffset while more remain.
         const all = [...this.sessions.values()].filter((s) => !s.archived);
