@@ -211,6 +211,7 @@ export class ChatApp {
 
   private build(item: ChatItem): HTMLElement {
     const view = createItemView(item, this.itemContext);
+    this.state.takeAppended(item.id);
     view.update(item, true);
     this.views.set(item.id, view);
     return view.element;
@@ -276,9 +277,11 @@ export class ChatApp {
       if (view) view.element.replaceWith(fresh.element);
       else this.log.insertBefore(fresh.element, this.nextElementAfter(id));
       this.views.set(id, fresh);
-      view = fresh;
+      this.state.takeAppended(id);
+      fresh.update(item, false);
+      return;
     }
-    view.update(item, false);
+    view.update(item, false, this.state.takeAppended(id));
   }
 
   /** The element of the first item after `id` that is already on the page (null: append). */

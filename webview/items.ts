@@ -18,8 +18,11 @@ export interface ItemContext {
 export interface ItemView {
   readonly element: HTMLElement;
   readonly kind: ChatItem['kind'];
-  /** @param quiet the item was not just said to the person (e.g. it came with a snapshot). */
-  update(item: ChatItem, quiet: boolean): void;
+  /**
+   * @param quiet the item was not just said to the person (e.g. it came with a snapshot).
+   * @param appended when the text only grew since the last update: what was added.
+   */
+  update(item: ChatItem, quiet: boolean, appended?: string): void;
 }
 
 export function createItemView(item: ChatItem, context: ItemContext): ItemView {
@@ -80,7 +83,7 @@ class AssistantView implements ItemView {
     });
   }
 
-  update(item: ChatItem, quiet: boolean): void {
+  update(item: ChatItem, quiet: boolean, appended?: string): void {
     const reply = item as Item<'assistant'>;
     const wasStreaming = this.element.classList.contains('is-streaming');
     // Streamed text is said through the announcer, block by block as each one is finished, and the
@@ -92,7 +95,8 @@ class AssistantView implements ItemView {
       this.body.setAttribute('aria-live', 'off');
     }
     this.announcing = !quiet && (reply.streaming || wasStreaming);
-    this.markdown.setSource(reply.text);
+    if (appended !== undefined) this.markdown.append(appended);
+    else this.markdown.setSource(reply.text);
     this.markdown.render(reply.streaming);
     if (this.announcing && !reply.streaming) {
       const rest = this.markdown.pendingText;

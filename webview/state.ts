@@ -20,15 +20,29 @@ export class ChatState {
   loading = true;
   connection: ConnectionView = { kind: 'connecting', title: 'Connecting to OpenClaw…', actions: [] };
   private byId = new Map<string, ChatItem>();
+  /** Per item, the texts appended since `takeAppended` last ran; none once the item was replaced. */
+  private readonly appended = new Map<string, string[]>();
 
   get(id: string): ChatItem | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * The text appended to an item since the last call, or undefined when the item was replaced in
+   * between (or never taken before): then only its whole text says what to show. Lets a view add
+   * to a long reply without comparing the whole reply every frame.
+   */
+  takeAppended(id: string): string | undefined {
+    const pieces = this.appended.get(id);
+    this.appended.set(id, []);
+    return pieces?.join('');
   }
 
   apply(message: HostMessage): Change {
     switch (message.type) {
       case 'snapshot':
         this.items = message.items.slice();
+        this.appended.clear();
         this.byId = new Map(this.items.map((item) => [item.id, item]));
         this.session = message.session;
         this.busy = message.busy;
@@ -40,6 +54,7 @@ export class ChatState {
         if (old) this.items[this.items.indexOf(old)] = message.item;
         else this.items.push(message.item);
         this.byId.set(message.item.id, message.item);
+        this.appended.delete(message.item.id);
         return { kind: 'item', id: message.item.id };
       }
       case 'append': {
@@ -49,6 +64,7 @@ export class ChatState {
         const next = { ...item, text: item.text + message.text };
         this.items[this.items.indexOf(item)] = next;
         this.byId.set(item.id, next);
+        this.appended.get(item.id)?.push(message.text);
         return { kind: 'item', id: item.id };
       }
       case 'remove': {
@@ -56,6 +72,7 @@ export class ChatState {
         if (item) {
           this.items.splice(this.items.indexOf(item), 1);
           this.byId.delete(message.id);
+          this.appended.delete(message.id);
         }
         return { kind: 'removed', id: message.id };
       }

@@ -39,10 +39,15 @@ export class BlockBoundaryScanner {
   /** A link reference definition makes any earlier block depend on later text: never cut. */
   private frozen = false;
 
-  scan(source: string): number {
-    for (let nl = source.indexOf('\n', this.scanned); nl >= 0; nl = source.indexOf('\n', this.scanned)) {
-      this.line(source.slice(this.scanned, nl), this.scanned);
-      this.scanned = nl + 1;
+  /**
+   * Scans the complete lines not yet seen. Offsets are of the whole source; `text` is the source
+   * from `base` on (base <= every offset not yet scanned), so a caller never has to hold or flatten
+   * the whole of a long reply.
+   */
+  scan(text: string, base = 0): number {
+    for (let nl = text.indexOf('\n', this.scanned - base); nl >= 0; nl = text.indexOf('\n', this.scanned - base)) {
+      this.line(text.slice(this.scanned - base, nl), this.scanned);
+      this.scanned = base + nl + 1;
     }
     return this.frozen ? 0 : this.boundary;
   }
@@ -90,25 +95,44 @@ export class BlockBoundaryScanner {
 
 /**
  * `startsWith` compares character by character in V8; a slice compared with `===` is about ten
- * times faster, which matters when it runs every frame on a reply of a megabyte.
+ * times faster, which matters on a reply of megabytes.
  */
 function isPrefix(prefix: string, text: string): boolean {
   return text.length >= prefix.length && text.slice(0, prefix.length) === prefix;
 }
 
+/** Finished blocks are grouped in wrappers of about this many characters (see `commit`). */
+const CHUNK_CHARS = 16_000;
+
 /**
- * A container whose markdown content can grow cheaply. `setSource` only records the text; the
- * caller calls `render` at most once per frame.
+ * A container whose markdown content can grow cheaply. `setSource` and `append` only record the
+ * text; the caller calls `render` at most once per frame.
+ *
+ * While a reply only grows (`append`), no frame touches the whole reply: the text after the last
+ * finished block is kept apart, and the whole is only ever concatenated (which V8 does without
+ * copying). Scanning, comparing or even normalising line ends of the whole reply on every frame
+ * made a frame cost grow with the reply (BENCHMARKS.md, 3 and 6).
  */
 export class IncrementalMarkdown {
   readonly element: HTMLElement;
+  /** The whole text, line ends normalised. */
   private source = '';
+  /** The text the DOM shows. */
   private rendered: string | undefined;
+  /** Whether `source` is `rendered` plus appended text. */
+  private onlyAppended = false;
+  /** The last appended piece ended in CR: a LF starting the next one belongs to it. */
+  private endsInCR = false;
   private scanner = new BlockBoundaryScanner();
   /** Source offset up to which blocks are rendered and kept. */
   private committed = 0;
+  /** source[committed..]. */
+  private tailText = '';
   /** The DOM of source[committed..], replaced on each render. */
-  private tail: Node[] = [];
+  private tailNodes: Node[] = [];
+  /** The wrapper finished blocks go into, while it is smaller than CHUNK_CHARS. */
+  private chunk: HTMLElement | undefined;
+  private chunkChars = 0;
 
   /** @param onCommit receives the text of blocks as they become final (for screen readers). */
   constructor(
@@ -118,8 +142,22 @@ export class IncrementalMarkdown {
     this.element = element;
   }
 
+  /** The whole text to show. */
   setSource(text: string): void {
     this.source = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+    this.onlyAppended = false;
+    this.endsInCR = false;
+  }
+
+  /** Text added at the end of the source (what an `append` message carries). */
+  append(text: string): void {
+    if (this.endsInCR && text.startsWith('\n')) text = text.slice(1);
+    this.endsInCR = text.endsWith('\r');
+    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+    if (text === '') return;
+    this.onlyAppended = this.rendered !== undefined && (this.onlyAppended || this.source === this.rendered);
+    this.source += text;
+    if (this.onlyAppended) this.tailText += text;
   }
 
   /**
@@ -130,41 +168,54 @@ export class IncrementalMarkdown {
   render(streaming: boolean): boolean {
     const source = this.source;
     if (source === this.rendered) return false;
-    const continues = this.rendered !== undefined && isPrefix(this.rendered, source);
+    const continues = this.onlyAppended || (this.rendered !== undefined && isPrefix(this.rendered, source));
+    if (continues && !this.onlyAppended) this.tailText = source.slice(this.committed);
     this.rendered = source;
+    this.onlyAppended = false;
     if (!continues) {
       this.restart();
       if (!streaming) {
-        this.tail = this.append(renderMarkdown(source));
+        this.tailNodes = this.show(renderMarkdown(source));
         return true;
       }
     }
 
-    const boundary = this.scanner.scan(source);
+    const boundary = this.scanner.scan(this.tailText, this.committed);
     if (boundary > this.committed) {
       // The previous tail is now (partly) final: render that stretch once, as blocks of its own.
       this.removeTail();
-      const finished = renderMarkdown(source.slice(this.committed, boundary));
-      const text = readableText(finished);
-      // One wrapper per commit, not one child per block: with content-visibility on the wrapper
-      // (chat.css), Chromium skips layout and paint of finished text that is out of view, which
-      // is what made frames slower as a long reply grew.
-      const chunk = document.createElement('div');
-      chunk.className = 'md-chunk';
-      chunk.append(finished);
-      this.element.append(chunk);
+      this.commit(this.tailText.slice(0, boundary - this.committed));
+      this.tailText = this.tailText.slice(boundary - this.committed);
       this.committed = boundary;
-      if (text) this.onCommit?.(text);
     } else if (boundary < this.committed) {
       // Only after a link reference definition appears: everything becomes tail again.
       this.restart();
     }
     this.removeTail();
-    this.tail = this.append(renderMarkdown(source.slice(this.committed)));
+    this.tailNodes = this.show(renderMarkdown(this.tailText));
     return true;
   }
 
-  private append(fragment: DocumentFragment): Node[] {
+  /**
+   * Renders finished text once and keeps it. It goes into a wrapper with `content-visibility`
+   * (chat.css), so Chromium skips layout and paint of finished text out of view; wrappers hold
+   * many commits, because Chromium checks each such element's visibility every frame.
+   */
+  private commit(text: string): void {
+    const finished = renderMarkdown(text);
+    const readable = readableText(finished);
+    if (!this.chunk || this.chunkChars >= CHUNK_CHARS) {
+      this.chunk = document.createElement('div');
+      this.chunk.className = 'md-chunk';
+      this.chunkChars = 0;
+      this.element.append(this.chunk);
+    }
+    this.chunk.append(finished);
+    this.chunkChars += text.length;
+    if (readable) this.onCommit?.(readable);
+  }
+
+  private show(fragment: DocumentFragment): Node[] {
     const nodes = Array.from(fragment.childNodes);
     this.element.append(fragment);
     return nodes;
@@ -172,18 +223,20 @@ export class IncrementalMarkdown {
 
   /** The text not yet handed to `onCommit`: the tail, for announcing once the reply is complete. */
   get pendingText(): string {
-    return this.tail.map(readableText).filter(Boolean).join('\n');
+    return this.tailNodes.map(readableText).filter(Boolean).join('\n');
   }
 
   private removeTail(): void {
-    for (const node of this.tail) node.parentNode?.removeChild(node);
-    this.tail = [];
+    for (const node of this.tailNodes) node.parentNode?.removeChild(node);
+    this.tailNodes = [];
   }
 
   private restart(): void {
     this.element.replaceChildren();
-    this.tail = [];
+    this.tailNodes = [];
     this.committed = 0;
+    this.tailText = this.source;
+    this.chunk = undefined;
     this.scanner = new BlockBoundaryScanner();
   }
 }
