@@ -191,8 +191,11 @@ export class IncrementalMarkdown {
       // Only after a link reference definition appears: everything becomes tail again.
       this.restart();
     }
-    this.removeTail();
+    // The new tail goes in before the old one leaves, so the last chunk never briefly becomes the
+    // last child: that would restyle it (chat.css has `:last-child` rules).
+    const old = this.tailNodes;
     this.tailNodes = this.show(renderMarkdown(this.tailText));
+    for (const node of old) node.parentNode?.removeChild(node);
     return true;
   }
 
