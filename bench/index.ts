@@ -58,7 +58,7 @@ function clientRows(r: ClientBenchResult): void {
     row('client', `CPU per event, bare ws + JSON.parse (${n})`, `${fmt(size.cpuPerEventUs.bare!, 2)} µs`);
     row('client', `CPU per event, GatewayClient (${n})`, `${fmt(size.cpuPerEventUs.gateway!, 2)} µs`);
     row('client', `CPU ratio GatewayClient / bare (${n}) [target <= 1.10]`, fmt(size.cpuRatio.gateway!, 3));
-    row('client', `CPU ratio GatewayClient as in extension (trace cb) / bare (${n})`, fmt(size.cpuRatio['gateway-traced']!, 3));
+    row('client', `CPU ratio GatewayClient with openclaw.trace on / bare (${n})`, fmt(size.cpuRatio['gateway-traced']!, 3));
     if (size.cpuRatio['gateway-base']) {
       row('client', `CPU per event, GatewayClient at ${baseline} (${n}, 1 warm-up turn)`, `${fmt(size.cpuPerEventUs['gateway-base']!, 2)} µs`);
       row('client', `CPU ratio GatewayClient at ${baseline} / bare (${n})`, fmt(size.cpuRatio['gateway-base'], 3));

@@ -5,8 +5,9 @@
  *
  * mode `bare`: a `ws` client that does the handshake by hand and only JSON.parses each frame.
  * mode `gateway`: the GatewayClient, a runTurn listener receiving the run's events.
- * mode `gateway-traced`: the same, configured as the extension configures it: with a `trace`
- * callback that does nothing while the "openclaw.trace" setting is off.
+ * mode `gateway-traced`: the same with tracing on, as the extension configures it while the
+ * "openclaw.trace" setting is on (every frame is copied and redacted for the trace callback; this
+ * callback then drops it, so the figure leaves out the log itself).
  *
  * Each runs some warm-up turns of WARM_EVENTS events (the first turns after start-up run
  * partly unoptimized code: up to 2x the CPU of later ones), then `turns` measured turns of `events`
