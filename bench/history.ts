@@ -13,7 +13,8 @@ import type { ChatItem } from '../src/protocol/webview';
 import { itemsFromHistory } from '../src/extension/transcript';
 import { markdown } from './lib/corpus';
 import { between, rng } from './lib/random';
-import { summarize, type Summary } from './lib/stats';
+import { ROOT } from './lib/paths';
+import { ratioSummary, summarize, type Summary } from './lib/stats';
 import { buildWebview, launchChromium, metrics, openWebview, PageServer } from './lib/webview-page';
 
 export interface HistoryOptions {
@@ -22,14 +23,17 @@ export interface HistoryOptions {
   /** Experiments only: another webview entry point, CSS appended to chat.css. */
   webviewEntry?: string;
   extraCss?: string;
+  /**
+   * Also measure another webview (scripts/bench.mjs --baseline): `root` holds its webview/ and
+   * media/ (bench/lib/paths.ts BASELINE_WEBVIEW), `label` names it (the commit). Each run sends the
+   * same snapshot to both, each on a fresh page, alternating which goes first.
+   */
+  baseline?: { root: string; label: string };
   log(line: string): void;
 }
 
-export interface HistoryResult {
-  messages: number;
-  items: number;
-  snapshotBytes: number;
-  itemKinds: Record<string, number>;
+/** The figures of one webview over the runs: medians with min–max. */
+export interface HistoryFigures {
   firstPaintMs: Summary;
   fullyRenderedMs: Summary;
   taskMs: Summary;
@@ -39,6 +43,19 @@ export interface HistoryResult {
   heapMB: Summary;
   heapDeltaMB: Summary;
   nodes: Summary;
+}
+
+export interface HistoryResult extends HistoryFigures {
+  messages: number;
+  items: number;
+  snapshotBytes: number;
+  itemKinds: Record<string, number>;
+  /** With options.baseline: the same figures for the baseline's webview, and ratios this tree / baseline. */
+  baseline?: HistoryFigures & {
+    label: string;
+    /** Medians of the per-run ratios (run r of this tree / run r of the baseline). */
+    ratio: { firstPaintMs: Summary; fullyRenderedMs: Summary; taskMs: Summary; longestTaskMs: Summary };
+  };
 }
 
 const TOOLS = ['read', 'ls', 'grep', 'exec', 'edit'];
@@ -130,50 +147,78 @@ export async function historyBench(options: HistoryOptions): Promise<HistoryResu
   const message = { type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items, busy: false, connection: CONNECTED, loading: false };
   const itemKinds: Record<string, number> = {};
   for (const item of items) itemKinds[item.kind] = (itemKinds[item.kind] ?? 0) + 1;
-  const bundle = await buildWebview(options.webviewEntry);
+  const bundle = await buildWebview(ROOT, options.webviewEntry);
   const server = await new PageServer({ ...bundle, css: bundle.css + (options.extraCss ?? '') }).start();
+  // The baseline's webview on a server of its own, in the same browser, measured run for run beside it.
+  const baseBundle = options.baseline ? await buildWebview(options.baseline.root) : undefined;
+  const baseServer = baseBundle ? await new PageServer({ ...baseBundle, css: baseBundle.css + (options.extraCss ?? '') }).start() : undefined;
   const browser = await launchChromium();
-  const runs: Array<InPage & { taskMs: number; scriptMs: number; layoutMs: number; heapMB: number; heapDeltaMB: number; nodes: number }> = [];
+  const runs: RunFigures[] = [];
+  const baseRuns: RunFigures[] = [];
+  const at = options.baseline ? `, at ${options.baseline.label}` : '';
   try {
     for (let r = 0; r < options.runs; r++) {
-      const view = await openWebview(browser, server);
-      try {
-        await view.cdp.send('HeapProfiler.enable');
-        await view.cdp.send('HeapProfiler.collectGarbage');
-        const before = await metrics(view.cdp);
-        const result = await view.page.evaluate(snapshotInPage, { message, expected: items.length });
-        if (result.fullyRenderedMs < 0) throw new Error(`only ${result.shown} of ${items.length} items were shown`);
-        const mid = await metrics(view.cdp);
-        await view.cdp.send('HeapProfiler.collectGarbage');
-        const after = await metrics(view.cdp);
-        const figures = {
-          ...result,
-          taskMs: (mid.TaskDuration - before.TaskDuration) * 1000,
-          scriptMs: (mid.ScriptDuration - before.ScriptDuration) * 1000,
-          layoutMs: (mid.LayoutDuration - before.LayoutDuration) * 1000,
-          heapMB: after.JSHeapUsedSize / 2 ** 20,
-          heapDeltaMB: (after.JSHeapUsedSize - before.JSHeapUsedSize) / 2 ** 20,
-          nodes: after.Nodes,
-        };
-        runs.push(figures);
-        options.log(
-          `history ${options.messages} messages (${items.length} items), run ${r + 1}/${options.runs}: first paint ${figures.firstPaintMs.toFixed(0)} ms, all ${figures.fullyRenderedMs.toFixed(0)} ms, ` +
-            `main thread ${figures.taskMs.toFixed(0)} ms, longest task ${figures.longestTaskMs.toFixed(0)} ms, heap ${figures.heapMB.toFixed(1)} MB (+${figures.heapDeltaMB.toFixed(1)}), ${figures.nodes} nodes`,
-        );
-      } finally {
-        await view.close();
+      const sides: Array<[PageServer, RunFigures[], string]> = [[server, runs, '']];
+      // Which of the two goes first alternates run by run.
+      if (baseServer) sides.splice((r + 1) % 2, 0, [baseServer, baseRuns, at]);
+      for (const [pages, list, suffix] of sides) {
+        const view = await openWebview(browser, pages);
+        try {
+          await view.cdp.send('HeapProfiler.enable');
+          await view.cdp.send('HeapProfiler.collectGarbage');
+          const before = await metrics(view.cdp);
+          const result = await view.page.evaluate(snapshotInPage, { message, expected: items.length });
+          if (result.fullyRenderedMs < 0) throw new Error(`only ${result.shown} of ${items.length} items were shown${suffix}`);
+          const mid = await metrics(view.cdp);
+          await view.cdp.send('HeapProfiler.collectGarbage');
+          const after = await metrics(view.cdp);
+          const figures = {
+            ...result,
+            taskMs: (mid.TaskDuration - before.TaskDuration) * 1000,
+            scriptMs: (mid.ScriptDuration - before.ScriptDuration) * 1000,
+            layoutMs: (mid.LayoutDuration - before.LayoutDuration) * 1000,
+            heapMB: after.JSHeapUsedSize / 2 ** 20,
+            heapDeltaMB: (after.JSHeapUsedSize - before.JSHeapUsedSize) / 2 ** 20,
+            nodes: after.Nodes,
+          };
+          list.push(figures);
+          options.log(
+            `history ${options.messages} messages (${items.length} items)${suffix}, run ${r + 1}/${options.runs}: first paint ${figures.firstPaintMs.toFixed(0)} ms, all ${figures.fullyRenderedMs.toFixed(0)} ms, ` +
+              `main thread ${figures.taskMs.toFixed(0)} ms, longest task ${figures.longestTaskMs.toFixed(0)} ms, heap ${figures.heapMB.toFixed(1)} MB (+${figures.heapDeltaMB.toFixed(1)}), ${figures.nodes} nodes`,
+          );
+        } finally {
+          await view.close();
+        }
       }
     }
   } finally {
     await browser.close();
     await server.stop();
+    await baseServer?.stop();
   }
-  const s = (pick: (f: (typeof runs)[number]) => number) => summarize(runs.map(pick));
-  return {
+  const result: HistoryResult = {
     messages: options.messages,
     items: items.length,
     snapshotBytes: JSON.stringify(message).length,
     itemKinds,
+    ...summarizeFigures(runs),
+  };
+  if (options.baseline) {
+    const ratio = (pick: (f: RunFigures) => number) => ratioSummary(runs.map(pick), baseRuns.map(pick));
+    result.baseline = {
+      label: options.baseline.label,
+      ...summarizeFigures(baseRuns),
+      ratio: { firstPaintMs: ratio((f) => f.firstPaintMs), fullyRenderedMs: ratio((f) => f.fullyRenderedMs), taskMs: ratio((f) => f.taskMs), longestTaskMs: ratio((f) => f.longestTaskMs) },
+    };
+  }
+  return result;
+}
+
+type RunFigures = InPage & { taskMs: number; scriptMs: number; layoutMs: number; heapMB: number; heapDeltaMB: number; nodes: number };
+
+function summarizeFigures(runs: RunFigures[]): HistoryFigures {
+  const s = (pick: (f: RunFigures) => number) => summarize(runs.map(pick));
+  return {
     firstPaintMs: s((f) => f.firstPaintMs),
     fullyRenderedMs: s((f) => f.fullyRenderedMs),
     taskMs: s((f) => f.taskMs),

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { BIG_PARTS, bigBench, type BigPart, type BigResult } from './big';
 import { clientBench, type ClientBenchResult } from './client';
 import { hostBench, type HostStreamResult } from './host';
-import { historyBench, type HistoryResult } from './history';
-import { renderBench, type RenderResult } from './render';
+import { historyBench, type HistoryFigures, type HistoryResult } from './history';
+import { renderBench, type RenderResult, type RenderSizeResult } from './render';
 import { startupBench, type StartupResult } from './startup';
 import { machine } from './lib/machine';
-import { OUT } from './lib/paths';
+import { BASELINE_WEBVIEW, OUT } from './lib/paths';
 import { fmt } from './lib/stats';
 
 const ALL = ['client', 'host', 'render', 'history', 'startup', 'big'] as const;
@@ -29,6 +29,8 @@ const option = (name: string) => {
 const WITH_VALUE = ['--runs', '--baseline', '--baseline-files', '--parts'];
 const chosen = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && WITH_VALUE.includes(args[i - 1]))) as Bench[];
 const baseline = process.env.OPENCLAW_BENCH_BASELINE;
+/** The webview benches' baseline: that commit's webview/ and media/, extracted by scripts/bench.mjs. */
+const webviewBaseline = baseline && BASELINE_WEBVIEW ? { root: BASELINE_WEBVIEW, label: baseline } : undefined;
 const benches: readonly Bench[] = chosen.length ? chosen : ALL;
 const quick = flag('quick');
 const runs = Number(option('runs') ?? (quick ? 3 : 5));
@@ -88,30 +90,81 @@ function hostRows(results: HostStreamResult[]): void {
   }
 }
 
+/** A figure's name for the baseline's row: `, at <commit>` goes before a trailing [target]. */
+const atBaseline = (figure: string, label: string) => figure.replace(/( \[[^\]]*\])?$/, (target) => `, at ${label}${target}`);
+/** A figure's name for its ratio row. */
+const ratioOf = (figure: string, label: string) => `${figure}: ratio this tree / ${label}`;
+
+/** `now` and, with a baseline, each of its rows followed by the baseline's same row and the ratio rows given for it. */
+function pairedRows(bench: string, now: Array<[string, string]>, base?: { label: string; rows: Array<[string, string]>; ratios: Record<number, Array<[string, string]>> }): void {
+  now.forEach(([figure, value], i) => {
+    row(bench, figure, value);
+    if (!base) return;
+    row(bench, atBaseline(base.rows[i][0], base.label), base.rows[i][1]);
+    for (const [name, ratio] of base.ratios[i] ?? []) row(bench, ratioOf(name, base.label), ratio);
+  });
+}
+
+function renderSizeRows(size: RenderSizeResult): Array<[string, string]> {
+  const n = kb(size.bytes);
+  return [
+    [`${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`],
+    [`${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`],
+    [`${n}: longest frame${size.bytes === 200_000 ? ' [target < 16 ms]' : ''}`, `${fmt(size.longestFrameMs, 1)} ms`],
+    [`${n}: longest frame after the first (warm)`, `${fmt(size.longestFrameAfterFirstMs, 1)} ms`],
+    [`${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`],
+    [`${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`],
+  ];
+}
+
+const kb = (b: number) => (b >= 1e6 ? `${b / 1e6} MB` : `${b / 1000} KB`);
+
 function renderRows(r: RenderResult): void {
-  for (const size of r.sizes) {
-    const n = size.bytes >= 1e6 ? `${size.bytes / 1e6} MB` : `${size.bytes / 1000} KB`;
-    row('render', `${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`);
-    row('render', `${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`);
-    row('render', `${n}: longest frame${size.bytes === 200_000 ? ' [target < 16 ms]' : ''}`, `${fmt(size.longestFrameMs, 1)} ms`);
-    row('render', `${n}: longest frame after the first (warm)`, `${fmt(size.longestFrameAfterFirstMs, 1)} ms`);
-    row('render', `${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`);
-    row('render', `${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`);
-  }
-  for (const g of r.growthPerDoubling) {
-    const k = (b: number) => (b >= 1e6 ? `${b / 1e6} MB` : `${b / 1000} KB`);
-    row('render', `growth per doubling ${k(g.from)} -> ${k(g.to)} [linear 2.0, quadratic 4.0]`, g.ratio.toFixed(2));
-  }
+  const b = r.baseline;
+  r.sizes.forEach((size, i) => {
+    const ratio = b?.ratio.sizes[i];
+    const n = kb(size.bytes);
+    pairedRows(
+      'render',
+      renderSizeRows(size),
+      b && ratio && { label: b.label, rows: renderSizeRows(b.sizes[i]), ratios: { 0: [[`${n}: main-thread time`, fmt(ratio.taskMs, 2)]], 2: [[`${n}: longest frame`, fmt(ratio.longestFrameMs, 2)]] } },
+    );
+  });
+  const growthRows = (list: RenderResult['growthPerDoubling']) => list.map((g): [string, string] => [`growth per doubling ${kb(g.from)} -> ${kb(g.to)} [linear 2.0, quadratic 4.0]`, g.ratio.toFixed(2)]);
+  pairedRows(
+    'render',
+    growthRows(r.growthPerDoubling),
+    b && { label: b.label, rows: growthRows(b.growthPerDoubling), ratios: Object.fromEntries(b.ratio.growthPerDoubling.map((g, i) => [i, [[`growth per doubling ${kb(g.from)} -> ${kb(g.to)}`, g.ratio.toFixed(2)]]])) },
+  );
+}
+
+function historyFigureRows(r: HistoryFigures): Array<[string, string]> {
+  return [
+    ['time to first paint', `${fmt(r.firstPaintMs, 0)} ms`],
+    ['time to fully rendered', `${fmt(r.fullyRenderedMs, 0)} ms`],
+    ['main-thread time (script / layout); longest task', `${fmt(r.taskMs, 0)} ms (${r.scriptMs.median.toFixed(0)} / ${r.layoutMs.median.toFixed(0)}); ${fmt(r.longestTaskMs, 0)} ms`],
+    ['JS heap after GC (growth from the empty page)', `${fmt(r.heapMB, 1)} MB (+${fmt(r.heapDeltaMB, 1)} MB)`],
+    ['DOM nodes', fmt(r.nodes, 0)],
+  ];
 }
 
 function historyRows(r: HistoryResult): void {
   const kinds = Object.entries(r.itemKinds).map(([k, n]) => `${n} ${k}`).join(', ');
   row('history', `${r.messages} messages -> ${r.items} items (${kinds}); snapshot size`, `${(r.snapshotBytes / 1024).toFixed(0)} KB`);
-  row('history', 'time to first paint', `${fmt(r.firstPaintMs, 0)} ms`);
-  row('history', 'time to fully rendered', `${fmt(r.fullyRenderedMs, 0)} ms`);
-  row('history', 'main-thread time (script / layout); longest task', `${fmt(r.taskMs, 0)} ms (${r.scriptMs.median.toFixed(0)} / ${r.layoutMs.median.toFixed(0)}); ${fmt(r.longestTaskMs, 0)} ms`);
-  row('history', 'JS heap after GC (growth from the empty page)', `${fmt(r.heapMB, 1)} MB (+${fmt(r.heapDeltaMB, 1)} MB)`);
-  row('history', 'DOM nodes', fmt(r.nodes, 0));
+  const b = r.baseline;
+  pairedRows(
+    'history',
+    historyFigureRows(r),
+    b && {
+      label: b.label,
+      rows: historyFigureRows(b),
+      ratios: {
+        0: [['time to first paint', fmt(b.ratio.firstPaintMs, 2)]],
+        1: [['time to fully rendered', fmt(b.ratio.fullyRenderedMs, 2)]],
+        2: [['main-thread time', fmt(b.ratio.taskMs, 2)], ['longest task', fmt(b.ratio.longestTaskMs, 2)]],
+      },
+    },
+  );
 }
 
 function startupRows(r: StartupResult): void {
@@ -200,13 +253,13 @@ async function main(): Promise<void> {
         break;
       }
       case 'render': {
-        const r = await renderBench({ runs, sizes: quick ? [50_000, 200_000] : [50_000, 200_000, 1_000_000], perFrame: 48, log });
+        const r = await renderBench({ runs, sizes: quick ? [50_000, 200_000] : [50_000, 200_000, 1_000_000], perFrame: 48, baseline: webviewBaseline, log });
         results.render = r;
         renderRows(r);
         break;
       }
       case 'history': {
-        const r = await historyBench({ runs, messages: 1000, log });
+        const r = await historyBench({ runs, messages: 1000, baseline: webviewBaseline, log });
         results.history = r;
         historyRows(r);
         break;

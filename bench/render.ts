@@ -13,7 +13,8 @@
  */
 import type { ChatItem } from '../src/protocol/webview';
 import { deltas, markdown } from './lib/corpus';
-import { summarize, type Summary } from './lib/stats';
+import { ROOT } from './lib/paths';
+import { ratioSummary, summarize, type Summary } from './lib/stats';
 import { buildWebview, launchChromium, metrics, openWebview, PageServer, type OpenPage } from './lib/webview-page';
 
 export interface RenderOptions {
@@ -24,6 +25,12 @@ export interface RenderOptions {
   webviewEntry?: string;
   extraCss?: string;
   chromiumArgs?: string[];
+  /**
+   * Also measure another webview (scripts/bench.mjs --baseline): `root` holds its webview/ and
+   * media/ (bench/lib/paths.ts BASELINE_WEBVIEW), `label` names it (the commit). Each run streams
+   * the same reply to both, each on a fresh page, alternating which goes first.
+   */
+  baseline?: { root: string; label: string };
   log(line: string): void;
 }
 
@@ -65,6 +72,18 @@ export interface RenderResult {
   sizes: RenderSizeResult[];
   /** Total main-thread time ratio per doubling of size, between consecutive sizes and first to last. */
   growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+  /** With options.baseline: the same figures for the baseline's webview, and ratios this tree / baseline. */
+  baseline?: {
+    label: string;
+    sizes: RenderSizeResult[];
+    growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+    ratio: {
+      /** Medians of the per-run ratios (run r of this tree / run r of the baseline). */
+      sizes: Array<{ bytes: number; taskMs: Summary; longestFrameMs: Summary }>;
+      /** This tree's growth per doubling / the baseline's. */
+      growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+    };
+  };
 }
 
 export const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
@@ -192,33 +211,71 @@ export function describeRun(label: string, f: RunFigures): string {
   );
 }
 
+/** Total main-thread time ratio per doubling of size, between consecutive sizes and first to last. */
+function growthOf(sizes: RenderSizeResult[]): Array<{ from: number; to: number; ratio: number }> {
+  const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({ from: a.bytes, to: b.bytes, ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)) });
+  const growthPerDoubling = sizes.slice(1).map((b, i) => growth(sizes[i], b));
+  if (sizes.length > 2) growthPerDoubling.push(growth(sizes[0], sizes[sizes.length - 1]));
+  return growthPerDoubling;
+}
+
 export async function renderBench(options: RenderOptions): Promise<RenderResult> {
-  const bundle = await buildWebview(options.webviewEntry);
+  const bundle = await buildWebview(ROOT, options.webviewEntry);
   const server = await new PageServer({ ...bundle, css: bundle.css + (options.extraCss ?? '') }).start();
+  // The baseline's webview on a server of its own, in the same browser, measured run for run beside it.
+  const baseBundle = options.baseline ? await buildWebview(options.baseline.root) : undefined;
+  const baseServer = baseBundle ? await new PageServer({ ...baseBundle, css: baseBundle.css + (options.extraCss ?? '') }).start() : undefined;
   const browser = await launchChromium(options.chromiumArgs);
   try {
     const streams = options.sizes.map(replyStream);
     const perSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
+    const basePerSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
+    const at = options.baseline ? `, at ${options.baseline.label}` : '';
     for (let r = 0; r < options.runs; r++) {
       for (const stream of streams) {
-        const view = await openWebview(browser, server);
-        try {
-          const figures = await streamReply(view, stream, options.perFrame);
-          perSize.get(stream.bytes)!.push(figures);
-          options.log(describeRun(`render ${stream.bytes / 1000} KB, run ${r + 1}/${options.runs}`, figures));
-        } finally {
-          await view.close();
+        const sides: Array<[PageServer, RunFigures[], string]> = [[server, perSize.get(stream.bytes)!, '']];
+        // Which of the two goes first alternates run by run.
+        if (baseServer) sides.splice((r + 1) % 2, 0, [baseServer, basePerSize.get(stream.bytes)!, at]);
+        for (const [pages, list, suffix] of sides) {
+          const view = await openWebview(browser, pages);
+          try {
+            const figures = await streamReply(view, stream, options.perFrame);
+            list.push(figures);
+            options.log(describeRun(`render ${stream.bytes / 1000} KB${suffix}, run ${r + 1}/${options.runs}`, figures));
+          } finally {
+            await view.close();
+          }
         }
       }
     }
     const sizes: RenderSizeResult[] = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, perSize.get(stream.bytes)!));
-    const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({ from: a.bytes, to: b.bytes, ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)) });
-    const growthPerDoubling = sizes.slice(1).map((b, i) => growth(sizes[i], b));
-    if (sizes.length > 2) growthPerDoubling.push(growth(sizes[0], sizes[sizes.length - 1]));
-    return { perFrame: options.perFrame, sizes, growthPerDoubling };
+    const growthPerDoubling = growthOf(sizes);
+    const result: RenderResult = { perFrame: options.perFrame, sizes, growthPerDoubling };
+    if (options.baseline) {
+      const baseSizes = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, basePerSize.get(stream.bytes)!));
+      const baseGrowth = growthOf(baseSizes);
+      result.baseline = {
+        label: options.baseline.label,
+        sizes: baseSizes,
+        growthPerDoubling: baseGrowth,
+        ratio: {
+          sizes: streams.map((stream) => {
+            const [now, then] = [perSize.get(stream.bytes)!, basePerSize.get(stream.bytes)!];
+            return {
+              bytes: stream.bytes,
+              taskMs: ratioSummary(now.map((f) => f.taskMs), then.map((f) => f.taskMs)),
+              longestFrameMs: ratioSummary(now.map((f) => f.frameWorkMs.max), then.map((f) => f.frameWorkMs.max)),
+            };
+          }),
+          growthPerDoubling: growthPerDoubling.map((g, i) => ({ from: g.from, to: g.to, ratio: g.ratio / baseGrowth[i].ratio })),
+        },
+      };
+    }
+    return result;
   } finally {
     await browser.close();
     await server.stop();
+    await baseServer?.stop();
   }
 }
 

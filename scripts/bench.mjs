@@ -9,14 +9,16 @@
 //   node scripts/bench.mjs client host --baseline 4cb236c
 //        also runs the gateway client and host from another commit, side by side with the working
 //        tree: the files in --baseline-files (default: the ones the bench's performance work
-//        changed) come from that commit, everything else from the working tree
+//        changed) come from that commit, everything else from the working tree; the webview
+//        benches (render, history) also measure that commit's webview/ and media/chat.css (with
+//        what webview/ imports from outside it, e.g. src/protocol/) beside the working tree's
 //   node scripts/bench.mjs startup --no-vsix       skip packaging the .vsix
 //
 // The bench is TypeScript under bench/; this script bundles it with esbuild (node_modules left
 // external) into .test-artifacts/bench/build/ and runs the bundle, so the measured code runs as
 // plain JavaScript, as in the shipped extension, without a loader in the measured processes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, '.test-artifacts', 'bench');
 const BUILD = path.join(OUT, 'build');
 const BASE_SRC = path.join(OUT, 'baseline-src');
+/** The baseline commit's webview: webview/, media/ and what webview/ imports from elsewhere. */
+const BASE_WEBVIEW = path.join(OUT, 'baseline-webview');
 const DEFAULT_BASELINE_FILES = ['src/gateway/run-stream.ts', 'src/gateway/frames.ts', 'src/extension/host-poster.ts'];
 
 const args = process.argv.slice(2);
@@ -35,6 +39,10 @@ const valueOf = (name) => {
 };
 const baseline = valueOf('baseline');
 const baselineFiles = (valueOf('baseline-files') ?? DEFAULT_BASELINE_FILES.join(',')).split(',').filter(Boolean);
+// The benches asked for, as bench/index.ts reads them (none: all).
+const WITH_VALUE = ['--runs', '--baseline', '--baseline-files', '--parts'];
+const chosen = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && WITH_VALUE.includes(args[i - 1])));
+const wanted = (bench) => chosen.length === 0 || chosen.includes(bench);
 
 const entryPoints = { index: path.join(ROOT, 'bench', 'index.ts') };
 const children = {};
@@ -75,7 +83,8 @@ const baselineOverlay = {
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: { ...entryPoints, ...children }, outdir: BUILD, plugins: [keepDirname] });
 
-if (baseline) {
+// The gateway client and host with the baseline's files: only client and host run them.
+if (baseline && (wanted('client') || wanted('host'))) {
   rmSync(BASE_SRC, { recursive: true, force: true });
   for (const file of baselineFiles) {
     let source;
@@ -90,9 +99,59 @@ if (baseline) {
   await esbuild.build({ ...common, entryPoints: children, outdir: path.join(BUILD, 'base'), plugins: [baselineOverlay, keepDirname] });
 }
 
+/**
+ * Extracts `commit`'s webview/, media/ and src/protocol/ into `dir`, then every file outside those
+ * that the extracted sources import by a relative path (at that commit), so that the folder
+ * bundles on its own; packages (marked, dompurify, ...) come from the working tree's node_modules.
+ * Returns false when the commit has no webview/main.ts.
+ */
+function extractWebview(commit, dir) {
+  const git = (gitArgs, options = {}) => execFileSync('git', gitArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 2 ** 20, ...options });
+  const files = new Set(git(['ls-tree', '-r', '--name-only', commit, '--', 'webview', 'media', 'src/protocol'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+  if (!files.has('webview/main.ts')) return false;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const roots = ['webview', 'media', 'src/protocol'].filter((root) => [...files].some((f) => f.startsWith(`${root}/`)));
+  execFileSync('tar', ['-x', '-C', dir], { input: git(['archive', commit, ...roots]) });
+  const todo = [...files].filter((f) => /\.(ts|mts|js)$/.test(f));
+  while (todo.length) {
+    const file = todo.pop();
+    const source = readFileSync(path.join(dir, file), 'utf8');
+    for (const [, spec] of source.matchAll(/(?:from\s*|import\s*\(?\s*)['"](\.\.?\/[^'"]+)['"]/g)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      for (const candidate of [target, `${target}.ts`, `${target}/index.ts`, target.replace(/\.js$/, '.ts')]) {
+        if (files.has(candidate)) break;
+        let content;
+        try {
+          content = git(['cat-file', 'blob', `${commit}:${candidate}`]);
+        } catch {
+          continue;
+        }
+        files.add(candidate);
+        mkdirSync(path.dirname(path.join(dir, candidate)), { recursive: true });
+        writeFileSync(path.join(dir, candidate), content);
+        if (/\.(ts|mts|js)$/.test(candidate)) todo.push(candidate);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+let baselineWebview;
+if (baseline && (wanted('render') || wanted('history'))) {
+  if (extractWebview(baseline, BASE_WEBVIEW)) baselineWebview = BASE_WEBVIEW;
+  else process.stderr.write(`${baseline} has no webview/main.ts: the webview benches run without a baseline\n`);
+}
+
 const result = spawnSync(process.execPath, ['--enable-source-maps', path.join(BUILD, 'index.js'), ...args], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, OPENCLAW_BENCH_ROOT: ROOT, ...(baseline ? { OPENCLAW_BENCH_BASELINE: baseline } : {}) },
+  env: {
+    ...process.env,
+    OPENCLAW_BENCH_ROOT: ROOT,
+    ...(baseline ? { OPENCLAW_BENCH_BASELINE: baseline } : {}),
+    ...(baselineWebview ? { OPENCLAW_BENCH_BASELINE_WEBVIEW: baselineWebview } : {}),
+  },
 });
 process.exit(result.status ?? 1);

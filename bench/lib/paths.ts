@@ -8,3 +8,6 @@ export const FIXTURES = path.join(BENCH, 'fixtures');
 /** Bundles, run dirs and results: git-ignored. */
 export const OUT = path.join(ROOT, '.test-artifacts', 'bench');
 export const BUILD = path.join(OUT, 'build');
+/** scripts/bench.mjs --baseline: the commit, and the folder holding its webview/, media/ and src/protocol/. */
+export const BASELINE = process.env.OPENCLAW_BENCH_BASELINE;
+export const BASELINE_WEBVIEW = process.env.OPENCLAW_BENCH_BASELINE_WEBVIEW;

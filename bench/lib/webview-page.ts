@@ -25,8 +25,12 @@ export interface Bundle {
   css: string;
 }
 
-/** webview/main.ts bundled like the production build (IIFE, es2022, minified). `entry`: experiments only. */
-export async function buildWebview(entry = path.join(ROOT, 'webview/main.ts')): Promise<Bundle> {
+/**
+ * `<root>/webview/main.ts` bundled like the production build (IIFE, es2022, minified), with
+ * `<root>/media/chat.css`. `root`: the repository, or a baseline commit's webview extracted by
+ * scripts/bench.mjs --baseline (BASELINE_WEBVIEW). `entry`: experiments only.
+ */
+export async function buildWebview(root = ROOT, entry = path.join(root, 'webview/main.ts')): Promise<Bundle> {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -37,7 +41,7 @@ export async function buildWebview(entry = path.join(ROOT, 'webview/main.ts')): 
     write: false,
     logLevel: 'warning',
   });
-  return { js: result.outputFiles[0].text, css: readFileSync(path.join(ROOT, 'media/chat.css'), 'utf8') };
+  return { js: result.outputFiles[0].text, css: readFileSync(path.join(root, 'media/chat.css'), 'utf8') };
 }
 
 export class PageServer {
