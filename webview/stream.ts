@@ -146,7 +146,7 @@ export class IncrementalMarkdown {
   setSource(text: string): void {
     this.source = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
     this.onlyAppended = false;
-    this.endsInCR = false;
+    this.endsInCR = text.endsWith('\r');
   }
 
   /** Text added at the end of the source (what an `append` message carries). */
