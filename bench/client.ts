@@ -15,8 +15,7 @@ const MODES: Mode[] = ['bare', 'gateway', 'gateway-traced'];
 
 /** How a mode runs: which bundle, which child mode, and warm-up turns. */
 function child(mode: Mode): { bundle: string; mode: string; warm: number } {
-  // The baseline may be the quadratic code this bench was written to catch: one warm-up turn only.
-  if (mode === 'gateway-base') return { bundle: 'base/client', mode: 'gateway', warm: 1 };
+  if (mode === 'gateway-base') return { bundle: 'base/client', mode: 'gateway', warm: WARM_TURNS };
   return { bundle: 'client', mode, warm: WARM_TURNS };
 }
 
@@ -55,7 +54,7 @@ export interface ClientBenchOptions {
   /** Events per measured turn, and how many measured turns each process runs. */
   sizes: Array<{ events: number; turns: number }>;
   latencyEvents: number;
-  /** Also run the baseline build (at sizes up to this many events, one measured turn per process). */
+  /** Also run the baseline build, the same way, at sizes up to this many events. */
   baselineUpTo?: number;
   log(line: string): void;
 }
@@ -90,8 +89,7 @@ export async function clientBench(options: ClientBenchOptions): Promise<ClientBe
         const order = r % 2 === 0 ? modes : [...modes].reverse();
         for (const mode of order) {
           const how = child(mode);
-          const measuredTurns = mode === 'gateway-base' ? 1 : turns;
-          runs[mode].push(runFigure(await runChild<ChildResult>(how.bundle, [how.mode, server.info.url, String(events), String(measuredTurns), String(how.warm)], 900_000)));
+          runs[mode].push(runFigure(await runChild<ChildResult>(how.bundle, [how.mode, server.info.url, String(events), String(turns), String(how.warm)], 900_000)));
         }
         const line = order.map((m) => `${m} ${runs[m][r].cpuPerEventUs.toFixed(2)} µs/event`).join(', ');
         options.log(`client ${events} events x ${turns} turns, run ${r + 1}/${options.runs}: ${line}`);

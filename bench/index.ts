@@ -62,7 +62,7 @@ function clientRows(r: ClientBenchResult): void {
     row('client', `CPU ratio GatewayClient / bare (${n}) [target <= 1.10]`, fmt(size.cpuRatio.gateway!, 3));
     row('client', `CPU ratio GatewayClient with openclaw.trace on / bare (${n})`, fmt(size.cpuRatio['gateway-traced']!, 3));
     if (size.cpuRatio['gateway-base']) {
-      row('client', `CPU per event, GatewayClient at ${baseline} (${n}, 1 warm-up turn)`, `${fmt(size.cpuPerEventUs['gateway-base']!, 2)} µs`);
+      row('client', `CPU per event, GatewayClient at ${baseline} (${n})`, `${fmt(size.cpuPerEventUs['gateway-base']!, 2)} µs`);
       row('client', `CPU ratio GatewayClient at ${baseline} / bare (${n})`, fmt(size.cpuRatio['gateway-base'], 3));
       row('client', `events/s, GatewayClient at ${baseline} (${n})`, fmt(size.eventsPerSecond['gateway-base']!, 0));
     }
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     process.stderr.write(`\n[${bench}]\n`);
     switch (bench) {
       case 'client': {
-        const r = await clientBench({ runs, sizes: quick ? [{ events: 10_000, turns: 3 }] : [{ events: 10_000, turns: 5 }, { events: 100_000, turns: 2 }], latencyEvents: 10_000, baselineUpTo: baseline ? 10_000 : undefined, log });
+        const r = await clientBench({ runs, sizes: quick ? [{ events: 10_000, turns: 3 }] : [{ events: 10_000, turns: 5 }, { events: 100_000, turns: 2 }], latencyEvents: 10_000, baselineUpTo: baseline ? 100_000 : undefined, log });
         results.client = r;
         clientRows(r);
         break;
