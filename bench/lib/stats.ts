@@ -13,6 +13,11 @@ export function summarize(values: readonly number[]): Summary {
   return { median: percentileOfSorted(sorted, 50), min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
 
+/** The median alone (NaN for no values). */
+export function median(values: readonly number[]): number {
+  return summarize(values).median;
+}
+
 /** Linear-interpolated percentile of an ascending array. */
 export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
