@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
+import type { WebviewBundle as Bundle } from '../../test/support/webview-bundle';
 import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 import { FIXTURES, ROOT } from './paths';
 
@@ -20,29 +20,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** On top of the tests' flags: a page that is not focused must not be throttled while it is measured. */
 const BENCH_ARGS = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
 
-export interface Bundle {
-  js: string;
-  css: string;
-}
-
-/**
- * `<root>/webview/main.ts` bundled like the production build (IIFE, es2022, minified), with
- * `<root>/media/chat.css`. `root`: the repository, or a baseline commit's webview extracted by
- * scripts/bench.mjs --baseline (BASELINE_WEBVIEW). `entry`: experiments only.
- */
-export async function buildWebview(root = ROOT, entry = path.join(root, 'webview/main.ts')): Promise<Bundle> {
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'warning',
-  });
-  return { js: result.outputFiles[0].text, css: readFileSync(path.join(root, 'media/chat.css'), 'utf8') };
-}
+export { buildWebview } from '../../test/support/webview-bundle';
+export type { Bundle };
 
 export class PageServer {
   private server: Server | undefined;

@@ -9,9 +9,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
-import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { buildWebview } from '../support/webview-bundle';
 import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 
 export { launchChromium };
@@ -24,22 +24,6 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 
 export type Theme = 'dark' | 'light' | 'hc';
 const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
-
-/** Builds webview/main.ts the way scripts/build.mjs does (IIFE, es2022), minified as shipped. */
-export async function buildWebview(): Promise<{ js: string; css: string }> {
-  const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'webview/main.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'warning',
-  });
-  return { js: result.outputFiles[0].text, css: readFileSync(path.join(ROOT, 'media/chat.css'), 'utf8') };
-}
-
 
 export interface PageOptions {
   theme?: Theme;
