@@ -7,7 +7,7 @@
  * are wall-clock (bench/lib/clock.ts), with the workbench page's offset from the bench's clock
  * measured each run and taken out; the metered gateway tells how long its own lists took.
  */
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freshRunDir, openWorkbench, startCodeServer, type CodeServer } from '../test/extension/code-server';
 import type { FakeGateway } from '../test/support/fake-gateway';
@@ -15,9 +15,9 @@ import { sleep } from '../test/support/wait';
 import { BIG_SESSION } from './lib/big-data';
 import { clockOffset, now } from './lib/clock';
 import type { Exchange } from './lib/metered-gateway';
-import { OUT, ROOT } from './lib/paths';
+import { OUT } from './lib/paths';
 import { median, summarize, type Summary } from './lib/stats';
-import { productionBundles, settle, stage } from './startup';
+import { productionBundles, settle, stageOpenClaw } from './startup';
 
 /** What the VS Code part takes of bench/big.ts's options. */
 export interface VscodeOptions {
@@ -254,17 +254,7 @@ export async function vscodeBench(options: VscodeOptions, gateway: FakeGateway, 
   const dir = path.join(OUT, 'big');
   mkdirSync(dir, { recursive: true });
   const bundles = await productionBundles();
-  const extension = stage(
-    'big-openclaw',
-    (target) => {
-      for (const [file, contents] of Object.entries(bundles)) {
-        mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
-        writeFileSync(path.join(target, file), contents);
-      }
-      for (const name of ['package.json', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (existsSync(path.join(ROOT, name))) cpSync(path.join(ROOT, name), path.join(target, name), { recursive: true });
-    },
-    './dist/extension.js',
-  );
+  const extension = stageOpenClaw('big-openclaw', bundles);
   const server = await startCodeServer({ runDir: freshRunDir(path.join(dir, 'code-server')), settings: { 'openclaw.gatewayUrl': gateway.url } });
   const runs: VscodeRun[] = [];
   try {

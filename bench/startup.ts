@@ -80,6 +80,21 @@ export function stage(name: string, from: (dir: string) => void, realMain: strin
   return dir;
 }
 
+/** The extension as it ships (the production bundles, package.json, media, docs), staged under `name`. */
+export function stageOpenClaw(name: string, bundles: Record<string, Uint8Array>): string {
+  return stage(
+    name,
+    (dir) => {
+      for (const [file, contents] of Object.entries(bundles)) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), contents);
+      }
+      for (const name of ['package.json', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (existsSync(path.join(ROOT, name))) cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+    },
+    './dist/extension.js',
+  );
+}
+
 async function packageVsix(log: (line: string) => void): Promise<StartupResult['vsix']> {
   const script = path.join(ROOT, 'scripts', 'package.mjs');
   if (!existsSync(script)) return { bytes: 0, entries: 0, note: 'scripts/package.mjs does not exist' };
@@ -164,17 +179,7 @@ export async function startupBench(options: StartupOptions): Promise<StartupResu
   for (const s of sizes) options.log(`${s.file}: ${s.bytes} bytes, ${s.gzipBytes} gzip`);
   const vsix = options.vsix ? await packageVsix(options.log) : undefined;
 
-  const openclaw = stage(
-    'openclaw',
-    (dir) => {
-      for (const [file, contents] of Object.entries(bundles)) {
-        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        writeFileSync(path.join(dir, file), contents);
-      }
-      for (const name of ['package.json', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (existsSync(path.join(ROOT, name))) cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
-    },
-    './dist/extension.js',
-  );
+  const openclaw = stageOpenClaw('openclaw', bundles);
   const baseline = stage('baseline', (dir) => cpSync(path.join(BENCH, 'startup', 'baseline'), dir, { recursive: true }), './extension.js');
   const workspace = path.join(STARTUP, 'workspace');
   mkdirSync(workspace, { recursive: true });
