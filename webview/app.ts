@@ -9,7 +9,7 @@ import { createItemView, type ItemView } from './items';
 import { codeOfButton, isSafeLink } from './markdown';
 import { SeqGate } from './seq';
 import { ChatState } from './state';
-import { parseHostMessage } from './validate';
+import { parseHostMessage } from '../src/protocol/webview';
 import type { HostChannel } from './vscode-api';
 
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel layouts never hit 0). */
@@ -52,6 +52,11 @@ export class ChatApp {
   private scrollToRestore: number | undefined;
 
   private lastReadyAt = 0;
+  private lastScrollTop = 0;
+  private watchedLast: Element | null = null;
+  private readonly lastItemSize = new ResizeObserver(() => {
+    if (this.ui.stickToBottom) this.scrollToBottom();
+  });
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private announcedConnection = '';
 
@@ -84,11 +89,11 @@ export class ChatApp {
     show(this.jump, false);
     this.log.setAttribute('aria-busy', 'true');
 
-    this.log.addEventListener('click', (event) => this.onLogClick(event));
-    // Middle-click would open a link in a new window; the host decides what opening means.
-    this.log.addEventListener('auxclick', (event) => {
-      if (event.button === 1) this.onLogClick(event);
-    });
+    // Links take one path: in the capture phase on the window, before VS Code's own webview script
+    // (which would open the link at once, without asking) can see the click; the host opens it
+    // through openExternal, which asks for an untrusted domain. Middle-click counts as a click.
+    for (const type of ['click', 'auxclick'] as const) window.addEventListener(type, (event) => this.onLinkClick(event), true);
+    this.log.addEventListener('click', (event) => this.onCodeAction(event));
     this.log.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.jump.addEventListener('click', () => {
       this.ui.stickToBottom = true;
@@ -172,6 +177,7 @@ export class ChatApp {
     if (this.chromeDirty) this.renderChrome();
     this.empty.update(this.state.items.length > 0, this.state.loading);
 
+    this.watchLastItem();
     if (this.ui.stickToBottom) this.scrollToBottom();
     else if (this.scrollToRestore !== undefined && !this.state.loading && !this.backfilling && this.state.items.length) {
       this.log.scrollTop = this.scrollToRestore;
@@ -324,18 +330,20 @@ export class ChatApp {
     while (this.announcer.childElementCount > ANNOUNCER_KEEP) this.announcer.firstElementChild!.remove();
   }
 
-  private onLogClick(event: MouseEvent): void {
+  private onLinkClick(event: MouseEvent): void {
+    const link = (event.target as Element | null)?.closest?.('a');
+    if (!link) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (event.button > 1) return;
+    const href = link.getAttribute('href');
+    if (href && isSafeLink(href)) this.host.post({ type: 'openLink', href });
+  }
+
+  private onCodeAction(event: MouseEvent): void {
     const target = event.target as Element;
-    const link = target.closest('a');
-    if (link) {
-      // The webview never navigates: the host opens the link (and can ask first).
-      event.preventDefault();
-      const href = link.getAttribute('href');
-      if (href && isSafeLink(href)) this.host.post({ type: 'openLink', href });
-      return;
-    }
     const action = target.closest<HTMLButtonElement>('button[data-code-action]');
-    if (!action || event.type !== 'click') return;
+    if (!action) return;
     const text = codeOfButton(action);
     if (text === undefined) return;
     if (action.dataset.codeAction === 'copy') {
@@ -351,10 +359,27 @@ export class ChatApp {
 
   private onScroll(): void {
     const log = this.log;
-    this.ui.stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= BOTTOM_SLACK_PX;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= BOTTOM_SLACK_PX;
+    // Only the person scrolling up unpins the view. Content below that grows by itself (an
+    // off-screen chunk laid out at its real height as it comes into view) leaves a gap without
+    // moving up: the view stays pinned and follows.
+    const movedUp = log.scrollTop < this.lastScrollTop - 1;
+    if (atBottom) this.ui.stickToBottom = true;
+    else if (movedUp) this.ui.stickToBottom = false;
+    else if (this.ui.stickToBottom) this.scrollToBottom();
+    this.lastScrollTop = log.scrollTop;
     this.ui.scrollTop = log.scrollTop;
     this.refreshJump();
     this.saveSoon();
+  }
+
+  /** The last item grows or shrinks by itself too (chunks laid out late, images): a pinned view follows. */
+  private watchLastItem(): void {
+    const last = this.log.lastElementChild;
+    if (last === this.watchedLast) return;
+    if (this.watchedLast) this.lastItemSize.unobserve(this.watchedLast);
+    this.watchedLast = last;
+    if (last) this.lastItemSize.observe(last);
   }
 
   private scrollToBottom(): void {

@@ -101,9 +101,29 @@ function finish(fragment: DocumentFragment): void {
     if (input.getAttribute('type') === 'checkbox') input.disabled = true;
     else input.remove();
   }
-  // Show where a link goes before it is opened (the host opens it, see app.ts).
-  for (const a of fragment.querySelectorAll('a[href]')) if (!a.hasAttribute('title')) a.setAttribute('title', a.getAttribute('href')!);
+  for (const a of fragment.querySelectorAll('a')) {
+    // Bidirectional controls in link text reverse it and the text after it ("moc.elgoog" reading as
+    // google.com): they go. CSS isolates what is left, and the title shows the real target before it
+    // is opened (the host opens it, see app.ts).
+    for (const node of textNodesOf(a)) node.data = stripBidiControls(node.data);
+    const href = a.getAttribute('href');
+    if (href) a.setAttribute('title', stripBidiControls(href));
+  }
   for (const pre of fragment.querySelectorAll('pre')) decorateCodeBlock(pre);
+}
+
+/** Unicode's directional embeddings, overrides, isolates and marks: invisible, and they reorder text. */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+function textNodesOf(root: Node): Text[] {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+  return nodes;
 }
 
 /** Wraps a code block with a header: its language and the buttons that act on its text. */

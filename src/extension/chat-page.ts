@@ -4,9 +4,12 @@
  * `webview.cspSource`. No `vscode` import.
  */
 
-/** Nothing but our own stylesheets, fonts and images (plus data: images), and nonce'd scripts. */
+/**
+ * Nothing but our own stylesheets, fonts and images (plus data: images), and nonce'd scripts; no
+ * `<base>` to re-point relative URLs and no form to submit anywhere.
+ */
 export function chatPageCsp(cspSource: string, nonce: string): string {
-  return `default-src 'none'; style-src ${cspSource}; font-src ${cspSource}; img-src ${cspSource} data:; script-src 'nonce-${nonce}'`;
+  return `default-src 'none'; style-src ${cspSource}; font-src ${cspSource}; img-src ${cspSource} data:; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
 }
 
 export interface ChatPage {

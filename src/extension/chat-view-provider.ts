@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ConnectionView, WebviewMessage } from '../protocol/webview';
+import { parseWebviewMessage, type ActionId, type ConnectionView } from '../protocol/webview';
 import type { ChatController } from './chat-controller';
 import { ChatFeed } from './chat-feed';
 import { chatPageCsp, chatPageHtml } from './chat-page';
@@ -8,7 +8,7 @@ import { HostPoster } from './host-poster';
 
 export interface ChatViewHandlers {
   connection(): ConnectionView;
-  action(id: Extract<WebviewMessage, { type: 'action' }>['id']): void;
+  action(id: ActionId): void;
   log(message: string): void;
 }
 
@@ -68,9 +68,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
+  /** Everything the page posts is checked against the contract first: the page is not trusted. */
   private onMessage(raw: unknown): void {
-    const message = raw as WebviewMessage;
-    if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    const parsed = parseWebviewMessage(raw);
+    if ('problem' in parsed) {
+      this.handlers.log(`ignored a webview message that does not fit the contract: ${parsed.problem}`);
+      return;
+    }
+    const message = parsed.message;
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -79,7 +84,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.focusWhenReady = false;
         break;
       case 'send':
-        if (typeof message.text === 'string') this.controller.send(message.text);
+        this.controller.send(message.text);
         break;
       case 'stop':
         void this.controller.stop();
@@ -88,16 +93,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.handlers.action(message.id);
         break;
       case 'copy':
-        if (typeof message.text === 'string') void vscode.env.clipboard.writeText(message.text);
+        void vscode.env.clipboard.writeText(message.text);
         break;
       case 'insert':
-        if (typeof message.text === 'string') void insertAtCursor(message.text);
+        void insertAtCursor(message.text);
         break;
       case 'openLink':
         void openLink(message.href);
         break;
-      default:
-        this.handlers.log(`ignored a webview message of type ${JSON.stringify((message as { type: string }).type)}`);
     }
   }
 
@@ -108,10 +111,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 }
 
+/** Only into the editor the person is working in: with none active, say so rather than guess. */
 async function insertAtCursor(text: string): Promise<void> {
-  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+  const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage('Open a file to insert the code into.');
+    void vscode.window.showInformationMessage('No editor is active: click into the file where the code should go, then choose Insert at Cursor again.');
     return;
   }
   await editor.edit((edit) => {
@@ -119,9 +123,12 @@ async function insertAtCursor(text: string): Promise<void> {
   });
 }
 
-/** Links from model output open outside VS Code, and only for web and mail schemes. */
-async function openLink(href: unknown): Promise<void> {
-  if (typeof href !== 'string') return;
+/**
+ * Links from model output open outside VS Code, only for web and mail schemes, and only through
+ * `openExternal`, which asks first for a domain the person has not trusted. The page stops the
+ * click from reaching VS Code's own webview link handling, so this is the one path.
+ */
+async function openLink(href: string): Promise<void> {
   let uri: vscode.Uri;
   try {
     uri = vscode.Uri.parse(href, true);

@@ -1,18 +1,25 @@
 import * as vscode from 'vscode';
-import { storeDeviceTokenKey, STORE_DEVICE_KEY } from '../gateway/constants';
+import { storeGatewayTokenKey } from '../gateway/constants';
+import type { DiscoveredGateway } from '../gateway/discovery';
 import type { ChatController } from './chat-controller';
 import type { ChatViewProvider } from './chat-view-provider';
 import type { SessionItem } from './session-tree';
-import { Command, SECRET_TOKEN } from './settings';
+import type { SecretCredentialStore } from './secret-store';
+import { Command } from './settings';
 import { relativeTime, sessionTitle } from './transcript';
+import { redactUrl } from '../gateway/gateway-url';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;
   controller: ChatController;
   chatView: ChatViewProvider;
   log: vscode.LogOutputChannel;
-  /** Applies a new token (or none) to the client and reconnects. */
-  applyToken(token: string | undefined): void;
+  /** Every secret of the extension. */
+  store: SecretCredentialStore;
+  /** The gateway the client talks to, and where its URL and token came from. */
+  gateway(): DiscoveredGateway;
+  /** Finds the gateway and its token again and reconnects with them. */
+  rediscover(): Promise<void>;
 }
 
 /** Registers every command of the extension on `context.subscriptions`. */
@@ -81,25 +88,29 @@ export function registerCommands(c: CommandContext): void {
   register(Command.showLog, () => c.log.show(true));
 
   register(Command.setToken, async () => {
+    const { origin, url } = c.gateway();
+    if (!origin) {
+      void vscode.window.showErrorMessage(`The gateway URL "${redactUrl(url)}" is not a URL: fix openclaw.gatewayUrl first, then set its token.`);
+      return;
+    }
     const token = await vscode.window.showInputBox({
-      title: 'OpenClaw: Set Gateway Token',
-      prompt: "The gateway's token: gateway.auth.token in its openclaw.json. It is kept in VS Code's secret storage.",
+      title: `OpenClaw: Set Gateway Token for ${origin}`,
+      prompt: `The token of the gateway at ${origin} (gateway.auth.token in its openclaw.json). It is kept in VS Code's secret storage and sent to this gateway only.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : 'Paste the token'),
     });
     if (!token) return;
-    await c.context.secrets.store(SECRET_TOKEN, token.trim());
-    c.applyToken(token.trim());
+    await c.store.set(storeGatewayTokenKey(origin), token.trim());
+    await c.rediscover();
   });
 
   register(Command.clearCredentials, async () => {
-    const answer = await vscode.window.showWarningMessage('Forget the gateway token and this device’s identity?', { modal: true, detail: 'The next connection pairs this VS Code as a new device.' }, 'Clear');
+    const answer = await vscode.window.showWarningMessage('Forget every gateway token and this device’s identity?', { modal: true, detail: 'Tokens of every gateway and the device tokens they issued are removed. The next connection pairs this VS Code as a new device.' }, 'Clear');
     if (answer !== 'Clear') return;
-    await c.context.secrets.delete(SECRET_TOKEN);
-    await c.context.secrets.delete(STORE_DEVICE_KEY);
-    await c.context.secrets.delete(storeDeviceTokenKey(client.url));
-    c.applyToken(undefined);
+    await c.store.clear();
+    client.forgetCredentials();
+    await c.rediscover();
     void vscode.window.showInformationMessage('OpenClaw credentials cleared.');
   });
 

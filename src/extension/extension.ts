@@ -1,17 +1,19 @@
 import * as vscode from 'vscode';
 import { describeState } from '../gateway/connection-state';
+import { storeGatewayTokenKey } from '../gateway/constants';
 import { discoverGateway, type DiscoveredGateway } from '../gateway/discovery';
+import { redactUrl } from '../gateway/gateway-url';
 import { GatewayClient } from '../gateway/gateway-client';
 import { ChatController } from './chat-controller';
 import { ChatViewProvider } from './chat-view-provider';
 import { registerCommands } from './commands';
 import { connectionView } from './connection-view';
-import { SecretCredentialStore } from './secret-store';
+import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { SessionTreeProvider } from './session-tree';
-import { Command, ContextKey, SECRET_TOKEN, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
+import { Command, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
 import { ConnectionStatusBar } from './status-bar';
 
-/** What `activate` returns: used by the in-VS Code tests, never by the webview. */
+/** What `activate` returns in VS Code's test mode (and only there): the tests drive these. */
 export interface OpenClawApi {
   client: GatewayClient;
   controller: ChatController;
@@ -19,24 +21,28 @@ export interface OpenClawApi {
   sessions: SessionTreeProvider;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<OpenClawApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<OpenClawApi | undefined> {
   const log = vscode.window.createOutputChannel('OpenClaw', { log: true });
   context.subscriptions.push(log);
   const settings = () => vscode.workspace.getConfiguration(SECTION);
   let traceFrames = settings().get<boolean>(Setting.traceFrames, false);
+  const store = new SecretCredentialStore(context.secrets);
 
   const discover = async (): Promise<DiscoveredGateway> => {
-    const found = discoverGateway({ settingUrl: settings().get<string>(Setting.gatewayUrl), secretToken: await context.secrets.get(SECRET_TOKEN) });
+    // openclaw.gatewayUrl is machine-scoped: VS Code takes it from the person's own settings only,
+    // never from a workspace's .vscode/settings.json, and Restricted Mode ignores it altogether.
+    const found = await discoverGateway({ settingUrl: settings().get<string>(Setting.gatewayUrl), secretToken: (origin) => store.get(storeGatewayTokenKey(origin)) });
     if (found.configProblem) log.warn(found.configProblem);
-    log.info(`gateway ${found.url} (URL from ${found.urlSource}, token from ${found.tokenSource})`);
+    log.info(`gateway ${redactUrl(found.url)} (URL from ${found.urlSource}, token from ${found.tokenSource})`);
     return found;
   };
+  await adoptLegacyToken(context.secrets, store, discover);
   let found = await discover();
 
   const client = new GatewayClient({
     url: found.url,
     token: found.token,
-    store: new SecretCredentialStore(context.secrets),
+    store,
     clientVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
     log: (level, message) => log[level](message),
   });
@@ -106,16 +112,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   }) });
   onState();
 
-  registerCommands({
-    context,
-    controller,
-    chatView,
-    log,
-    applyToken: (token) => {
-      found = { ...found, token, tokenSource: token ? 'secret' : 'none' };
-      client.setToken(token);
-    },
-  });
+  const rediscover = async () => {
+    found = await discover();
+    client.setEndpoint(found.url, found.token);
+  };
+  registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -123,15 +124,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
         traceFrames = settings().get<boolean>(Setting.traceFrames, false);
         client.setTrace(traceFrames ? trace : undefined);
       }
-      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) {
-        found = await discover();
-        client.setEndpoint(found.url, found.token);
-      }
+      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) await rediscover();
     }),
   );
 
   client.start();
-  return { client, controller, chatView, sessions };
+  // The live client and controller are handed out to VS Code's own test runner, and to nothing else.
+  return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions } : undefined;
+}
+
+/**
+ * Versions before 0.2 kept one token for whichever gateway was configured. It is now bound to that
+ * gateway's origin (found the same way as before, minus workspace settings) and the old key goes.
+ */
+async function adoptLegacyToken(secrets: vscode.SecretStorage, store: SecretCredentialStore, discover: () => Promise<DiscoveredGateway>): Promise<void> {
+  const legacy = await secrets.get(LEGACY_TOKEN_KEY);
+  if (!legacy) return;
+  const { origin } = await discover();
+  if (origin) await store.set(storeGatewayTokenKey(origin), legacy);
+  await secrets.delete(LEGACY_TOKEN_KEY);
 }
 
 export function deactivate(): void {

@@ -4,10 +4,8 @@
  * so order is kept. No `vscode` import: the chat view gives it a `post` function, the benchmarks a
  * counter.
  */
-import type { HostMessage } from '../protocol/webview';
+import type { HostMessage, UnnumberedHostMessage } from '../protocol/webview';
 
-/** A message as the host builds it; `seq` is stamped when it is posted. */
-export type Unnumbered = HostMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
 
 export class HostPoster {
   private seq = 0;
@@ -31,7 +29,7 @@ export class HostPoster {
   }
 
   /** Posts a message now, after any gathered text. */
-  post(message: Unnumbered): void {
+  post(message: UnnumberedHostMessage): void {
     if (this.appends.size) this.flush();
     this.postNow(message);
   }
@@ -51,7 +49,7 @@ export class HostPoster {
     this.timer = undefined;
   }
 
-  private postNow(message: Unnumbered): void {
+  private postNow(message: UnnumberedHostMessage): void {
     this.posted += 1;
     this.deliver({ ...message, seq: ++this.seq } as HostMessage);
   }

@@ -15,9 +15,6 @@ export const ContextKey = {
   busy: 'openclaw.busy',
 } as const;
 
-/** The shared gateway token lives in SecretStorage under this key; never in settings. */
-export const SECRET_TOKEN = 'openclaw.gatewayToken';
-
 /** workspaceState key of the session the chat shows. */
 export const STATE_CURRENT_SESSION = 'openclaw.currentSession';
 

@@ -3,14 +3,16 @@ import { BACKOFF_INITIAL_MS, BACKOFF_JITTER, BACKOFF_MAX_MS } from './constants'
 export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;
-  /** Fraction of the delay added or removed at random, so many clients do not retry in step. */
+  /** Largest fraction of the delay taken off at random, so many clients do not retry in step. */
   jitter?: number;
   random?: () => number;
 }
 
 /**
- * Delay before reconnect attempt `attempt` (1-based): doubling from `initialMs`, capped at `maxMs`,
- * with +/- `jitter` spread, and never shorter than a `retryAfterMs` the gateway asked for.
+ * Delay before reconnect attempt `attempt` (1-based): doubling from `initialMs` up to `maxMs`, less
+ * a random share of up to `jitter` of it, and never shorter than a `retryAfterMs` the gateway asked
+ * for. The spread is taken off rather than added, so that it survives the cap: clients that have
+ * all reached `maxMs` still retry at different moments, not in step.
  */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}, retryAfterMs = 0): number {
   const initial = options.initialMs ?? BACKOFF_INITIAL_MS;
@@ -18,7 +20,6 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}, retr
   const jitter = options.jitter ?? BACKOFF_JITTER;
   const random = options.random ?? Math.random;
   const base = Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
-  const spread = base * jitter * (2 * random() - 1);
-  const delay = Math.min(max, Math.max(0, Math.round(base + spread)));
+  const delay = Math.round(base * (1 - jitter * random()));
   return Math.max(delay, retryAfterMs);
 }

@@ -11,6 +11,7 @@ import { CAPS, CLIENT_ID, CLIENT_MODE, ROLE, SCOPES, storeDeviceTokenKey } from 
 import { DeviceIdentity } from './device-identity';
 import type { GatewayRequestError } from './errors';
 import { isRecord } from './frames';
+import { gatewayOrigin } from './gateway-url';
 
 /** The options the credentials come from (the client's own options object). */
 export type ConnectAuthOptions = Pick<GatewayClientOptions, 'token' | 'store' | 'clientVersion' | 'platform'>;
@@ -22,23 +23,34 @@ export class ConnectAuth {
   private useDeviceTokenOnly = false;
   private deviceTokenRetried = false;
   private haveDeviceToken = false;
+  /** Every token this client sent or was given, so that no log line or message shows one. */
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly options: ConnectAuthOptions,
     private readonly log: (level: 'info' | 'warn', message: string) => void,
   ) {
-    this.sharedToken = options.token || undefined;
+    this.setToken(options.token);
   }
 
-  /** The shared token, for redacting it from log lines. */
-  get token(): string | undefined {
-    return this.sharedToken;
+  /** Every secret string this client has handled, for redacting free text. */
+  get secrets(): Iterable<string> {
+    return this.known;
   }
 
   /** Uses a new shared token (or none) from the next `connect` on, in preference to the device token. */
   setToken(token: string | undefined): void {
     this.sharedToken = token || undefined;
+    if (this.sharedToken) this.known.add(this.sharedToken);
     this.useDeviceTokenOnly = false;
+  }
+
+  /** Drops the device key held in memory and the shared token: the next `connect` pairs a new device. */
+  forget(): void {
+    this.device = undefined;
+    this.sharedToken = undefined;
+    this.useDeviceTokenOnly = false;
+    this.haveDeviceToken = false;
   }
 
   /** Allows the one retry with the device token again (a person asked to reconnect). */
@@ -49,8 +61,9 @@ export class ConnectAuth {
   /** The `connect` params answering `challenge`, signed by this machine's device key. */
   async connectParams(endpoint: string, challenge: ConnectChallenge): Promise<ConnectParams> {
     this.device ??= await DeviceIdentity.load(this.options.store);
-    const deviceToken = await this.options.store.get(storeDeviceTokenKey(endpoint));
+    const deviceToken = await this.options.store.get(storeDeviceTokenKey(gatewayOrigin(endpoint)));
     this.haveDeviceToken = !!deviceToken;
+    if (deviceToken) this.known.add(deviceToken);
     const auth: ConnectParams['auth'] = {};
     if (this.sharedToken && !this.useDeviceTokenOnly) auth.token = this.sharedToken;
     else if (deviceToken) auth.deviceToken = deviceToken;
@@ -78,13 +91,17 @@ export class ConnectAuth {
     };
   }
 
-  /** Keeps the device token a `hello-ok` hands out, and allows the one device-token retry again. */
+  /**
+   * Moves the device token a `hello-ok` hands out into the store (and out of the hello, which is
+   * kept for its other fields), and allows the one device-token retry again.
+   */
   onHello(endpoint: string, hello: HelloOk): void {
     this.deviceTokenRetried = false;
     const deviceToken = hello.auth?.deviceToken;
-    if (typeof deviceToken === 'string' && deviceToken) {
-      this.options.store.set(storeDeviceTokenKey(endpoint), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
-    }
+    if (!deviceToken) return;
+    delete hello.auth!.deviceToken;
+    this.known.add(deviceToken);
+    this.options.store.set(storeDeviceTokenKey(gatewayOrigin(endpoint)), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
   }
 
   /**
@@ -102,7 +119,7 @@ export class ConnectAuth {
       return true;
     }
     if (code === 'AUTH_DEVICE_TOKEN_MISMATCH' || code === 'DEVICE_TOKEN_MISMATCH') {
-      void this.options.store.delete(storeDeviceTokenKey(endpoint));
+      void this.options.store.delete(storeDeviceTokenKey(gatewayOrigin(endpoint)));
       if (this.sharedToken && this.useDeviceTokenOnly) {
         this.useDeviceTokenOnly = false;
         return true;

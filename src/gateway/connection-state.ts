@@ -9,6 +9,8 @@ export type FailureReason =
   | 'device-auth'
   | 'scope-denied'
   | 'bad-url'
+  | 'insecure-url'
+  | 'bad-hello'
   | 'tls'
   | 'rejected';
 

@@ -28,6 +28,19 @@ export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_WATCHDOG = 4000;
 
-/** Keys in the credential store. Device tokens are per gateway URL. */
+/** Keys in the credential store. Tokens are per gateway origin (gateway-url.ts), never shared between gateways. */
 export const STORE_DEVICE_KEY = 'openclaw.device.privateKey';
-export const storeDeviceTokenKey = (url: string): string => `openclaw.deviceToken:${url}`;
+export const storeDeviceTokenKey = (origin: string): string => `openclaw.deviceToken:${origin}`;
+/** The shared token a person set with "Set Gateway Token" for one gateway. */
+export const storeGatewayTokenKey = (origin: string): string => `openclaw.gatewayToken:${origin}`;
+
+/** A retry the gateway asks for is honoured up to this long; beyond it, the backoff's cap applies. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+/** A retryable refusal waits at least this long, whatever `retryAfterMs` says, so it cannot spin. */
+export const MIN_RETRY_WAIT_MS = 500;
+/** How often one turn is sent again after its connection closed before the gateway took it. */
+export const MAX_TURN_RESENDS = 5;
+/** How often one turn is sent again after a retryable refusal (a draining gateway answers ~15 of them). */
+export const MAX_TURN_RETRIES = 60;
+/** The request size limit when hello-ok names none: the gateway's own default. */
+export const DEFAULT_MAX_PAYLOAD = 25 * 1024 * 1024;

@@ -6,6 +6,8 @@ export interface CredentialStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Forgets every secret in the store. */
+  clear(): Promise<void>;
 }
 
 /** A store that lives as long as the process: for tests, benchmarks and one-off scripts. */
@@ -22,5 +24,9 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async delete(key: string): Promise<void> {
     this.values.delete(key);
+  }
+
+  async clear(): Promise<void> {
+    this.values.clear();
   }
 }

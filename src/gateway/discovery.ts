@@ -3,12 +3,15 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_GATEWAY_URL } from './constants';
 import { isRecord } from './frames';
+import { isLoopbackHost, tryGatewayOrigin } from './gateway-url';
 
 export type UrlSource = 'setting' | 'env' | 'config' | 'default';
 export type TokenSource = 'secret' | 'env' | 'config' | 'none';
 
 export interface DiscoveredGateway {
   url: string;
+  /** The origin credentials are stored under and bound to; undefined when `url` is not a URL. */
+  origin: string | undefined;
   token: string | undefined;
   urlSource: UrlSource;
   tokenSource: TokenSource;
@@ -19,23 +22,28 @@ export interface DiscoveredGateway {
 }
 
 export interface DiscoveryInput {
-  /** The URL from the extension's settings, if the person set one. */
+  /** The URL from the person's own (user or machine) settings, if they set one. */
   settingUrl?: string;
-  /** The token the person stored with "Set Token" (SecretStorage). */
-  secretToken?: string;
+  /** The token stored with "Set Gateway Token" for a gateway origin (SecretStorage). */
+  secretToken?: (origin: string) => string | undefined | Promise<string | undefined>;
   env?: NodeJS.ProcessEnv;
   home?: string;
   readFile?: (file: string) => string;
 }
 
 /**
- * Finds the gateway URL and token with no configuration for a local OpenClaw user, in order:
- * explicit setting / stored secret, `OPENCLAW_GATEWAY_URL` / `OPENCLAW_GATEWAY_TOKEN`, then the
- * gateway's own config (`OPENCLAW_CONFIG_PATH`, else `$OPENCLAW_STATE_DIR/openclaw.json`, else
- * `~/.openclaw/openclaw.json`: `gateway.port`, `gateway.auth.token`), else `ws://127.0.0.1:18789`.
+ * Finds the gateway URL with no configuration for a local OpenClaw user, in order: the setting,
+ * `OPENCLAW_GATEWAY_URL`, the gateway's own config (`OPENCLAW_CONFIG_PATH`, else
+ * `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`: `gateway.port`), else
+ * `ws://127.0.0.1:18789`.
+ *
+ * Then the token, which only goes where it was issued for: one stored with "Set Gateway Token" for
+ * that very origin; `OPENCLAW_GATEWAY_TOKEN` only to `OPENCLAW_GATEWAY_URL` (or, when that is unset,
+ * to the loopback default port); the config file's `gateway.auth.token` only to this computer on
+ * that file's port. A URL none of them belongs to gets no token.
  * Never throws: a malformed config file is reported in `configProblem`.
  */
-export function discoverGateway(input: DiscoveryInput = {}): DiscoveredGateway {
+export async function discoverGateway(input: DiscoveryInput = {}): Promise<DiscoveredGateway> {
   const env = input.env ?? process.env;
   const read = input.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
   const configPath = openclawConfigPath(env, input.home ?? homedir());
@@ -49,21 +57,30 @@ export function discoverGateway(input: DiscoveryInput = {}): DiscoveredGateway {
   else if (envUrl) [url, urlSource] = [envUrl, 'env'];
   else if (config.port !== undefined) [url, urlSource] = [`ws://127.0.0.1:${config.port}`, 'config'];
 
-  const envToken = env.OPENCLAW_GATEWAY_TOKEN?.trim();
+  const origin = tryGatewayOrigin(url);
   let token: string | undefined;
   let tokenSource: TokenSource = 'none';
-  if (input.secretToken) [token, tokenSource] = [input.secretToken, 'secret'];
-  else if (envToken) [token, tokenSource] = [envToken, 'env'];
-  else if (config.token) [token, tokenSource] = [config.token, 'config'];
+  const envToken = env.OPENCLAW_GATEWAY_TOKEN?.trim();
+  const secretToken = origin ? (await input.secretToken?.(origin))?.trim() : undefined;
+  if (secretToken) [token, tokenSource] = [secretToken, 'secret'];
+  else if (envToken && origin && (envUrl ? origin === tryGatewayOrigin(envUrl) : isLoopbackOn(origin, DEFAULT_GATEWAY_PORT))) [token, tokenSource] = [envToken, 'env'];
+  else if (config.token && origin && isLoopbackOn(origin, config.port ?? DEFAULT_GATEWAY_PORT)) [token, tokenSource] = [config.token, 'config'];
 
   return {
     url,
+    origin,
     token,
     urlSource,
     tokenSource,
     configPath: config.found ? configPath : undefined,
     configProblem: config.problem,
   };
+}
+
+/** Whether an origin is this computer, on `port`. */
+function isLoopbackOn(origin: string, port: number): boolean {
+  const url = new URL(origin);
+  return isLoopbackHost(url.hostname) && Number(url.port) === port;
 }
 
 /** Where the OpenClaw gateway keeps its config, by the same rules as the gateway itself. */

@@ -26,6 +26,26 @@ export class GatewayRequestError extends Error {
   }
 }
 
+/** A request larger than the gateway's `policy.maxPayload`: refused here, before it is sent. */
+export class GatewayPayloadTooLargeError extends Error {
+  override readonly name = 'GatewayPayloadTooLargeError';
+  constructor(readonly method: string, readonly bytes: number, readonly limit: number) {
+    super(`This message is ${megabytes(bytes)}; the gateway takes at most ${megabytes(limit)} in one request. Send less (a shorter text or a smaller attachment).`);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A turn given up before the gateway took it: it did not run, and can be sent again. */
+export class GatewayTurnNotSentError extends Error {
+  override readonly name = 'GatewayTurnNotSentError';
+  constructor(why: string) {
+    super(`This message was not run: ${why}. Send it again once the gateway is working.`);
+  }
+}
+
 /** The socket closed (or was never open) while the request was pending. */
 export class GatewayClosedError extends Error {
   override readonly name = 'GatewayClosedError';

@@ -1,4 +1,5 @@
 import type { AgentEventPayload, ErrorShape, EventFrame, GatewayFrame, ResponseFrame } from '../protocol/gateway';
+import { MAX_RETRY_AFTER_MS } from './constants';
 
 /** Incoming frames above this size are refused before parsing (the gateway's own maxPayload is 25 MiB). */
 export const MAX_INCOMING_FRAME_BYTES = 32 * 1024 * 1024;
@@ -48,7 +49,8 @@ function checkResponse(value: Record<string, unknown>): ResponseFrame | FramePro
   const shape: ErrorShape = { code: error.code, message: error.message, details: error.details };
   if (typeof error.retryable === 'boolean') shape.retryable = error.retryable;
   if (typeof error.retryAfterMs === 'number' && Number.isFinite(error.retryAfterMs) && error.retryAfterMs >= 0) {
-    shape.retryAfterMs = error.retryAfterMs;
+    // Capped: past 2^31 ms Node fires a timer after 1 ms, and a day-long wait is no better.
+    shape.retryAfterMs = Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
   }
   return { type: 'res', id: value.id, ok: false, error: shape };
 }

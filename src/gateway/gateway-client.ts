@@ -122,6 +122,14 @@ export class GatewayClient {
     this.connection.setEndpoint(url, token);
   }
 
+  /**
+   * Forgets the device key and shared token held in memory (the store is the caller's to clear), so
+   * that the next connection pairs a new device.
+   */
+  forgetCredentials(): void {
+    this.connection.forgetCredentials();
+  }
+
   /** Closes the connection for good: rejects everything pending, stops reconnecting. */
   close(): void {
     this.connection.close();

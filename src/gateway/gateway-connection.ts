@@ -7,24 +7,26 @@
 
 import type { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { AgentEventPayload, EventFrame, HelloOk } from '../protocol/gateway';
+import { MAX_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, type AgentEventPayload, type EventFrame, type HelloOk } from '../protocol/gateway';
 import { backoffDelay } from './backoff';
 import type { GatewayClientOptions, GatewayEvents, LogLevel } from './client-options';
 import { ConnectAuth } from './connect-auth';
 import { Handshake } from './handshake';
-import { CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
+import { CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
 import { classifyHandshakeError, describeState, type ConnectionState } from './connection-state';
-import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayRequestError } from './errors';
+import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayPayloadTooLargeError, GatewayRequestError } from './errors';
 import { checkAgentPayload, FrameProblem, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
 import { PendingRequests, type OpenRequestOptions } from './pending-requests';
+import { checkGatewayUrl, redactUrl } from './gateway-url';
 import { redactFrame, redactText } from './redact';
 import { Watchdog } from './watchdog';
 
 /** The socket layer under GatewayClient: one connection at a time, kept up while wanted. */
 export class GatewayConnection {
-  private readonly requests = new PendingRequests();
+  private readonly requests = new PendingRequests((text) => this.redact(text));
   private readonly runs = new Map<string, (payload: AgentEventPayload) => void>();
   private readonly loggedProblems = new Map<string, number>();
+  private readonly closing = new AbortController();
   private readonly auth: ConnectAuth;
   private readonly handshake: Handshake;
   private readonly watchdog = new Watchdog((silentMs, limitMs) => this.onSilent(silentMs, limitMs));
@@ -54,6 +56,7 @@ export class GatewayConnection {
       problem: (kind) => this.problem(kind),
       onHello: (socket, hello) => this.onHello(socket, hello),
       onRestarting: () => (this.restartHintMs = 1000),
+      redact: (text) => this.redact(text),
     });
   }
 
@@ -80,6 +83,11 @@ export class GatewayConnection {
   /** The gateway process's boot id from the last `hello-ok`: a new one means it restarted. */
   get bootId(): string | undefined {
     return this.gatewayBootId;
+  }
+
+  /** Aborted by `close()`: waits that outlive a connection (a turn's retry delay) end with it. */
+  get closedSignal(): AbortSignal {
+    return this.closing.signal;
   }
 
   /** Whether the connection is to be kept up (from `start()` until `close()`). */
@@ -127,6 +135,11 @@ export class GatewayConnection {
     void this.connect();
   }
 
+  /** Forgets the device key held in memory and the shared token; the next connect pairs afresh. */
+  forgetCredentials(): void {
+    this.auth.forget();
+  }
+
   /** Talks to another gateway URL and/or with another token from now on, and reconnects. */
   setEndpoint(url: string, token: string | undefined): void {
     this.endpoint = url;
@@ -137,6 +150,7 @@ export class GatewayConnection {
 
   /** Closes the connection for good: rejects everything pending, stops reconnecting, drops every listener. */
   close(): void {
+    this.closing.abort();
     this.want = false;
     this.clearReconnectTimer();
     this.dropSocket(CLOSE_NORMAL, 'client closed');
@@ -176,7 +190,14 @@ export class GatewayConnection {
     }
     if (options.signal?.aborted) return Promise.reject(new GatewayCancelledError());
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-    return this.requests.open(method, timeoutMs, options, (id) => this.sendFrame(socket, { type: 'req', id, method, params }));
+    const limit = this.helloOk?.policy?.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    return this.requests.open(method, timeoutMs, options, (id) => {
+      const text = JSON.stringify({ type: 'req', id, method, params });
+      // The gateway closes the socket on a frame over its limit; sending it would only loop.
+      const bytes = Buffer.byteLength(text);
+      if (bytes > limit) throw new GatewayPayloadTooLargeError(method, bytes, limit);
+      this.sendText(socket, { type: 'req', id, method, params }, text);
+    });
   }
 
   /** Hands every `agent` event of `runId` to `listener` until `stopListeningToRun`. */
@@ -189,9 +210,14 @@ export class GatewayConnection {
     this.runs.delete(runId);
   }
 
-  /** Writes a line to the client's log (`options.log`). */
+  /** Writes a line to the client's log (`options.log`), with every known secret taken out. */
   log(level: LogLevel, message: string): void {
-    this.options.log?.(level, message);
+    this.options.log?.(level, this.redact(message));
+  }
+
+  /** Free text with every token this client knows replaced by "[redacted]". */
+  redact(text: string): string {
+    return redactText(text, this.auth.secrets);
   }
 
   // ---- connecting -------------------------------------------------------------------------
@@ -199,13 +225,19 @@ export class GatewayConnection {
   private async connect(): Promise<void> {
     if (!this.want) return;
     this.attempt += 1;
+    // Nothing is sent to a URL that carries credentials, or in the clear to another computer.
+    const checked = checkGatewayUrl(this.endpoint);
+    if (!checked.ok) {
+      this.setState({ kind: 'failed', url: redactUrl(this.endpoint), reason: checked.reason, action: 'check-url', message: checked.message });
+      return;
+    }
     const url = this.endpoint;
     this.setState({ kind: 'connecting', url, attempt: this.attempt });
     let socket: WebSocket;
     try {
       // No UTF-8 check of each frame (ws does it in a loop over every byte): a frame is decoded
       // once for JSON.parse anyway, where a bad byte becomes U+FFFD and at worst a bad frame.
-      socket = new WebSocket(url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs, skipUTF8Validation: true });
+      socket = new WebSocket(checked.url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs, skipUTF8Validation: true });
     } catch (error) {
       this.setState({ kind: 'failed', url, reason: 'bad-url', action: 'check-url', message: `"${url}" is not a WebSocket URL (${(error as Error).message}). Set openclaw.gatewayUrl to ws://host:port.` });
       return;
@@ -223,8 +255,8 @@ export class GatewayConnection {
   }
 
   private onHello(socket: WebSocket, hello: HelloOk): void {
-    this.helloOk = hello;
     this.auth.onHello(this.endpoint, hello);
+    this.helloOk = hello;
     const reconnected = this.everConnected;
     const restarted = this.gatewayBootId !== undefined && readBootId(hello) !== undefined && this.gatewayBootId !== readBootId(hello);
     this.gatewayBootId = readBootId(hello);
@@ -233,14 +265,15 @@ export class GatewayConnection {
     socket.on('message', (data) => this.onMessage(data));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     socket.on('error', (error) => this.log('warn', `socket error: ${error.message}`));
-    this.watchdog.arm(2 * (this.options.tickIntervalMs ?? hello.policy?.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS));
+    const tick = this.options.tickIntervalMs ?? clamp(hello.policy?.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, MAX_TICK_INTERVAL_MS);
+    this.watchdog.arm(2 * tick);
     this.setState({
       kind: 'connected',
       url: this.endpoint,
       serverVersion: hello.server?.version ?? 'unknown',
       protocol: hello.protocol,
       connId: hello.server?.connId,
-      scopes: Array.isArray(hello.auth?.scopes) ? hello.auth!.scopes! : [],
+      scopes: hello.auth?.scopes ?? [],
       mainSessionKey: this.mainSessionKey,
     });
     this.send('sessions.subscribe', {}, {}).catch((error: Error) => this.log('warn', `sessions.subscribe failed: ${error.message}`));
@@ -257,7 +290,7 @@ export class GatewayConnection {
       }
       const failed = classifyHandshakeError(url, error);
       if (failed) {
-        this.log('error', redactText(`connection failed: ${failed.message}`, [this.auth.token]));
+        this.log('error', `connection failed: ${failed.message}`);
         this.setState(failed);
         return;
       }
@@ -364,8 +397,12 @@ export class GatewayConnection {
   }
 
   private sendFrame(socket: WebSocket, frame: { type: 'req'; id: string; method: string; params: unknown }): void {
+    this.sendText(socket, frame, JSON.stringify(frame));
+  }
+
+  private sendText(socket: WebSocket, frame: { type: 'req'; id: string; method: string; params: unknown }, text: string): void {
     if (this.options.trace) this.options.trace('out', redactFrame(frame));
-    socket.send(JSON.stringify(frame));
+    socket.send(text);
   }
 
   private traceIn(frame: unknown): void {
@@ -379,6 +416,9 @@ export class GatewayConnection {
   }
 
   private setState(state: ConnectionState): void {
+    // Messages quote the gateway's own words, which could echo a token back: they reach the chat.
+    if (state.kind === 'failed') state = { ...state, message: this.redact(state.message) };
+    else if (state.kind === 'reconnecting') state = { ...state, reason: this.redact(state.reason) };
     this.currentState = state;
     this.emitter.emit('state', state);
   }
@@ -397,6 +437,9 @@ export class GatewayConnection {
 }
 
 function readBootId(hello: HelloOk): string | undefined {
-  const server = hello.server as unknown;
-  return isRecord(server) ? str(server, 'bootId') : undefined;
+  return hello.server.bootId;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
 }

@@ -6,7 +6,7 @@
  */
 
 import type WebSocket from 'ws';
-import type { ConnectChallenge, ConnectParams, HelloOk } from '../protocol/gateway';
+import { HelloOkSchema, type ConnectChallenge, type ConnectParams, type HelloOk } from '../protocol/gateway';
 import { classifyTransportError, classifyUpgradeStatus } from './connection-state';
 import { GatewayClosedError, GatewayConnectError, GatewayRequestError, GatewayTimeoutError } from './errors';
 import { FrameProblem, isRecord, parseFrame } from './frames';
@@ -24,6 +24,8 @@ export interface HandshakeHooks {
   onHello(socket: WebSocket, hello: HelloOk): void;
   /** The upgrade was refused with 503: the gateway is draining for a restart. */
   onRestarting(): void;
+  /** Free text from the gateway with every known secret taken out. */
+  redact(text: string): string;
 }
 
 /** Runs handshakes for one connection, one socket at a time. */
@@ -62,15 +64,17 @@ export class Handshake {
             (error: Error) => settle(() => reject(error)),
           );
         } else if (frame.type === 'res' && frame.id === connectId) {
-          if (!frame.ok) return settle(() => reject(new GatewayRequestError('connect', frame.error!)));
+          if (!frame.ok) return settle(() => reject(new GatewayRequestError('connect', { ...frame.error!, message: hooks.redact(frame.error!.message) })));
           const payload = frame.payload;
-          if (!isRecord(payload) || payload.type !== 'hello-ok' || typeof payload.protocol !== 'number') {
+          if (!isRecord(payload) || payload.type !== 'hello-ok') {
             return settle(() => reject(new GatewayClosedError('the gateway answered connect without hello-ok')));
           }
+          const problem = HelloOkSchema.check(payload);
+          if (problem) return settle(() => reject(unusableHello(url, hooks.redact(problem))));
           // Synchronously, so that frames right behind hello-ok reach the connected handler.
           settle(() => {
-            hooks.onHello(socket, payload as unknown as HelloOk);
-            resolve(payload as unknown as HelloOk);
+            hooks.onHello(socket, payload as HelloOk);
+            resolve(payload as HelloOk);
           });
         }
       };
@@ -90,6 +94,12 @@ export class Handshake {
       socket.on('close', (code, reason) => settle(() => reject(new GatewayClosedError(`the gateway closed the connection during the handshake (${code}${reason.length ? ` ${reason.toString()}` : ''})`, code))));
     });
   }
+}
+
+/** A hello-ok the client cannot work with: retrying would get the same answer, so a person must act. */
+function unusableHello(url: string, problem: string): GatewayConnectError {
+  const message = `The gateway at ${url} answered with a hello-ok this extension cannot use (${problem.slice(0, 200)}). Update the gateway or the extension; reconnect once it is fixed.`;
+  return new GatewayConnectError(message, { kind: 'failed', url, reason: 'bad-hello', action: 'update', message });
 }
 
 function readChallenge(payload: unknown): ConnectChallenge | undefined {

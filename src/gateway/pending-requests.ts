@@ -32,6 +32,9 @@ export class PendingRequests {
   private readonly pending = new Map<string, Pending>();
   private nextId = 0;
 
+  /** `redact` takes secrets out of the gateway's error messages, which reach logs and the chat. */
+  constructor(private readonly redact: (text: string) => string = (text) => text) {}
+
   /** How many requests wait for an answer (each holds one timer). */
   get size(): number {
     return this.pending.size;
@@ -71,7 +74,12 @@ export class PendingRequests {
         pending.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.pending.set(id, pending);
-      write(id);
+      try {
+        write(id);
+      } catch (error) {
+        this.settle(id, pending);
+        reject(error as Error);
+      }
     });
   }
 
@@ -81,7 +89,7 @@ export class PendingRequests {
     if (!pending) return false;
     if (!frame.ok) {
       this.settle(frame.id, pending);
-      pending.reject(new GatewayRequestError(pending.method, frame.error!));
+      pending.reject(new GatewayRequestError(pending.method, { ...frame.error!, message: this.redact(frame.error!.message) }));
       return true;
     }
     const payload = frame.payload;

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { AgentFinal, ChatHistoryResult } from '../protocol/gateway';
-import { TURN_TIMEOUT_MS } from './constants';
-import { GatewayCancelledError, GatewayClosedError, GatewayRequestError } from './errors';
+import { MAX_TURN_RESENDS, MAX_TURN_RETRIES, MIN_RETRY_WAIT_MS, TURN_TIMEOUT_MS } from './constants';
+import { GatewayCancelledError, GatewayClosedError, GatewayRequestError, GatewayTurnNotSentError } from './errors';
 import { isRecord, str } from './frames';
 import type { GatewayEvents } from './client-options';
 import type { GatewayConnection } from './gateway-connection';
@@ -70,6 +70,8 @@ export class TurnRunner {
     let accepted = false;
     let acceptedBootId: string | undefined;
     let busyRetries = 0;
+    let resends = 0;
+    let retries = 0;
     const emit = (event: TurnEvent) => {
       if (event.kind === 'usage') usage = event.usage;
       if (event.kind === 'gap') this.emitter.emit('resync', { reason: 'run-gap', sessionKey: input.sessionKey, runId });
@@ -97,7 +99,9 @@ export class TurnRunner {
         if (accepted) {
           // The gateway took this turn before the connection dropped. Running it again is never right.
           const outcome = await this.recoverAcceptedTurn(runId, acceptedBootId, options.signal);
-          if (outcome) return finish(outcome.status, { stopReason: outcome.stopReason, text: outcome.text || stream.text });
+          // The events of the run were lost with the connection, and older gateways' `agent.wait`
+          // has no reply text: history has it.
+          if (outcome) return finish(outcome.status, { stopReason: outcome.stopReason, text: outcome.text || stream.text || (await this.replyInHistory(input.sessionKey, runId, options.signal)) });
           return finish('interrupted');
         }
         try {
@@ -114,6 +118,8 @@ export class TurnRunner {
         } catch (error) {
           if (error instanceof GatewayClosedError && connection.wanted) {
             if (!accepted && (await this.historyHasMessage(input.sessionKey, runId, options.signal))) accepted = true;
+            // A message that closes the connection each time it is sent must not be sent forever.
+            if (!accepted && ++resends >= MAX_TURN_RESENDS) throw new GatewayTurnNotSentError(`the connection closed each of the ${resends} times it was sent`);
             continue;
           }
           if (error instanceof GatewayRequestError && isSessionBusy(error) && busyRetries < SESSION_BUSY_RETRIES) {
@@ -121,7 +127,7 @@ export class TurnRunner {
             // meanwhile. It never started our message and keeps refusing that key, so once the
             // session is free the message goes again under a new key, unless history has it.
             busyRetries += 1;
-            await delay(SESSION_BUSY_WAIT_MS, options.signal);
+            await delay(SESSION_BUSY_WAIT_MS, options.signal, connection.closedSignal);
             await connection.whenConnected(options.signal);
             if (await this.historyHasMessage(input.sessionKey, runId, options.signal)) {
               accepted = true;
@@ -138,7 +144,8 @@ export class TurnRunner {
             continue;
           }
           if (error instanceof GatewayRequestError && error.retryable) {
-            await delay(error.retryAfterMs ?? 1000, options.signal);
+            if (++retries >= MAX_TURN_RETRIES) throw new GatewayTurnNotSentError(`the gateway refused it ${retries} times (${error.message})`);
+            await delay(Math.max(error.retryAfterMs ?? 1000, MIN_RETRY_WAIT_MS), options.signal, connection.closedSignal);
             continue;
           }
           throw error;
@@ -165,6 +172,24 @@ export class TurnRunner {
     } catch (error) {
       if (error instanceof GatewayCancelledError) throw error;
       return false;
+    }
+  }
+
+  /** The assistant text history holds for a run: its rows, else the rows after its user message. */
+  private async replyInHistory(sessionKey: string, runId: string, signal?: AbortSignal): Promise<string> {
+    try {
+      const { messages } = await this.history(sessionKey, 50, { signal });
+      let rows = messages.filter((m) => m.role === 'assistant' && m.__openclaw?.runId === runId);
+      if (!rows.length) {
+        const start = messages.findIndex((m) => m.role === 'user' && (m.idempotencyKey === `${runId}:user` || m.__openclaw?.runId === runId));
+        const after = start < 0 ? [] : messages.slice(start + 1);
+        const end = after.findIndex((m) => m.role === 'user');
+        rows = (end < 0 ? after : after.slice(0, end)).filter((m) => m.role === 'assistant');
+      }
+      return rows.map((m) => messageText(m.content)).filter(Boolean).join('\n\n');
+    } catch (error) {
+      if (error instanceof GatewayCancelledError) throw error;
+      return '';
     }
   }
 
@@ -218,16 +243,22 @@ function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<T
   return [status, extra];
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, unless the caller cancels (GatewayCancelledError) or the client closes (GatewayClosedError). */
+function delay(ms: number, signal: AbortSignal | undefined, closed: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
+    const done = (error?: Error) => {
       clearTimeout(timer);
-      reject(new GatewayCancelledError());
+      signal?.removeEventListener('abort', onAbort);
+      closed.removeEventListener('abort', onClose);
+      if (error) reject(error);
+      else resolve();
     };
+    const timer = setTimeout(() => done(), ms);
+    const onAbort = () => done(new GatewayCancelledError());
+    const onClose = () => done(new GatewayClosedError('the gateway client was closed'));
+    if (signal?.aborted) return onAbort();
+    if (closed.aborted) return onClose();
     signal?.addEventListener('abort', onAbort, { once: true });
+    closed.addEventListener('abort', onClose, { once: true });
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Wire types of the OpenClaw Gateway protocol (versions 3 and 4), as observed from `openclaw@2026.9.6`
  * and `openclaw@2026.4.27`. Only the parts a chat client uses are typed; everything else passes through
- * as `unknown`. This module imports nothing: it is shared by the host, the tests and the benchmarks.
+ * as `unknown`. This module imports only schema.ts: it is shared by the host, the tests and the benchmarks.
  */
+import { array, literal, number, object, optional, string, type Infer } from './schema';
 
 /** Lowest and highest protocol versions this client speaks. Gateways before 2026.5.7 speak 3. */
 export const MIN_PROTOCOL = 3;
@@ -82,15 +83,40 @@ export interface ConnectParams {
   device: DeviceProof;
 }
 
-export interface HelloOk {
-  type: 'hello-ok';
-  protocol: number;
-  server: { version: string; connId?: string };
-  features?: { methods?: string[]; events?: string[] };
-  snapshot?: { sessionDefaults?: { mainSessionKey?: string } };
-  auth?: { method?: string; role?: string; scopes?: string[]; deviceToken?: string; issuedAtMs?: number };
-  policy?: { maxPayload?: number; maxBufferedBytes?: number; tickIntervalMs?: number };
-}
+/** `hello-ok.policy.tickIntervalMs` is honoured within these bounds (a gateway could say 0, or a year). */
+export const MIN_TICK_INTERVAL_MS = 1_000;
+export const MAX_TICK_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `hello-ok`, the gateway's answer to `connect`, checked field by field: every field the client reads
+ * has a type and a range here, and a gateway whose answer does not fit gets a clear failed state
+ * instead of a client that misbehaves on, say, a tick interval of 0. Unknown fields pass through.
+ */
+export const HelloOkSchema = object({
+  type: literal('hello-ok'),
+  protocol: number({ min: MIN_PROTOCOL, max: MAX_PROTOCOL, integer: true }),
+  server: object({ version: string({ min: 1, max: 200 }), connId: optional(string()), bootId: optional(string()) }),
+  features: optional(object({ methods: optional(array(string(), { max: 100_000 })), events: optional(array(string(), { max: 100_000 })) })),
+  snapshot: optional(object({ sessionDefaults: optional(object({ mainSessionKey: optional(string({ min: 1, max: 1_000 })) })) })),
+  auth: optional(
+    object({
+      method: optional(string()),
+      role: optional(string()),
+      scopes: optional(array(string(), { max: 1_000 })),
+      deviceToken: optional(string({ min: 1, max: 10_000 })),
+      issuedAtMs: optional(number()),
+    }),
+  ),
+  policy: optional(
+    object({
+      maxPayload: optional(number({ min: 1, integer: true })),
+      maxBufferedBytes: optional(number({ min: 0 })),
+      tickIntervalMs: optional(number({ min: 1 })),
+      attachments: optional(object({ maxBytes: optional(number({ min: 0 })), maxImageBytes: optional(number({ min: 0 })) })),
+    }),
+  ),
+});
+export type HelloOk = Infer<typeof HelloOkSchema>;
 
 /** `agent` event payload: one per step of a run, for every run on the gateway. */
 export interface AgentEventPayload {

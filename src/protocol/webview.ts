@@ -1,92 +1,132 @@
 /**
  * The contract between the extension host and the chat webview. The host owns the transcript and
  * the connection; the webview renders what it is sent and keeps only UI state (draft, scroll,
- * which tool cards are open). No secret ever crosses this boundary. Imports nothing.
+ * which tool cards are open). No secret ever crosses this boundary.
+ *
+ * Each direction is one map of `{ type: fields }` written with schema.ts: the message types and the
+ * runtime guards both come from it, and both sides use the guards, since neither side may trust what
+ * the other posts (a compromised page, a stale bundle, another frame). Imports only schema.ts.
  */
+import { array, boolean, literal, number, object, optional, string, variants, type Infer, type InferShape, type Schema } from './schema';
 
-/** A tool call as the chat shows it: arguments and result are already pretty, truncated text. */
-export interface ToolCallView {
-  toolCallId: string;
-  name: string;
-  args?: string;
-  result?: string;
-  state: 'running' | 'done' | 'error';
-}
-
-export interface UsageView {
-  input?: number;
-  output?: number;
-  total?: number;
-}
-
-export type ChatItem =
-  | {
-      kind: 'user';
-      id: string;
-      text: string;
-      /** `queued`: typed while offline, sent once connected (never twice). */
-      pending?: 'queued' | 'sending';
-      /** Context attached by "Ask About Selection": file and line range, shown as a chip. */
-      context?: string;
-    }
-  | {
-      kind: 'assistant';
-      id: string;
-      /** Markdown. While `streaming`, `delta` messages append to it. */
-      text: string;
-      streaming: boolean;
-      /** How the turn ended; absent while streaming and for history rows. */
-      outcome?: 'ok' | 'aborted' | 'error' | 'interrupted';
-      error?: string;
-      usage?: UsageView;
-      /** What the agent is doing now ("thinking", "running ls"), while streaming. */
-      activity?: string;
-    }
-  | { kind: 'tool'; id: string; tool: ToolCallView }
-  | { kind: 'notice'; id: string; level: 'info' | 'warning' | 'error'; text: string };
+/** Longest message the composer may send; the gateway's own frame limit is checked again in the client. */
+export const MAX_SEND_CHARS = 1_000_000;
+/** Longest text the webview may ask to copy or insert (a code block of a reply). */
+export const MAX_CODE_CHARS = 5_000_000;
+const MAX_HREF_CHARS = 8_192;
 
 /** Buttons the webview may offer; the host decides what each does. */
-export type ActionId = 'reconnect' | 'setToken' | 'approvePairing' | 'openSettings' | 'showLog' | 'newSession' | 'switchSession';
+export const ACTION_IDS = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'] as const;
+export type ActionId = (typeof ACTION_IDS)[number];
 
-export interface ConnectionView {
-  kind: 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'unconfigured' | 'closed';
+const text = string();
+// Ids are made by the host, partly from gateway ids; no length cap, so a long one cannot make the chat drop every snapshot.
+const id = string({ min: 1 });
+
+/** A tool call as the chat shows it: arguments and result are already pretty, truncated text. */
+const ToolCallView = object({
+  toolCallId: string(),
+  name: string(),
+  args: optional(text),
+  result: optional(text),
+  state: literal('running', 'done', 'error'),
+});
+export type ToolCallView = Infer<typeof ToolCallView>;
+
+const UsageView = object({ input: optional(number()), output: optional(number()), total: optional(number()) });
+export type UsageView = Infer<typeof UsageView>;
+
+export const ChatItem = variants('kind', {
+  user: {
+    id,
+    text,
+    /** `queued`: typed while offline, sent once connected (never twice). */
+    pending: optional(literal('queued', 'sending')),
+    /** Context attached by "Ask About Selection": file and line range, shown as a chip. */
+    context: optional(text),
+  },
+  assistant: {
+    id,
+    /** Markdown. While `streaming`, `append` messages add to it. */
+    text,
+    streaming: boolean(),
+    /** How the turn ended; absent while streaming and for history rows. */
+    outcome: optional(literal('ok', 'aborted', 'error', 'interrupted')),
+    error: optional(text),
+    usage: optional(UsageView),
+    /** What the agent is doing now ("thinking", "running ls"), while streaming. */
+    activity: optional(text),
+  },
+  tool: { id, tool: ToolCallView },
+  notice: { id, level: literal('info', 'warning', 'error'), text },
+});
+export type ChatItem = Infer<typeof ChatItem>;
+
+const ConnectionView = object({
+  kind: literal('connecting', 'connected', 'reconnecting', 'failed', 'unconfigured', 'closed'),
   /** One line: "Connected to OpenClaw 2026.9.6", "Reconnecting in 4 s", "Wrong gateway token". */
-  title: string;
+  title: text,
   /** What to do, in a sentence (e.g. the pairing command to run). */
-  detail?: string;
-  actions: Array<{ id: ActionId; label: string }>;
-}
+  detail: optional(text),
+  actions: array(object({ id: literal(...ACTION_IDS), label: text }), { max: 8 }),
+});
+export type ConnectionView = Infer<typeof ConnectionView>;
 
-export interface SessionView {
-  key: string;
-  title: string;
-}
+const SessionView = object({ key: text, title: text });
+export type SessionView = Infer<typeof SessionView>;
 
 /**
- * Host -> webview. Every message carries `seq`, increasing by one per message; a webview that sees
- * a hole asks for a fresh `snapshot` with `ready`.
+ * Host -> webview. Every message also carries `seq`, one more per message; a webview that sees a
+ * hole asks for a fresh `snapshot` with `ready`.
  */
-export type HostMessage =
-  | { type: 'snapshot'; seq: number; session: SessionView; items: ChatItem[]; busy: boolean; connection: ConnectionView; loading: boolean }
+export const HOST_MESSAGES = {
+  snapshot: { session: SessionView, items: array(ChatItem), busy: boolean(), connection: ConnectionView, loading: boolean() },
   /** Add an item, or replace the item with the same id. */
-  | { type: 'upsert'; seq: number; item: ChatItem }
+  upsert: { item: ChatItem },
   /** Streamed text for an assistant item, already coalesced by the host. */
-  | { type: 'append'; seq: number; id: string; text: string }
-  | { type: 'remove'; seq: number; id: string }
-  | { type: 'busy'; seq: number; busy: boolean }
-  | { type: 'connection'; seq: number; connection: ConnectionView }
-  | { type: 'focus'; seq: number };
+  append: { id, text },
+  remove: { id },
+  busy: { busy: boolean() },
+  connection: { connection: ConnectionView },
+  focus: {},
+};
 
 /** Webview -> host. */
-export type WebviewMessage =
+export const WEBVIEW_MESSAGES = {
   /** Sent on load and whenever the webview lost track: the host answers with a snapshot. */
-  | { type: 'ready' }
-  | { type: 'send'; text: string }
-  | { type: 'stop' }
-  | { type: 'action'; id: ActionId }
-  | { type: 'copy'; text: string }
-  | { type: 'insert'; text: string }
-  | { type: 'openLink'; href: string };
+  ready: {},
+  send: { text: string({ min: 1, max: MAX_SEND_CHARS }) },
+  stop: {},
+  action: { id: literal(...ACTION_IDS) },
+  copy: { text: string({ max: MAX_CODE_CHARS }) },
+  insert: { text: string({ max: MAX_CODE_CHARS }) },
+  openLink: { href: string({ min: 1, max: MAX_HREF_CHARS }) },
+};
+
+type MessageMap = Record<string, Record<string, Schema<unknown>>>;
+/** The union of `{ type, ...fields }` that a message map describes. */
+export type MessageOf<M extends MessageMap> = { [K in keyof M & string]: { type: K } & InferShape<M[K]> }[keyof M & string];
+
+export type HostMessage = MessageOf<typeof HOST_MESSAGES> & { seq: number };
+export type WebviewMessage = MessageOf<typeof WEBVIEW_MESSAGES>;
+
+/** A message as the host builds it; `seq` is stamped when it is posted. */
+export type UnnumberedHostMessage = MessageOf<typeof HOST_MESSAGES>;
+
+const seq = number({ min: 0, integer: true });
+const hostMessage = variants('type', Object.fromEntries(Object.entries(HOST_MESSAGES).map(([type, shape]) => [type, { ...shape, seq }])), { strict: true });
+const webviewMessage = variants('type', WEBVIEW_MESSAGES, { strict: true });
+
+/** The message if it fits the host -> webview contract, else undefined (dropped whole, never half-applied). */
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  return hostMessage.check(data) === undefined ? (data as HostMessage) : undefined;
+}
+
+/** The message if it fits the webview -> host contract; else what is wrong with it. */
+export function parseWebviewMessage(data: unknown): { message: WebviewMessage } | { problem: string } {
+  const problem = webviewMessage.check(data);
+  return problem === undefined ? { message: data as WebviewMessage } : { problem };
+}
 
 /** What the webview keeps across hide/show through `vscode.setState`: UI only, never the transcript. */
 export interface WebviewUiState {

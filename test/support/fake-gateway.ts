@@ -1,6 +1,6 @@
 /**
  * A real `ws` server on 127.0.0.1:0 that behaves like the observed `openclaw@2026.9.6` gateway (see
- * ../shared/openclaw/transcripts): challenge first, device signature checked the way the gateway
+ * test/fixtures/transcripts): challenge first, device signature checked the way the gateway
  * checks it, hello-ok with a device token, `agent` ack / events / final, errors with the gateway's
  * codes, ticks, and shutdown then 1012. Tests script its behaviour through hooks.
  */
@@ -26,6 +26,8 @@ export interface FakeGatewayOptions {
   deltaDelayMs?: number;
   /** Never send connect.challenge. */
   silent?: boolean;
+  /** Changes the hello-ok before it is sent (a hostile or broken gateway). */
+  hello?: (hello: Record<string, any>) => void;
 }
 
 type Handler = (conn: Conn, frame: Record<string, unknown>) => boolean | void;
@@ -219,7 +221,7 @@ export class FakeGateway {
     conn.authed = true;
     conn.platform = platform;
     const scopes = device ? (this.options.grantScopes ?? params.scopes ?? []) : [];
-    conn.res(frame.id, true, {
+    const hello: Record<string, any> = {
       type: 'hello-ok',
       protocol,
       server: { version: protocol === 4 ? '2026.9.6' : '2026.4.27', bootId: this.bootId, connId: randomUUID() },
@@ -227,7 +229,9 @@ export class FakeGateway {
       snapshot: { sessionDefaults: { mainSessionKey: MAIN_SESSION }, uptimeMs: 1000 },
       auth: { method: 'token', role: 'operator', scopes, ...(deviceToken ? { deviceToken, issuedAtMs: Date.now() } : {}) },
       policy: { maxPayload: 26214400, maxBufferedBytes: 52428800, tickIntervalMs: this.options.tickIntervalMs ?? 30_000 },
-    });
+    };
+    this.options.hello?.(hello);
+    conn.res(frame.id, true, hello);
     conn.event('presence', { presence: [] });
   }
 

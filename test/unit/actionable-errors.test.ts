@@ -100,6 +100,6 @@ describe('errors a person can act on', () => {
     const gw = await gateway({ protocol: 5 });
     const state = await failureOf(gw.url);
     assert.equal(state.kind === 'failed' && state.message, `The gateway at ${gw.url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.`);
-    assert.equal(connectionView(state, { tokenSource: 'secret' }).title, 'Cannot connect to the gateway');
+    assert.equal(connectionView(state, { tokenSource: 'secret' }).title, 'Update needed');
   });
 });

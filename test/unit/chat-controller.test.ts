@@ -6,11 +6,8 @@ import type { ChatItem } from '../../src/protocol/webview';
 import type { HistoryMessage } from '../../src/protocol/gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway, MAIN_SESSION } from '../support/fake-gateway';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readRecorded } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
-
-const TRANSCRIPTS = path.resolve(__dirname, '../../../shared/openclaw/transcripts');
 
 describe('chat controller', () => {
   const cleanups: Array<() => unknown> = [];
@@ -137,7 +134,7 @@ describe('chat controller', () => {
 
 describe('transcript from history', () => {
   it('turns the recorded tool history into bubbles and a tool card', () => {
-    const history = JSON.parse(readFileSync(path.join(TRANSCRIPTS, 'chat.history.tool.json'), 'utf8')).payload.messages;
+    const history = readRecorded('chat.history.tool.json').payload.messages;
     const items = itemsFromHistory(history);
     assert.deepEqual(texts(items), ['user:please use TOOL to list files', 'assistant:Let me look.', 'tool:ls', 'assistant:Tool result had 17 chars. Done.']);
     const tool = items[2] as Extract<ChatItem, { kind: 'tool' }>;

@@ -11,11 +11,19 @@ const ids = (view: ReturnType<typeof connectionView>) => view.actions.map((a) =>
 describe('what the chat says about the connection', () => {
   it('not configured: how to set the token', () => {
     const state = fail({ code: 'INVALID_REQUEST', message: 'unauthorized: gateway token missing', details: { code: 'AUTH_TOKEN_MISSING' } });
-    const view = connectionView(state, { tokenSource: 'none' });
+    const view = connectionView(state, { tokenSource: 'none', origin: 'wss://gateway.example:443' });
     assert.equal(view.kind, 'unconfigured');
     assert.equal(view.title, 'Set your gateway token');
-    assert.match(view.detail!, /No token was found in settings, OPENCLAW_GATEWAY_TOKEN or ~\/\.openclaw\/openclaw\.json\. Paste the gateway's token \(gateway\.auth\.token in its openclaw\.json\)\./);
+    assert.equal(view.detail, 'No token is set for the gateway at wss://gateway.example:443. Run "OpenClaw: Set Gateway Token" and paste its token (gateway.auth.token in that gateway\'s openclaw.json).');
     assert.deepEqual(ids(view), ['setToken']);
+  });
+
+  it('wrong token: names where the refused token came from', () => {
+    const state = fail({ code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH' } });
+    const detail = (config: Parameters<typeof connectionView>[1]) => connectionView(state, config).detail;
+    assert.equal(detail({ tokenSource: 'env' }), 'The token in OPENCLAW_GATEWAY_TOKEN was refused by the gateway (AUTH_TOKEN_MISMATCH). Set the right one with "OpenClaw: Set Gateway Token".');
+    assert.match(detail({ tokenSource: 'config', configPath: '/home/u/.openclaw/openclaw.json' })!, /^The token in \/home\/u\/\.openclaw\/openclaw\.json \(gateway\.auth\.token\) was refused/);
+    assert.match(detail({ tokenSource: 'secret', origin: 'ws://127.0.0.1:18789' })!, /^The token set with "OpenClaw: Set Gateway Token" for ws:\/\/127\.0\.0\.1:18789 was refused/);
   });
 
   it('connected with the token found in the local OpenClaw config says so', () => {

@@ -4,14 +4,12 @@
  * an unhandled rejection, must log each kind of problem once, and must keep working afterwards.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway } from '../support/fake-gateway';
+import { readTranscript } from '../support/transcripts';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
-const TRANSCRIPTS = path.resolve(__dirname, '../../../shared/openclaw/transcripts');
 
 /** A small deterministic PRNG, so a failure can be replayed. */
 function prng(seed: number) {
@@ -24,9 +22,7 @@ function prng(seed: number) {
 /** Real frames the gateway sent, as raw text, to cut and twist. */
 function recordedFrames(): string[] {
   return ['03-agent.jsonl', '11-tool-events.jsonl', '09-subscribe-observer.jsonl']
-    .flatMap((file) => readFileSync(path.join(TRANSCRIPTS, file), 'utf8').split('\n'))
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
+    .flatMap((file) => readTranscript(file))
     .filter((o) => o.dir === 'in' && o.frame)
     .map((o) => JSON.stringify(o.frame));
 }

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkAgentPayload, FrameProblem } from '../../src/gateway/frames';
 import { messageText, RunStream, type TurnEvent } from '../../src/gateway/run-stream';
-
-const TRANSCRIPTS = path.resolve(__dirname, '../../../shared/openclaw/transcripts');
+import { readTranscript } from '../support/transcripts';
 
 /** The `agent` events one connection received in a recorded transcript. */
 function recordedAgentEvents(file: string, conn: string) {
-  return readFileSync(path.join(TRANSCRIPTS, file), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
+  return readTranscript(file)
     .filter((o) => o.conn === conn && o.dir === 'in' && o.frame?.event === 'agent')
     .map((o) => {
-      const checked = checkAgentPayload(o.frame.payload);
+      const checked = checkAgentPayload(o.frame!.payload);
       assert.ok(!(checked instanceof FrameProblem));
       return checked;
     });

@@ -61,11 +61,22 @@ describe('UI state', () => {
     await view.send(snapshot(conversation()));
     const log = view.page.locator('.log');
     const gap = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-    assert.ok((await gap()) < 2, 'starts at the bottom');
+    // Pinning can take a frame more than the action that causes it (a resize observed after a
+    // focus change, say): wait for the condition itself, with room for a busy machine.
+    const pinned = async (what: string) => {
+      const deadline = Date.now() + 15_000;
+      let last = await gap();
+      while (last >= 2) {
+        if (Date.now() > deadline) assert.fail(`${what}: still ${last}px from the bottom after 15 s`);
+        await view.page.waitForTimeout(20);
+        last = await gap();
+      }
+    };
+    await pinned('starts at the bottom');
 
     await view.send({ type: 'upsert', item: assistant('s', '', { streaming: true }) });
     await view.send({ type: 'append', id: 's', text: 'A new paragraph.\n\n'.repeat(8) });
-    assert.ok((await gap()) < 2, 'follows while pinned');
+    await pinned('follows while pinned');
 
     await log.evaluate((el) => (el.scrollTop = 100));
     await lastSaved(view, (s) => !s.stickToBottom);
@@ -73,13 +84,13 @@ describe('UI state', () => {
     assert.equal(await log.evaluate((el) => el.scrollTop), 100, 'stays where the person scrolled');
 
     await view.page.getByRole('button', { name: 'Jump to latest' }).click();
-    assert.ok((await gap()) < 2);
+    await pinned('jumps to the bottom');
     await lastSaved(view, (s) => s.stickToBottom);
     assert.equal(await view.page.getByRole('button', { name: 'Jump to latest' }).isVisible(), false);
 
     await view.reload();
     await view.send(snapshot(conversation()));
-    assert.ok((await gap()) < 2, 'a pinned view comes back pinned');
+    await pinned('a pinned view comes back pinned');
   });
 
   it('forgets open cards that no longer exist and ignores a malformed saved state', async () => {
