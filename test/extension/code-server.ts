@@ -52,6 +52,8 @@ export interface CodeServer extends CodeServerDirs {
   url: string;
   /** pid of the server, which is also the id of its process group (it was started with setsid). */
   pid: number;
+  /** The password it asks for (StartOptions.password); openWorkbench signs in with it. */
+  password?: string;
   /** Path of its stdout/stderr log (also kept in memory in `output`). */
   logFile: string;
   output: string[];
@@ -73,6 +75,9 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for "HTTP server listening"; default 60 s. */
   startTimeoutMs?: number;
+  /** Ask for this password (--auth password) instead of letting anyone in (--auth none, for tests).
+   *  It goes through the environment (PASSWORD): a command line is visible to every local user. */
+  password?: string;
 }
 
 interface Installer {
@@ -100,7 +105,8 @@ function dirsOf(runDir: string): CodeServerDirs {
 function serverEnv(dirs: CodeServerDirs, node: string, socketDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)/.test(key)) continue;
+    // A PASSWORD or HASHED_PASSWORD of the caller's would be taken as the server's password.
+    if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)|^(HASHED_)?PASSWORD$/.test(key)) continue;
     env[key] = value;
   }
   const xdg = (name: string) => {
@@ -215,7 +221,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     [
       entry,
       '--bind-addr', '127.0.0.1:0',
-      '--auth', 'none',
+      '--auth', options.password ? 'password' : 'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -232,7 +238,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       // hosts and file watchers, so stop() can kill all of them at once.
       detached: true,
       cwd: dirs.runDir,
-      env: serverEnv(dirs, node, socketDir, options.env),
+      env: serverEnv(dirs, node, socketDir, { ...options.env, ...(options.password ? { PASSWORD: options.password } : {}) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -287,6 +293,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     port,
     url: `http://127.0.0.1:${port}/`,
     pid,
+    password: options.password,
     logFile,
     output,
     updateUserSettings: (patch) => writeUserSettings(dirs, patch),
@@ -440,6 +447,7 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
     page.on('crash', gone('page crashed'));
 
     await page.goto(url, { waitUntil: 'domcontentloaded' });
+    if (server.password) await signIn(page, server.password);
 
     return {
       browser,
@@ -473,6 +481,24 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
   } catch (err) {
     await browser.close();
     throw err;
+  }
+}
+
+/**
+ * Signs in where a server with a password sends a browser that has no session cookie yet: its login
+ * page, which keeps the workbench URL's query (folder, payload) and redirects there once the
+ * password is right.
+ */
+async function signIn(page: Page, password: string, timeoutMs = 30_000): Promise<void> {
+  const onLoginPage = (url: URL) => url.pathname.endsWith('/login');
+  if (!onLoginPage(new URL(page.url()))) throw new Error(`code-server has a password but opened ${page.url()} without asking for it`);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('input[type="submit"]').click();
+  try {
+    await page.waitForURL((url) => !onLoginPage(url), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  } catch {
+    const shown = await page.locator('.error').textContent({ timeout: 1000 }).catch(() => null);
+    throw new Error(`signing in to code-server failed: ${shown?.trim() || `still on its login page after ${timeoutMs} ms`}`);
   }
 }
 
