@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { mkdirOwnerOnly, writeFileOwnerOnly } from '../support/owner-only';
 
 export type ColorTheme = 'Default Dark Modern' | 'Default Light Modern' | (string & {});
 
@@ -97,6 +98,12 @@ function dirsOf(runDir: string): CodeServerDirs {
   return { runDir: abs, userDataDir: path.join(abs, 'user-data'), extensionsDir: path.join(abs, 'extensions') };
 }
 
+/** Creates the run dir's folders; the run dir and the profile (user data) are the owner's alone. */
+function makeDirs(dirs: CodeServerDirs): void {
+  for (const dir of [dirs.runDir, dirs.userDataDir]) mkdirOwnerOnly(dir);
+  mkdirSync(dirs.extensionsDir, { recursive: true });
+}
+
 /**
  * The server's environment: the parent's minus anything that would make code-server act as a CLI of
  * another VS Code (VSCODE_IPC_HOOK_CLI from an integrated terminal) or of another code-server, with
@@ -109,11 +116,9 @@ function serverEnv(dirs: CodeServerDirs, node: string, socketDir: string, extra:
     if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)|^(HASHED_)?PASSWORD$/.test(key)) continue;
     env[key] = value;
   }
-  const xdg = (name: string) => {
-    const dir = path.join(dirs.runDir, name);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  };
+  // Owner-only: code-server writes xdg-config/code-server/config.yaml with a password of its own
+  // making (unused: StartOptions.password goes through PASSWORD, which wins).
+  const xdg = (name: string) => mkdirOwnerOnly(path.join(dirs.runDir, name));
   return {
     ...env,
     PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -149,8 +154,8 @@ function writeUserSettings(dirs: CodeServerDirs, patch: Record<string, unknown>)
   } catch {
     // first write, or not ours: start over
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...current, ...patch }, null, 2)}\n`);
+  mkdirOwnerOnly(path.dirname(file));
+  writeFileOwnerOnly(file, `${JSON.stringify({ ...current, ...patch }, null, 2)}\n`);
 }
 
 /** Live members of a process group. Zombies do not count: in a container nobody may reap them. */
@@ -205,7 +210,7 @@ function delay(ms: number): Promise<void> {
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
   const { node, entry } = (await installer()).ensureCodeServer();
   const dirs = dirsOf(options.runDir);
-  mkdirSync(dirs.extensionsDir, { recursive: true });
+  makeDirs(dirs);
   writeUserSettings(dirs, {
     ...QUIET_USER_SETTINGS,
     ...(options.colorTheme ? { 'workbench.colorTheme': options.colorTheme } : {}),
@@ -310,7 +315,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 export async function installVsix(target: CodeServerDirs | { runDir: string }, vsixPath: string): Promise<string> {
   const { node, entry } = (await installer()).ensureCodeServer();
   const dirs = dirsOf(target.runDir);
-  mkdirSync(dirs.extensionsDir, { recursive: true });
+  makeDirs(dirs);
   const socketDir = shortSocketDir();
   try {
     return execFileSync(
@@ -564,6 +569,5 @@ export async function setColorTheme(page: Page, theme: ColorTheme, timeoutMs = 1
 export function freshRunDir(runDir: string): string {
   const abs = path.resolve(runDir);
   rmSync(abs, { recursive: true, force: true });
-  mkdirSync(abs, { recursive: true });
-  return abs;
+  return mkdirOwnerOnly(abs);
 }
