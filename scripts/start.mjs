@@ -10,6 +10,9 @@
 //  - code-server (VS Code in the browser, with a real Node extension host) with the freshly packaged
 //    .vsix installed, and OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN in its environment, which
 //    its extension host inherits: the extension finds the gateway with zero configuration.
+//    It asks for a password made up for each start and printed with the URL: 127.0.0.1 keeps other
+//    machines out, not the other users of this one, and whoever gets in has a terminal and the
+//    gateway's token.
 // Installs (Node 24, openclaw, code-server; chromium for --check) land in the git-ignored .cache/
 // on first use. Each start uses a fresh gateway and a fresh code-server profile under .cache/start/;
 // the demo workspace (.cache/demo-workspace) is kept, so edits to it survive.
@@ -35,6 +38,8 @@ const ARTIFACTS = path.join(ROOT, '.test-artifacts');
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
 /** The gateway child gets this long to go after SIGTERM before its group is killed. */
 const GATEWAY_STOP_GRACE_MS = 10_000;
+/** Random bytes in code-server's password: 18 make 24 characters of base64url. */
+const PASSWORD_BYTES = 18;
 
 const started = Date.now();
 const elapsed = (since = started) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -237,12 +242,24 @@ function shutdown() {
   return shuttingDown;
 }
 
+/** A browser without the password must land on code-server's login page, not in the workbench. */
+async function assertLoginRequired(url) {
+  const response = await fetch(url, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || !location || new URL(location, url).pathname !== '/login') {
+    throw new Error(`without the password, ${url} answered ${response.status}${location ? ` (to ${location})` : ''} instead of a redirect to /login`);
+  }
+  say('without the password the workbench redirects to /login');
+}
+
 /**
- * The proof that the main job works: open the workbench as a person would, click OpenClaw in the
- * activity bar, send a message, and wait for the echo model's reply to arrive through the real
- * gateway, the extension host and the webview. Leaves a screenshot in .test-artifacts/.
+ * The proof that the main job works: see that the workbench is shut without the password, then open
+ * it as a person would (sign in, click OpenClaw in the activity bar), send a message, and wait for
+ * the echo model's reply to arrive through the real gateway, the extension host and the webview.
+ * Leaves a screenshot in .test-artifacts/.
  */
-async function check(server, workspace) {
+async function check(server, url, workspace) {
+  await assertLoginRequired(url);
   const checkStarted = Date.now();
   const message = `hello from npm start ${randomBytes(3).toString('hex')}`;
   const workbench = await codeServerLib.openWorkbench(server, { workspace });
@@ -278,15 +295,18 @@ async function check(server, workspace) {
   }
 }
 
-function printWelcome(url, gateway) {
+function printWelcome(url, password, gateway) {
   const port = new URL(url).port;
   const mod = process.platform === 'darwin' ? 'Cmd' : 'Ctrl';
   process.stdout.write(
     [
       '',
-      `OpenClaw is running (ready in ${elapsed()}). Open this in your browser:`,
+      `OpenClaw is running (ready in ${elapsed()}). Open this in your browser and log in with the password:`,
       '',
       `    ${url}`,
+      `    password: ${password}`,
+      '',
+      '  (a new password each start; it is shown here only)',
       '',
       `  gateway  ${gateway.url}  openclaw@${gateway.version} with an offline echo model: no account, no API key`,
       `  logs     ${path.relative(ROOT, RUN_DIR)}/code-server/code-server.log, ${path.relative(ROOT, gateway.runDir)}/`,
@@ -333,6 +353,7 @@ async function main() {
   // Port and token are chosen here so that the gateway and code-server can start side by side.
   const port = await freePort();
   const token = `start-${randomBytes(16).toString('hex')}`;
+  const password = randomBytes(PASSWORD_BYTES).toString('base64url');
   since = Date.now();
   running.gateway = startGatewayChild({ port, token });
   recordRunning();
@@ -344,6 +365,7 @@ async function main() {
   if (shuttingDown) return; // Ctrl+C meanwhile: shutdown() has the gateway, start nothing more
   const server = await codeServerLib.startCodeServer({
     runDir,
+    password,
     env: { OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${port}`, OPENCLAW_GATEWAY_TOKEN: token },
   });
   if (shuttingDown) return void (await server.stop()); // started after shutdown() took stock
@@ -370,12 +392,12 @@ async function main() {
   const url = `${running.server.url}?folder=${encodeURIComponent(workspace)}`;
   if (CHECK) {
     say(`ready in ${elapsed()}: ${url}`);
-    const ok = await check(running.server, workspace);
+    const ok = await check(running.server, url, workspace);
     const clean = await shutdown();
     say(`stopped${clean ? ', no process left' : ''} (${elapsed()} in all)`);
     process.exit(ok && clean ? 0 : 1);
   }
-  printWelcome(url, running.gateway.info);
+  printWelcome(url, password, running.gateway.info);
 }
 
 // Ctrl+C (SIGINT) or SIGTERM: stop in order. Another one later gives up waiting. Under `npm start`

@@ -1,9 +1,11 @@
 // code-server (VS Code OSS with a real Node extension host) and Debian's chromium: what the
 // extension's in-host tests need on a machine that cannot download VS Code. See
-// shared/vscode/HEADLESS.md for why this route and not @vscode/test-electron.
+// shared/vscode/HEADLESS.md for why this route and not @vscode/test-electron. Installing code-server
+// builds native modules (python3, make, g++, gssapi headers); what is missing comes from apt, as
+// root on Debian/Ubuntu x64, and anywhere else the install stops at once and says what to install.
 //
 //   node scripts/deps/code-server.mjs          pre-installs both, prints { node, entry, chromium }
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,27 +14,64 @@ import { CACHE, ensureNode24, node24Env, npmInstallCached } from './cache.mjs';
 export const CODE_SERVER_VERSION = '4.139.1';
 const NODE24_VERSION = '24.21.0';
 
-/** Debian packages, installed only when missing (apt-get update first: a fresh machine has no lists). */
-function aptEnsure(packages) {
-  const missing = packages.filter((pkg) => {
-    try {
-      const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      return !status.includes('install ok installed');
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length === 0) return;
-  process.stderr.write(`[deps] apt-get install ${missing.join(' ')} ...\n`);
+/** What node-gyp runs to build VS Code's native modules, with the Debian package of each. */
+const BUILD_TOOLS = { python3: 'python3', make: 'make', 'g++': 'g++' };
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { stdio: 'ignore' }).status === 0;
+}
+
+function dpkgInstalled(pkg) {
+  const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return query.status === 0 && query.stdout.includes('install ok installed');
+}
+
+/** Why apt-get cannot install packages here, or undefined when it can. */
+function whyNoApt() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return `this is ${process.platform}-${process.arch}, not Linux x64`;
+  if (process.getuid?.() !== 0) return 'installing needs root';
+  if (!hasCommand('apt-get')) return 'there is no apt-get';
+  return undefined;
+}
+
+/**
+ * Installs Debian packages with apt-get (update first: a fresh machine has no lists). Where that
+ * cannot work, fails at once saying what is missing (commands, files or the packages themselves) and
+ * what to install, rather than leaving it to a long node-gyp or browser-launch failure later.
+ */
+function aptInstall(packages, neededFor, missing = packages) {
+  const why = whyNoApt();
+  if (why) {
+    throw new Error(`${neededFor} needs ${missing.join(', ')}, which this machine lacks, and ${why}: install ` +
+      `${packages.join(' ')} by hand (Debian/Ubuntu: sudo apt-get install ${packages.join(' ')}), then try again.`);
+  }
+  process.stderr.write(`[deps] apt-get install ${packages.join(' ')} ...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+}
+
+/** Debian packages, installed only when missing. */
+function aptEnsure(packages, neededFor) {
+  const missing = packages.filter((pkg) => !dpkgInstalled(pkg));
+  if (missing.length) aptInstall(missing, neededFor);
+}
+
+/** python3, make and g++ on PATH, from apt where missing. */
+export function ensureBuildTools() {
+  const neededFor = "Building code-server's native modules";
+  const missing = () => Object.keys(BUILD_TOOLS).filter((command) => !hasCommand(command));
+  const before = missing();
+  if (before.length === 0) return;
+  aptInstall(before.map((command) => BUILD_TOOLS[command]), neededFor, before);
+  const after = missing();
+  if (after.length) throw new Error(`${neededFor}: ${after.join(', ')} still not on PATH after apt-get install`);
 }
 
 /** Debian's chromium (playwright's own browser builds are a download, which fails here). */
 export function ensureChromium() {
   const bin = '/usr/bin/chromium';
-  if (!existsSync(bin)) aptEnsure(['chromium']);
+  if (!existsSync(bin)) aptInstall(['chromium'], 'Driving VS Code and its webviews in a browser', [bin]);
   if (!existsSync(bin)) throw new Error(`${bin} is still missing after apt-get install chromium`);
   return bin;
 }
@@ -56,8 +95,9 @@ export function ensureCodeServer() {
   if (existsSync(path.join(CACHE, 'code-server', '.installed')) && postinstallRan(installed)) {
     return { node, entry: path.join(installed, 'out', 'node', 'entry.js') };
   }
+  ensureBuildTools();
   // The kerberos addon in VS Code's dependencies compiles against gssapi headers.
-  aptEnsure(['libkrb5-dev']);
+  aptEnsure(['libkrb5-dev'], "Building code-server's kerberos module");
   const env = node24Env({
     // node-gyp must not try to download Node headers (no network but the registries). The addons
     // VS Code builds here use N-API, so any local header set of a recent Node does; /usr/include/node

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { mkdirOwnerOnly, writeFileOwnerOnly } from '../support/owner-only';
 
 export type ColorTheme = 'Default Dark Modern' | 'Default Light Modern' | (string & {});
 
@@ -52,6 +53,8 @@ export interface CodeServer extends CodeServerDirs {
   url: string;
   /** pid of the server, which is also the id of its process group (it was started with setsid). */
   pid: number;
+  /** The password it asks for (StartOptions.password); openWorkbench signs in with it. */
+  password?: string;
   /** Path of its stdout/stderr log (also kept in memory in `output`). */
   logFile: string;
   output: string[];
@@ -73,6 +76,9 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for "HTTP server listening"; default 60 s. */
   startTimeoutMs?: number;
+  /** Ask for this password (--auth password) instead of letting anyone in (--auth none, for tests).
+   *  It goes through the environment (PASSWORD): a command line is visible to every local user. */
+  password?: string;
 }
 
 interface Installer {
@@ -92,6 +98,12 @@ function dirsOf(runDir: string): CodeServerDirs {
   return { runDir: abs, userDataDir: path.join(abs, 'user-data'), extensionsDir: path.join(abs, 'extensions') };
 }
 
+/** Creates the run dir's folders; the run dir and the profile (user data) are the owner's alone. */
+function makeDirs(dirs: CodeServerDirs): void {
+  for (const dir of [dirs.runDir, dirs.userDataDir]) mkdirOwnerOnly(dir);
+  mkdirSync(dirs.extensionsDir, { recursive: true });
+}
+
 /**
  * The server's environment: the parent's minus anything that would make code-server act as a CLI of
  * another VS Code (VSCODE_IPC_HOOK_CLI from an integrated terminal) or of another code-server, with
@@ -100,14 +112,13 @@ function dirsOf(runDir: string): CodeServerDirs {
 function serverEnv(dirs: CodeServerDirs, node: string, socketDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)/.test(key)) continue;
+    // A PASSWORD or HASHED_PASSWORD of the caller's would be taken as the server's password.
+    if (/^(VSCODE_|CODE_SERVER_|ELECTRON_)|^(HASHED_)?PASSWORD$/.test(key)) continue;
     env[key] = value;
   }
-  const xdg = (name: string) => {
-    const dir = path.join(dirs.runDir, name);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  };
+  // Owner-only: code-server writes xdg-config/code-server/config.yaml with a password of its own
+  // making (unused: StartOptions.password goes through PASSWORD, which wins).
+  const xdg = (name: string) => mkdirOwnerOnly(path.join(dirs.runDir, name));
   return {
     ...env,
     PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -143,8 +154,8 @@ function writeUserSettings(dirs: CodeServerDirs, patch: Record<string, unknown>)
   } catch {
     // first write, or not ours: start over
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ ...current, ...patch }, null, 2)}\n`);
+  mkdirOwnerOnly(path.dirname(file));
+  writeFileOwnerOnly(file, `${JSON.stringify({ ...current, ...patch }, null, 2)}\n`);
 }
 
 /** Live members of a process group. Zombies do not count: in a container nobody may reap them. */
@@ -199,7 +210,7 @@ function delay(ms: number): Promise<void> {
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
   const { node, entry } = (await installer()).ensureCodeServer();
   const dirs = dirsOf(options.runDir);
-  mkdirSync(dirs.extensionsDir, { recursive: true });
+  makeDirs(dirs);
   writeUserSettings(dirs, {
     ...QUIET_USER_SETTINGS,
     ...(options.colorTheme ? { 'workbench.colorTheme': options.colorTheme } : {}),
@@ -215,7 +226,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     [
       entry,
       '--bind-addr', '127.0.0.1:0',
-      '--auth', 'none',
+      '--auth', options.password ? 'password' : 'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -232,7 +243,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       // hosts and file watchers, so stop() can kill all of them at once.
       detached: true,
       cwd: dirs.runDir,
-      env: serverEnv(dirs, node, socketDir, options.env),
+      env: serverEnv(dirs, node, socketDir, { ...options.env, ...(options.password ? { PASSWORD: options.password } : {}) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -287,6 +298,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     port,
     url: `http://127.0.0.1:${port}/`,
     pid,
+    password: options.password,
     logFile,
     output,
     updateUserSettings: (patch) => writeUserSettings(dirs, patch),
@@ -303,7 +315,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 export async function installVsix(target: CodeServerDirs | { runDir: string }, vsixPath: string): Promise<string> {
   const { node, entry } = (await installer()).ensureCodeServer();
   const dirs = dirsOf(target.runDir);
-  mkdirSync(dirs.extensionsDir, { recursive: true });
+  makeDirs(dirs);
   const socketDir = shortSocketDir();
   try {
     return execFileSync(
@@ -440,6 +452,7 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
     page.on('crash', gone('page crashed'));
 
     await page.goto(url, { waitUntil: 'domcontentloaded' });
+    if (server.password) await signIn(page, server.password);
 
     return {
       browser,
@@ -473,6 +486,24 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
   } catch (err) {
     await browser.close();
     throw err;
+  }
+}
+
+/**
+ * Signs in where a server with a password sends a browser that has no session cookie yet: its login
+ * page, which keeps the workbench URL's query (folder, payload) and redirects there once the
+ * password is right.
+ */
+async function signIn(page: Page, password: string, timeoutMs = 30_000): Promise<void> {
+  const onLoginPage = (url: URL) => url.pathname.endsWith('/login');
+  if (!onLoginPage(new URL(page.url()))) throw new Error(`code-server has a password but opened ${page.url()} without asking for it`);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('input[type="submit"]').click();
+  try {
+    await page.waitForURL((url) => !onLoginPage(url), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  } catch {
+    const shown = await page.locator('.error').textContent({ timeout: 1000 }).catch(() => null);
+    throw new Error(`signing in to code-server failed: ${shown?.trim() || `still on its login page after ${timeoutMs} ms`}`);
   }
 }
 
@@ -538,6 +569,5 @@ export async function setColorTheme(page: Page, theme: ColorTheme, timeoutMs = 1
 export function freshRunDir(runDir: string): string {
   const abs = path.resolve(runDir);
   rmSync(abs, { recursive: true, force: true });
-  mkdirSync(abs, { recursive: true });
-  return abs;
+  return mkdirOwnerOnly(abs);
 }

@@ -5,19 +5,22 @@
 //   try { ... new WebSocket(gw.url) ... } finally { await gw.dispose(); }
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
-import { MODEL_ID, startModelServer, type ModelServer } from './model-server';
+import { mkdirOwnerOnly } from '../../support/owner-only';
+import { HARNESS_MODEL, writeGatewayConfig } from './gateway-config';
+import { startModelServer, type ModelServer } from './model-server';
+
+export { compareVersions } from './gateway-config';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CACHE = process.env.OPENCLAW_VSCODE_CACHE ?? path.join(ROOT, '.cache');
 export const DEFAULT_OPENCLAW_VERSION = '2026.9.6';
 export const PROTOCOL3_OPENCLAW_VERSION = '2026.4.27';
 
-const PROVIDER_ID = 'harness';
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 /** SIGTERM drains running turns (a streaming turn is allowed to finish, ~15 s), so give it room. */
 const STOP_GRACE_MS = 25_000;
@@ -383,65 +386,6 @@ registerHooks({
   return file;
 }
 
-/** Numeric comparison of "2026.9.6"-style versions (pre-release suffixes ignored). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
-
-function buildConfig(o: { version: string; port: number; token: string; modelBaseUrl: string; workspace: string; logFile: string; extra?: Record<string, unknown> }) {
-  const config: Record<string, unknown> = {
-    gateway: { mode: 'local', port: o.port, bind: 'loopback', auth: { mode: 'token', token: o.token } },
-    models: {
-      catalogRefresh: { enabled: false },
-      providers: {
-        [PROVIDER_ID]: {
-          baseUrl: o.modelBaseUrl,
-          api: 'openai-completions',
-          apiKey: 'harness-key',
-          models: [
-            {
-              id: MODEL_ID,
-              name: 'Harness echo model',
-              input: ['text'],
-              contextWindow: 128000,
-              maxTokens: 4096,
-              cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-            },
-          ],
-        },
-      },
-    },
-    agents: {
-      defaults: {
-        model: { primary: `${PROVIDER_ID}/${MODEL_ID}` },
-        workspace: o.workspace,
-        skipBootstrap: true,
-        heartbeat: { every: '0m' },
-      },
-    },
-    update: { checkOnStart: false },
-    telemetry: { enabled: false },
-    discovery: { mdns: { mode: 'off' } },
-    logging: { file: o.logFile },
-  };
-  // The config schema is closed: 2026.4.27 rejects keys it does not know yet ("Unrecognized key").
-  if (compareVersions(o.version, '2026.4.27') <= 0) {
-    delete config.telemetry;
-    delete (config.models as Record<string, unknown>).catalogRefresh;
-  }
-  for (const [key, value] of Object.entries(o.extra ?? {})) {
-    const base = config[key];
-    config[key] = base && typeof base === 'object' && value && typeof value === 'object' ? { ...base, ...value } : value;
-  }
-  return config;
-}
-
 export async function startGateway(opts: StartGatewayOptions = {}): Promise<GatewayHandle> {
   const version = opts.version ?? DEFAULT_OPENCLAW_VERSION;
   const install = await ensureOpenclaw(version);
@@ -451,8 +395,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
   const home = path.join(runDir, 'home');
   const tmp = path.join(runDir, 'tmp');
   const workspace = path.join(stateDir, 'workspace');
-  const configPath = path.join(stateDir, 'openclaw.json');
-  for (const dir of [runDir, stateDir, home, tmp, workspace]) mkdirSync(dir, { recursive: true });
+  // A run holds the token (state/openclaw.json), device pairings, sessions and logs, and is the
+  // gateway's HOME and TMPDIR: all of it is the owner's alone.
+  for (const dir of [runDir, stateDir, home, tmp, workspace]) mkdirOwnerOnly(dir);
   // Something for the TOOL turn's `ls` to find.
   if (!existsSync(path.join(workspace, 'README.md'))) writeFileSync(path.join(workspace, 'README.md'), '# harness workspace\n');
 
@@ -460,7 +405,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
   const port = opts.port ?? (await freePort());
   const modelServer = await startModelServer();
 
-  const config = buildConfig({
+  const configPath = writeGatewayConfig(stateDir, {
     version: install.version,
     port,
     token,
@@ -469,7 +414,6 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     logFile: path.join(runDir, 'openclaw.log'),
     extra: opts.config,
   });
-  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
   // Nothing of the developer's own OpenClaw setup may leak in (notably OPENCLAW_GATEWAY_TOKEN).
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENCLAW_')));
@@ -610,7 +554,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     token,
     stateDir,
     configPath,
-    model: `${PROVIDER_ID}/${MODEL_ID}`,
+    model: HARNESS_MODEL,
     get pid() {
       return isRunning() ? (child?.pid ?? 0) : 0;
     },
