@@ -276,7 +276,8 @@ async function check(server, url, workspace) {
     const input = chat.getByRole('textbox', { name: 'Message OpenClaw' });
     await input.fill(message);
     await input.press('Enter');
-    await chat.getByText(`Echo: ${message}`).first().waitFor({ timeout: 60_000 });
+    // A fresh gateway takes 6-20 s before its first model call, far more on a busy machine.
+    await chat.getByText(`Echo: ${message}`).first().waitFor({ timeout: 240_000 });
     const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
     say(`activity bar clicked after ${seconds(clicked - checkStarted)}, chat view after ${seconds(shown - clicked)} more, reply after ${elapsed(shown)} more`);
     // Let the reply finish streaming (the usage line comes last) so that the picture is complete.

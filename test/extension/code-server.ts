@@ -79,6 +79,8 @@ export interface StartOptions {
   /** Ask for this password (--auth password) instead of letting anyone in (--auth none, for tests).
    *  It goes through the environment (PASSWORD): a command line is visible to every local user. */
   password?: string;
+  /** Workspace trust as a person has it: on, asking at the first open of each folder. Off by default. */
+  workspaceTrust?: boolean;
 }
 
 interface Installer {
@@ -214,6 +216,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   writeUserSettings(dirs, {
     ...QUIET_USER_SETTINGS,
     ...(options.colorTheme ? { 'workbench.colorTheme': options.colorTheme } : {}),
+    ...(options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } : {}),
     ...options.settings,
   });
 
@@ -229,7 +232,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--auth', options.password ? 'password' : 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
       '--user-data-dir', dirs.userDataDir,
       '--extensions-dir', dirs.extensionsDir,
@@ -505,6 +508,17 @@ async function signIn(page: Page, password: string, timeoutMs = 30_000): Promise
     const shown = await page.locator('.error').textContent({ timeout: 1000 }).catch(() => null);
     throw new Error(`signing in to code-server failed: ${shown?.trim() || `still on its login page after ${timeoutMs} ms`}`);
   }
+}
+
+/**
+ * Answers the workspace trust prompt that a server started with `workspaceTrust` shows when a folder
+ * opens: trust its authors, or not (Restricted Mode). Resolves once the dialog is gone.
+ */
+export async function answerTrustPrompt(page: Page, trust: boolean, timeoutMs = 60_000): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'Do you trust the authors' });
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  await dialog.getByRole('button', { name: trust ? /^Yes, I trust/ : /^No, I don.t trust/ }).click();
+  await dialog.waitFor({ state: 'detached', timeout: timeoutMs });
 }
 
 /** What identifies the webview: a CSS/Playwright selector that must match in its document, or a test. */

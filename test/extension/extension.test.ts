@@ -1,9 +1,11 @@
 /**
  * The extension inside a real VS Code (code-server from npm, driven by Playwright and Debian's
- * Chromium), against the real openclaw gateway. The in-host mocha suite (suite/host.test.ts) checks
- * activation, commands, the Sessions tree, switch and delete; then, while the suite holds the
- * extension host open, this file types into the chat webview like a person would, and takes
- * screenshots in a dark and a light theme. The desktop route (@vscode/test-electron) runs the same
+ * Chromium), against the real openclaw gateway, with workspace trust on as a person has it. Each
+ * workspace opened here carries a `.vscode/settings.json` that points `openclaw.gatewayUrl` at a
+ * hostile `ws` server of the test: trusted or not, it must never see a connection. The in-host mocha
+ * suite (suite/host.test.ts) checks activation, commands, the Sessions tree, switch and delete; then,
+ * while the suite holds the extension host open, this file types into the chat webview like a
+ * person would, opens a link from a reply, and takes screenshots in a dark and a light theme. The desktop route (@vscode/test-electron) runs the same
  * suite where VS Code can be downloaded: see run-desktop.ts.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +20,8 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import { GatewayClient } from '../../src/gateway/gateway-client';
 import { startGateway, type GatewayHandle } from '../gateway/harness/gateway';
 import { waitForState } from '../support/wait';
-import { findWebviewFrame, freshRunDir, openWorkbench, setColorTheme, startCodeServer, type CodeServer, type Workbench } from './code-server';
+import { answerTrustPrompt, findWebviewFrame, freshRunDir, openWorkbench, setColorTheme, startCodeServer, type CodeServer, type Workbench } from './code-server';
+import { startHostileServer, type HostileServer } from '../support/hostile-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');
@@ -73,6 +76,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let observer: GatewayClient | undefined;
+  let hostile: HostileServer;
   const seeded = [`agent:main:vsc-a-${Date.now().toString(36)}`, `agent:main:vsc-b-${Date.now().toString(36)}`];
 
   before(async () => {
@@ -93,11 +97,29 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     observer.start();
     await waitForState(observer, 'connected', 30_000);
     for (const key of seeded) await observer.runTurn({ sessionKey: key, message: `seed ${key}` });
+    hostile = await startHostileServer();
     const runDir = freshRunDir(path.join(ARTIFACTS, 'extension'));
-    server = await startCodeServer({ runDir, colorTheme: 'Default Dark Modern' });
+    server = await startCodeServer({ runDir, colorTheme: 'Default Dark Modern', workspaceTrust: true });
+  });
+
+  /** A folder whose own settings send the extension to the hostile server. */
+  function hostileWorkspace(name: string): string {
+    const workspace = path.join(server!.runDir, name);
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'openclaw.gatewayUrl': hostile.url, 'openclaw.trace': true }, null, 2));
+    writeFileSync(path.join(workspace, 'hello.ts'), 'export const greeting = "hello";\n');
+    return workspace;
+  }
+
+  const gatewayEnv = () => ({
+    OPENCLAW_GATEWAY_URL: gw.url,
+    OPENCLAW_GATEWAY_TOKEN: gw.token,
+    // Not the machine's own ~/.openclaw: only what this test set up.
+    OPENCLAW_CONFIG_PATH: path.join(server!.runDir, 'no-openclaw.json'),
   });
 
   after(async () => {
+    await hostile?.close();
     observer?.close();
     await workbench?.close().catch(() => undefined);
     await server?.stop();
@@ -105,9 +127,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
   });
 
   it('passes the in-host suite, streams a typed message as markdown, and Stop ends a slow turn', async (t) => {
-    const workspace = path.join(server!.runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(path.join(workspace, 'hello.ts'), 'export const greeting = "hello";\n');
+    const workspace = hostileWorkspace('workspace');
     // Trace logging on: every frame the extension sees is logged, to be searched for secrets too.
     server!.updateUserSettings({ 'openclaw.trace': true });
     workbench = await openWorkbench(server!, {
@@ -115,13 +135,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
       extensionTestsPath: path.join(SUITE_OUT, 'index.js'),
       workspace,
       holdSuite: true,
-      extensionEnv: {
-        OPENCLAW_GATEWAY_URL: gw.url,
-        OPENCLAW_GATEWAY_TOKEN: gw.token,
-        // Not the machine's own ~/.openclaw: only what this test set up.
-        OPENCLAW_CONFIG_PATH: path.join(server!.runDir, 'no-openclaw.json'),
-        OPENCLAW_TEST_SESSIONS: seeded.join(','),
-      },
+      extensionEnv: { ...gatewayEnv(), OPENCLAW_TEST_SESSIONS: seeded.join(',') },
     });
     await workbench.waitForLog(/host checks done, holding for the UI phase/, 180_000);
     const passing = workbench.logs.find((line) => /^\s*\d+ passing/.test(line));
@@ -139,6 +153,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await chat.locator('strong', { hasText: 'matter' }).waitFor();
     await chat.locator('pre code', { hasText: 'export function add' }).waitFor();
     await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
+
 
     // A slow turn: the button turns into Stop, and Stop ends the turn.
     await input.fill('SLOW please take your time');
@@ -186,5 +201,57 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     const history = await observer!.history(chatSession!);
     const users = history.messages.filter((m) => m.role === 'user').map((m) => m.content);
     assert.deepEqual(users, ['Show me MARKDOWN please', 'SLOW please take your time']);
+    assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
   });
+
+  // VS Code turns workspace trust off while it runs an extension's test suite, so the two cases
+  // below open the extension without one, as a person would, and answer the trust prompt.
+  for (const trusted of [true, false]) {
+    it(`${trusted ? 'in a trusted workspace' : 'in Restricted Mode'}, ignores the workspace's gateway URL and still connects to the real gateway`, async () => {
+      await workbench?.close();
+      workbench = await openWorkbench(server!, { extensionDevelopmentPath: ROOT, workspace: hostileWorkspace(trusted ? 'trusted' : 'untrusted'), extensionEnv: gatewayEnv() });
+      await answerTrustPrompt(workbench.page, trusted);
+      if (!trusted) await workbench.page.getByText('Restricted Mode').first().waitFor({ timeout: 30_000 });
+      const status = workbench.page.getByRole('button', { name: new RegExp(`^OpenClaw: Connected to OpenClaw 2026\\.9\\.6 .* at ${gw.url.replace(/[.]/g, '\\.')}$`) });
+      await status.waitFor({ timeout: 120_000 });
+      assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
+      if (trusted) await opensLinksOnce(workbench);
+      assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
+    });
+  }
 });
+
+/**
+ * A web link in a reply opens through one path, which asks first (VS Code refuses that prompt while
+ * an extension test suite runs, so this runs in a plain workbench): Cancel opens nothing, Open opens
+ * exactly one tab.
+ */
+async function opensLinksOnce(workbench: Workbench): Promise<void> {
+  const { page, context } = workbench;
+  const popups: string[] = [];
+  context.on('page', (popup) => popups.push(popup.url()));
+  await page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ }).click({ timeout: 60_000 });
+  const chat = await findWebviewFrame(page, hasChatInput, { timeoutMs: 60_000 });
+  await chatInput(chat).fill('MARKDOWN with a link');
+  await chatInput(chat).press('Enter');
+  const link = chat.getByRole('link', { name: 'the OpenClaw docs' });
+  await link.waitFor({ timeout: 120_000 });
+  const prompt = page.locator('.monaco-dialog-box').filter({ hasText: 'open the external website' });
+  await link.click();
+  await prompt.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match((await prompt.textContent()) ?? '', /https:\/\/docs\.openclaw\.ai\//, 'the prompt names the real target');
+  await page.waitForTimeout(1500);
+  assert.deepEqual(popups, [], 'nothing opened before the person answered');
+  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await prompt.waitFor({ state: 'detached' });
+  await page.waitForTimeout(1500);
+  assert.deepEqual(popups, [], 'Cancel opened nothing');
+  await link.click();
+  await prompt.getByRole('button', { name: 'Open', exact: true }).click();
+  await prompt.waitFor({ state: 'detached' });
+  const deadline = Date.now() + 30_000;
+  while (popups.length === 0 && Date.now() < deadline) await page.waitForTimeout(100);
+  await page.waitForTimeout(1500);
+  assert.equal(popups.length, 1, `exactly one tab opened: ${popups.join(', ')}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'link-opened.png') });
+}

@@ -6,7 +6,7 @@
 //   TOOL        a short text plus an `ls {"path": "."}` tool call (a `read` of README.md where the
 //               gateway offers no `ls`, as 2026.4.27); once the tool result comes back,
 //               "Tool result had N chars. Done."
-//   MARKDOWN    a small markdown document (heading, list, bold, fenced ts code)
+//   MARKDOWN    a small markdown document (heading, list, bold, fenced ts code, a web link)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -69,6 +69,8 @@ export const MARKDOWN_REPLY = [
   '  return a + b;',
   '}',
   '```',
+  '',
+  'More in [the OpenClaw docs](https://docs.openclaw.ai/).',
   '',
 ].join('\n');
 
