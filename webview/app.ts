@@ -146,6 +146,7 @@ export class ChatApp {
         break;
       case 'busy':
       case 'connection':
+      case 'session':
         this.chromeDirty = true;
         break;
       case 'focus':

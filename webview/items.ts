@@ -66,7 +66,11 @@ class AssistantView implements ItemView {
   private readonly body = h('div', { class: 'markdown' });
   private readonly typing = h('div', { class: 'typing', attrs: { 'aria-hidden': 'true' } }, h('span'), h('span'), h('span'));
   private readonly activity = h('span', { class: 'activity' });
-  private readonly activityLine = h('div', { class: 'activity-line' }, this.activity);
+  /** Seconds since the activity line appeared: a first reply can take a while, and this shows it is alive. */
+  private readonly elapsed = h('span', { class: 'activity-elapsed', attrs: { 'aria-hidden': 'true' } });
+  private readonly activityLine = h('div', { class: 'activity-line' }, this.activity, this.elapsed);
+  private activitySince = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
   /** Made the first time the reply reports an activity: most rows come from history and never spin. */
   private activityRing: HTMLElement | undefined;
   private readonly outcome = h('div', { class: 'outcome' });
@@ -108,6 +112,7 @@ class AssistantView implements ItemView {
     if (active && !this.activityRing) this.activityLine.prepend((this.activityRing = progressRing('activity-ring')));
     setText(this.activity, reply.streaming ? (reply.activity ?? '') : '');
     show(this.activityLine, active);
+    this.tickElapsed(active);
 
     const outcome = reply.outcome === 'error' ? (reply.error ?? 'The reply failed.') : reply.outcome && reply.outcome !== 'ok' ? OUTCOME_TEXT[reply.outcome] : '';
     setText(this.outcome, outcome);
@@ -119,7 +124,29 @@ class AssistantView implements ItemView {
     show(this.usage, !!usage);
     this.element.classList.toggle('is-streaming', reply.streaming);
   }
+
+  private tickElapsed(active: boolean): void {
+    if (!active) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+      this.activitySince = 0;
+      setText(this.elapsed, '');
+      return;
+    }
+    this.activitySince ||= performance.now();
+    const render = () => {
+      // A view dropped from the page (its item replaced) stops its own clock.
+      if (!this.element.isConnected && this.ticker !== undefined) return this.tickElapsed(false);
+      const seconds = Math.floor((performance.now() - this.activitySince) / 1000);
+      setText(this.elapsed, seconds >= ELAPSED_FROM_S ? ` · ${seconds} s` : '');
+    };
+    render();
+    this.ticker ??= setInterval(render, 1000);
+  }
 }
+
+/** The elapsed time shows from this many seconds on: a quick reply needs no clock. */
+const ELAPSED_FROM_S = 3;
 
 const numbers = new Intl.NumberFormat('en-US');
 

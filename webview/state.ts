@@ -9,6 +9,7 @@ export type Change =
   | { kind: 'removed'; id: string }
   | { kind: 'busy' }
   | { kind: 'connection' }
+  | { kind: 'session' }
   | { kind: 'focus' }
   /** The message refers to something this state does not have: it is out of step with the host. */
   | { kind: 'desync'; reason: string };
@@ -82,6 +83,11 @@ export class ChatState {
       case 'connection':
         this.connection = message.connection;
         return { kind: 'connection' };
+      case 'session':
+        // Only the title of the session shown: a message about another is out of step.
+        if (message.session.key !== this.session.key) return { kind: 'desync', reason: `title for session ${message.session.key}, not the one shown` };
+        this.session = message.session;
+        return { kind: 'session' };
       case 'focus':
         return { kind: 'focus' };
     }

@@ -60,7 +60,10 @@ export class ChatController {
   private sessionsTimer: NodeJS.Timeout | undefined;
   private historyGeneration = 0;
   loading = false;
+  /** The gateway's sessions, the main one always among them once connected (a fresh gateway lists none). */
   sessions: SessionRow[] = [];
+  /** Why the last `sessions.list` failed, for the Sessions view; undefined after a success. */
+  sessionsError: string | undefined;
 
   constructor(readonly client: GatewayClient, private readonly deps: ControllerDeps) {
     this.currentSession = deps.initialSession ?? '';
@@ -185,15 +188,24 @@ export class ChatController {
     }
   }
 
-  /** Reloads the session list from the gateway. */
+  /** Reloads the session list from the gateway; a failure is kept in `sessionsError` for the view. */
   async refreshSessions(): Promise<void> {
     if (this.client.state.kind !== 'connected') return;
     try {
-      this.sessions = await this.client.listSessions();
-      this.emit({ type: 'sessions' });
+      const rows = await this.client.listSessions();
+      const main = this.client.mainSessionKey;
+      this.sessions = rows.some((row) => row.key === main) ? rows : [{ key: main }, ...rows];
+      this.sessionsError = undefined;
     } catch (error) {
-      this.deps.log('warn', `could not list sessions: ${(error as Error).message}`);
+      this.sessionsError = (error as Error).message;
+      this.deps.log('warn', `could not list sessions: ${this.sessionsError}`);
     }
+    this.emit({ type: 'sessions' });
+  }
+
+  /** Why a session may not be deleted (a sentence for the person), or undefined when it may. */
+  deletionRefusal(key: string): string | undefined {
+    return key === this.client.mainSessionKey ? 'The main session cannot be deleted: the gateway keeps it. Start a new session instead.' : undefined;
   }
 
   /** Deletes a session on the gateway; if it was shown, the chat moves to the main session. */
@@ -227,7 +239,8 @@ export class ChatController {
             turn.accepted = true;
             turn.user = { ...turn.user, pending: undefined };
             this.upsert(turn.user, turn);
-            this.upsert({ ...this.liveAssistant(turn, 'pending'), activity: 'Working…' }, turn);
+            // A fresh gateway takes seconds before the model is called: say that it has the message.
+            this.upsert({ ...this.liveAssistant(turn, 'pending'), activity: ACCEPTED_ACTIVITY }, turn);
           },
           onEvent: (event) => this.onTurnEvent(turn, event),
           onRunId: (runId) => turn.runIds.add(runId),
@@ -295,7 +308,8 @@ export class ChatController {
       case 'status':
       case 'lifecycle': {
         const last = this.lastAssistant(turn);
-        if (last && last.streaming && event.kind === 'status') this.upsert({ ...last, activity: activityText(event.phase) }, turn);
+        const activity = activityText(event.kind, event.phase);
+        if (last && last.streaming && activity && activity !== last.activity) this.upsert({ ...last, activity }, turn);
         return;
       }
       case 'gap':
@@ -428,13 +442,20 @@ export class ChatController {
   }
 }
 
-function activityText(phase: string): string {
-  const known: Record<string, string> = {
+const ACCEPTED_ACTIVITY = 'The gateway has the message; waiting for the agent to start…';
+
+/** What a run's lifecycle and status events say the agent is doing; undefined leaves the line as it is. */
+function activityText(kind: 'status' | 'lifecycle', phase: string): string | undefined {
+  if (kind === 'lifecycle') {
+    const lifecycle: Record<string, string> = { start: 'The agent is working…', 'waiting-approval': 'Waiting for an approval…' };
+    return lifecycle[phase];
+  }
+  const status: Record<string, string> = {
     preparing_workspace: 'Preparing the workspace…',
     preparing_context: 'Gathering context…',
     starting_model: 'Starting the model…',
   };
-  return known[phase] ?? 'Working…';
+  return status[phase] ?? 'Working…';
 }
 
 function shorten(text: string): string {

@@ -3,13 +3,14 @@
  * streamed text coalesced by the HostPoster. No `vscode` import, so tests and benchmarks drive
  * exactly what the chat view posts.
  */
-import type { ConnectionView } from '../protocol/webview';
+import type { ConnectionView, SessionView } from '../protocol/webview';
 import type { ChatController, ControllerChange } from './chat-controller';
 import type { HostPoster } from './host-poster';
 import { sessionTitle } from './transcript';
 
 export class ChatFeed {
   private readonly off: () => void;
+  private shownTitle: string | undefined;
 
   constructor(private readonly controller: ChatController, private readonly poster: HostPoster, private readonly connection: () => ConnectionView) {
     this.off = controller.onChange((change) => this.onChange(change));
@@ -17,16 +18,22 @@ export class ChatFeed {
 
   /** Sends the whole chat: the session, its transcript, the connection banner. */
   snapshot(): void {
-    const key = this.controller.sessionKey;
-    const row = this.controller.sessions.find((s) => s.key === key);
+    const session = this.session();
+    this.shownTitle = session.title;
     this.poster.post({
       type: 'snapshot',
-      session: { key, title: row ? sessionTitle(row) : sessionTitle({ key }) },
+      session,
       items: [...this.controller.transcript],
       busy: this.controller.busy,
       connection: this.connection(),
       loading: this.controller.loading,
     });
+  }
+
+  /** The shown session as the header names it: by the same rule as the tree and the pickers. */
+  private session(): SessionView {
+    const key = this.controller.sessionKey;
+    return { key, title: sessionTitle(this.controller.sessions.find((s) => s.key === key) ?? { key }) };
   }
 
   /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
@@ -62,6 +69,13 @@ export class ChatFeed {
       case 'connection':
         this.refreshConnection();
         return;
+      case 'sessions': {
+        const session = this.session();
+        if (session.title === this.shownTitle) return;
+        this.shownTitle = session.title;
+        this.poster.post({ type: 'session', session });
+        return;
+      }
       default:
         return;
     }

@@ -61,13 +61,23 @@ export function registerCommands(c: CommandContext): void {
   register(Command.deleteSession, async (arg?: SessionItem | string) => {
     let key = typeof arg === 'string' ? arg : arg?.session?.key;
     if (!key) {
-      const rows = controller.sessions.filter((s) => s.key !== client.mainSessionKey);
-      const picked = await vscode.window.showQuickPick(rows.map((row) => ({ label: sessionTitle(row), description: relativeTime(row.updatedAt), key: row.key })), { title: 'OpenClaw: Delete Session' });
+      // The main session is listed too, saying why it cannot go: an empty picker says nothing.
+      type Pick = vscode.QuickPickItem & { key: string };
+      const items: Pick[] = controller.sessions.map((row) => {
+        const refusal = controller.deletionRefusal(row.key);
+        return { key: row.key, label: sessionTitle(row), description: refusal ? 'main session: kept by the gateway, cannot be deleted' : relativeTime(row.updatedAt) };
+      });
+      if (!items.some((item) => !controller.deletionRefusal(item.key))) {
+        void vscode.window.showInformationMessage('There is no session to delete: only the main session, which the gateway keeps. Start a new session with "OpenClaw: New Session".');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(items, { title: 'OpenClaw: Delete Session', placeHolder: 'Pick the session to delete' });
       key = picked?.key;
     }
     if (!key) return;
-    if (key === client.mainSessionKey) {
-      void vscode.window.showWarningMessage('The main session cannot be deleted: the gateway keeps it.');
+    const refusal = controller.deletionRefusal(key);
+    if (refusal) {
+      void vscode.window.showWarningMessage(refusal);
       return;
     }
     const row = controller.sessions.find((s) => s.key === key);

@@ -38,10 +38,12 @@ export function connectionView(state: ConnectionState, config: ConfigInfo, now =
     }
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000));
+      const what = { unreachable: 'Gateway unreachable', restarting: 'Gateway restarting', silent: 'Gateway not responding', closed: 'Connection lost' }[state.cause];
+      const reason = `${state.reason.charAt(0).toUpperCase()}${state.reason.slice(1)}.`;
       return {
         kind: 'reconnecting',
-        title: seconds > 0 ? `Gateway unreachable — reconnecting in ${seconds} s` : 'Reconnecting to the gateway…',
-        detail: `${state.reason}. Is the gateway running? Start it with "openclaw gateway run".`,
+        title: seconds > 0 ? `${what} — reconnecting in ${seconds} s` : `${what} — reconnecting…`,
+        detail: state.cause === 'unreachable' ? `${reason} Is the gateway running? Start it with "openclaw gateway run".` : reason,
         actions: [{ id: 'reconnect', label: 'Retry now' }, { id: 'showLog', label: 'Show Log' }],
       };
     }

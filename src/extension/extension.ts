@@ -80,13 +80,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     log: (message) => log.debug(message),
   });
   const sessions = new SessionTreeProvider(controller);
-  context.subscriptions.push(
-    statusBar,
-    chatView,
-    sessions,
-    vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView),
-    vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false }),
-  );
+  const sessionsView = vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false });
+  sessions.attach(sessionsView);
+  context.subscriptions.push(statusBar, chatView, sessions, sessionsView, vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView));
 
   // A reconnect countdown ticks in the status bar and the chat banner once a second.
   let countdown: NodeJS.Timeout | undefined;

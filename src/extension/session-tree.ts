@@ -11,7 +11,7 @@ export class SessionItem extends vscode.TreeItem {
     this.id = session.key;
     this.description = [current ? 'current' : '', relativeTime(session.updatedAt), session.model ?? ''].filter(Boolean).join(' · ');
     this.tooltip = new vscode.MarkdownString(undefined, false);
-    this.tooltip.appendText(`${sessionTitle(session)}\n${session.key}`);
+    this.tooltip.appendText(`${sessionTitle(session)}\n${session.key}${main ? "\nThe gateway's main session: it cannot be deleted." : ''}`);
     this.iconPath = new vscode.ThemeIcon(current ? 'comment-discussion' : 'comment', current ? new vscode.ThemeColor('charts.blue') : undefined);
     this.contextValue = main ? 'openclaw.session.main' : 'openclaw.session';
     this.command = { command: Command.switchSession, title: 'Open Session', arguments: [session.key] };
@@ -24,11 +24,30 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionItem>
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly off: () => void;
+  private view: vscode.TreeView<SessionItem> | undefined;
 
   constructor(private readonly controller: ChatController) {
     this.off = controller.onChange((change) => {
-      if (change.type === 'sessions' || (change.type === 'connection' && change.state.kind !== 'reconnecting')) this.changed.fire();
+      if (change.type === 'sessions' || (change.type === 'connection' && change.state.kind !== 'reconnecting')) {
+        this.showError();
+        this.changed.fire();
+      }
     });
+  }
+
+  /** The view this provider fills: a failed list shows its error there, above the rows it still has. */
+  attach(view: vscode.TreeView<SessionItem>): void {
+    this.view = view;
+    this.showError();
+  }
+
+  /** What the view says above its rows (a failed list's error), if anything. */
+  get message(): string | undefined {
+    return this.view?.message;
+  }
+
+  private showError(): void {
+    if (this.view) this.view.message = this.controller.sessionsError ? `Could not list the sessions: ${this.controller.sessionsError}` : undefined;
   }
 
   getTreeItem(item: SessionItem): vscode.TreeItem {

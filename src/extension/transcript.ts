@@ -21,7 +21,9 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: 
     switch (message.role) {
       case 'user': {
         const text = messageText(message.content);
-        if (text) items.push({ kind: 'user', id: `u:${rowId}`, text });
+        // The gateway's own notes to the agent (after a restart, say) are not the person's words.
+        if (text && isSystemNote(message)) items.push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: systemNoteText(text) });
+        else if (text) items.push({ kind: 'user', id: `u:${rowId}`, text });
         break;
       }
       case 'assistant': {
@@ -41,7 +43,7 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: 
           const item: ChatItem = { kind: 'assistant', id: `a:${rowId}:${index}`, text: text.trimEnd(), streaming: false };
           const usage = usageView(message.usage);
           if (usage && message.stopReason !== 'toolUse') item.usage = usage;
-          if (message.stopReason === 'aborted') item.outcome = 'aborted';
+          if (message.stopReason === 'aborted' || (isRecord(message.openclawAbort) && message.openclawAbort.aborted === true)) item.outcome = 'aborted';
           if (message.stopReason === 'error' && typeof message.errorMessage === 'string') {
             item.outcome = 'error';
             item.error = message.errorMessage;
@@ -72,6 +74,18 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: 
   // A tool call whose result never came was cut short.
   for (const tool of tools.values()) if (tool.state === 'running') tool.state = 'error';
   return items;
+}
+
+/** A row the gateway wrote in the user's place: `provenance.kind` is `internal_system`. */
+function isSystemNote(message: HistoryMessage): boolean {
+  return isRecord(message.provenance) && message.provenance.kind === 'internal_system';
+}
+
+/** "System note: " and the note's first sentence, without its "[System]" tag. */
+function systemNoteText(text: string): string {
+  const body = text.replace(/^\s*\[System\]\s*/i, '').trim();
+  const first = /^.*?[.!?](?=\s|$)/s.exec(body)?.[0] ?? body;
+  return `System note: ${first.length > 300 ? `${first.slice(0, 297)}…` : first}`;
 }
 
 /** The run a history row belongs to: its `__openclaw.runId`, or the key its user row was sent with. */
@@ -109,16 +123,21 @@ export function usageView(usage: unknown): UsageView | undefined {
     return undefined;
   };
   const view: UsageView = { input: num('input', 'inputTokens'), output: num('output', 'outputTokens'), total: num('totalTokens', 'total') };
-  return view.input === undefined && view.output === undefined && view.total === undefined ? undefined : view;
+  // All zeros is what a stopped or injected reply carries: no count at all, not a count of nothing.
+  return [view.input, view.output, view.total].some((n) => n !== undefined && n !== 0) ? view : undefined;
 }
 
-/** A session's title: its label, display name or derived title, else the last part of its key. */
+/**
+ * A session's title, the same in the chat header, the tree and the pickers: its label, display name
+ * or derived title, else the last part of its key. A display name that only repeats the key's last
+ * part (what the gateway shows for an unnamed session) is no title.
+ */
 export function sessionTitle(row: Pick<SessionRow, 'key' | 'label' | 'displayName' | 'derivedTitle'>): string {
-  for (const candidate of [row.label, row.displayName, row.derivedTitle]) {
-    if (typeof candidate === 'string' && candidate.trim()) return candidate.trim();
-  }
   const parts = row.key.split(':');
   const last = parts[parts.length - 1] || row.key;
+  for (const candidate of [row.label, row.displayName, row.derivedTitle]) {
+    if (typeof candidate === 'string' && candidate.trim() && candidate.trim() !== last) return candidate.trim();
+  }
   // Sessions this extension starts are named by time until the gateway derives a title.
   return /^vscode-[0-9a-z]+$/.test(last) ? 'New session' : last;
 }

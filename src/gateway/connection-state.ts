@@ -17,6 +17,9 @@ export type FailureReason =
 /** The one thing a person should do about a failure. */
 export type FailureAction = 'set-token' | 'approve-pairing' | 'update' | 'check-clock' | 'check-url' | 'reconnect';
 
+/** Why the client is waiting to connect again: the banner words it differently for each. */
+export type ReconnectCause = 'unreachable' | 'restarting' | 'silent' | 'closed';
+
 export type ConnectionState =
   | { kind: 'idle' }
   | { kind: 'connecting'; url: string; attempt: number }
@@ -29,7 +32,7 @@ export type ConnectionState =
       scopes: string[];
       mainSessionKey: string;
     }
-  | { kind: 'reconnecting'; url: string; attempt: number; delayMs: number; nextAttemptAt: number; reason: string }
+  | { kind: 'reconnecting'; url: string; attempt: number; delayMs: number; nextAttemptAt: number; reason: string; cause: ReconnectCause }
   | {
       kind: 'failed';
       url: string;
@@ -99,7 +102,7 @@ export function classifyTransportError(url: string, error: Error & { code?: stri
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message.trim();
     return { kind: 'failed', url, reason: 'tls', action: 'check-url', code: code || undefined, message: `The secure (TLS) connection to ${url} failed (${reason}). ${hint}` };
   }
-  if (code === 'ECONNREFUSED') return { retry: `nothing is listening at ${url} (connection refused): is the gateway running?` };
+  if (code === 'ECONNREFUSED') return { retry: `nothing is listening at ${url} (connection refused)` };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { retry: `cannot find the host of ${url} (${code}): check openclaw.gatewayUrl` };
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { retry: `cannot reach ${url} (${code})` };
   return { retry: `cannot reach the gateway at ${url}: ${error.message}` };

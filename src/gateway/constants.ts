@@ -20,12 +20,18 @@ export const DEFAULT_TICK_INTERVAL_MS = 30_000;
 export const BACKOFF_INITIAL_MS = 1_000;
 export const BACKOFF_MAX_MS = 30_000;
 export const BACKOFF_JITTER = 0.25;
+/** While a gateway restart is known to be under way, it is probed this often... */
+export const RESTART_PROBE_MS = 1_000;
+/** ...for up to this long; after that, the usual backoff. */
+export const RESTART_PROBE_WINDOW_MS = 120_000;
 
 /** Close codes. 4000 is ours: the watchdog saw nothing for two tick intervals. */
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_PROTOCOL_ERROR = 1002;
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_SERVICE_RESTART = 1012;
+/** Reported by ws when the connection dropped without a close frame (a crash, a cut network). */
+export const CLOSE_ABNORMAL = 1006;
 export const CLOSE_WATCHDOG = 4000;
 
 /** Keys in the credential store. Tokens are per gateway origin (gateway-url.ts), never shared between gateways. */

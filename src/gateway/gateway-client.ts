@@ -6,7 +6,7 @@
 
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
-import type { ChatHistoryResult, EventFrame, HelloOk, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
+import { MAX_PROTOCOL, type ChatHistoryResult, type EventFrame, type HelloOk, type SessionRow, type SessionsDeleteResult } from '../protocol/gateway';
 import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client-options';
 import type { ConnectionState } from './connection-state';
 import { GatewayRequestError } from './errors';
@@ -167,21 +167,34 @@ export class GatewayClient {
 
   /**
    * Every session, from `sessions.list`. The gateway answers 100 rows unless asked for more, so this
-   * pages through `nextOffset` until `hasMore` is false (at most `MAX_SESSIONS` rows).
+   * pages through `nextOffset` until `hasMore` is false (at most `MAX_SESSIONS` rows). Gateways that
+   * take no `offset` (protocol 3, and any that refuses it) are asked once for up to `MAX_SESSIONS`.
    */
   async listSessions(options: RequestOptions = {}): Promise<SessionRow[]> {
+    if ((this.connection.hello?.protocol ?? MAX_PROTOCOL) < 4) return this.listSessionsUnpaged(options);
     const rows: SessionRow[] = [];
     let offset = 0;
     while (rows.length < MAX_SESSIONS) {
-      const payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: SESSIONS_PAGE, offset }, options);
+      let payload: unknown;
+      try {
+        payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: SESSIONS_PAGE, offset }, options);
+      } catch (error) {
+        if (offset === 0 && error instanceof GatewayRequestError && error.code === 'INVALID_REQUEST' && /offset/.test(error.message)) return this.listSessionsUnpaged(options);
+        throw error;
+      }
       if (!isRecord(payload) || !Array.isArray(payload.sessions)) break;
-      rows.push(...payload.sessions.filter((row): row is SessionRow => isRecord(row) && typeof row.key === 'string'));
+      rows.push(...sessionRows(payload.sessions));
       const next = payload.nextOffset;
       // A next offset that does not move forward would loop forever: stop there.
       if (payload.hasMore !== true || typeof next !== 'number' || next <= offset) break;
       offset = next;
     }
     return rows;
+  }
+
+  private async listSessionsUnpaged(options: RequestOptions): Promise<SessionRow[]> {
+    const payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS }, options);
+    return isRecord(payload) && Array.isArray(payload.sessions) ? sessionRows(payload.sessions) : [];
   }
 
   /** A session's messages, oldest first: `chat.history` (or `sessions.history` where the gateway has it). */
@@ -224,6 +237,10 @@ export class GatewayClient {
     this.emitter.on(name, listener as never);
     return () => this.emitter.off(name, listener as never);
   }
+}
+
+function sessionRows(rows: unknown[]): SessionRow[] {
+  return rows.filter((row): row is SessionRow => isRecord(row) && typeof row.key === 'string');
 }
 
 function toDeleteResult(payload: unknown): SessionsDeleteResult {

@@ -12,8 +12,8 @@ import { backoffDelay } from './backoff';
 import type { GatewayClientOptions, GatewayEvents, LogLevel } from './client-options';
 import { ConnectAuth } from './connect-auth';
 import { Handshake } from './handshake';
-import { CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
-import { classifyHandshakeError, describeState, type ConnectionState } from './connection-state';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, RESTART_PROBE_MS, RESTART_PROBE_WINDOW_MS } from './constants';
+import { classifyHandshakeError, describeState, type ConnectionState, type ReconnectCause } from './connection-state';
 import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayPayloadTooLargeError, GatewayRequestError } from './errors';
 import { checkAgentPayload, FrameProblem, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
 import { PendingRequests, type OpenRequestOptions } from './pending-requests';
@@ -39,6 +39,8 @@ export class GatewayConnection {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lastFrameSeq = 0;
   private restartHintMs = 0;
+  /** When the gateway last said it is restarting (0: not known to be): retries probe it briskly meanwhile. */
+  private restartSince = 0;
   private gatewayBootId: string | undefined;
   private endpoint: string;
 
@@ -55,7 +57,10 @@ export class GatewayConnection {
       traceIn: (frame) => this.traceIn(frame),
       problem: (kind) => this.problem(kind),
       onHello: (socket, hello) => this.onHello(socket, hello),
-      onRestarting: () => (this.restartHintMs = 1000),
+      onRestarting: () => {
+        this.restartHintMs = 1000;
+        this.restartSince ||= Date.now();
+      },
       redact: (text) => this.redact(text),
     });
   }
@@ -255,6 +260,7 @@ export class GatewayConnection {
   }
 
   private onHello(socket: WebSocket, hello: HelloOk): void {
+    this.restartSince = 0;
     this.auth.onHello(this.endpoint, hello);
     this.helloOk = hello;
     const reconnected = this.everConnected;
@@ -294,7 +300,9 @@ export class GatewayConnection {
         this.setState(failed);
         return;
       }
-      this.scheduleReconnect(error.message, error.retryAfterMs ?? 0);
+      // The gateway answers but is not ready ("starting, retry shortly"): it is coming up.
+      this.restartSince ||= Date.now();
+      this.scheduleReconnect(error.message, error.retryAfterMs ?? 0, 'restarting');
       return;
     }
     if (error instanceof GatewayConnectError && error.failure) {
@@ -302,7 +310,7 @@ export class GatewayConnection {
       this.setState(error.failure);
       return;
     }
-    this.scheduleReconnect(error.message, this.restartHintMs);
+    this.scheduleReconnect(error.message, this.restartHintMs, this.restartHintMs ? 'restarting' : 'unreachable');
   }
 
   private onClose(socket: WebSocket, code: number, reason: string): void {
@@ -312,16 +320,26 @@ export class GatewayConnection {
     this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${code}${reason ? ` ${reason}` : ''})`, code));
     if (!this.want) return;
     const restarting = code === CLOSE_SERVICE_RESTART || this.restartHintMs > 0;
+    // A connection that drops without a close frame is most often a gateway that crashed and is
+    // being restarted by its supervisor: probe it the same way for a while.
+    if (restarting || code === CLOSE_ABNORMAL) this.restartSince ||= Date.now();
     const why = code === CLOSE_WATCHDOG ? 'no frames from the gateway for two tick intervals' : restarting ? 'the gateway is restarting' : `connection closed (${code}${reason ? ` ${reason}` : ''})`;
-    this.scheduleReconnect(why, restarting ? Math.max(this.restartHintMs, 1000) : 0);
+    this.scheduleReconnect(why, restarting ? Math.max(this.restartHintMs, 1000) : 0, code === CLOSE_WATCHDOG ? 'silent' : restarting ? 'restarting' : 'closed');
   }
 
-  private scheduleReconnect(reason: string, retryAfterMs: number): void {
+  /**
+   * Waits, then connects again. While the gateway is known to be restarting (it said so, closed with
+   * 1012, or dropped an established connection, within the last two minutes) it is probed about once
+   * a second, so that the chat is back within a second of the gateway; backoff is for failures that
+   * keep on.
+   */
+  private scheduleReconnect(reason: string, retryAfterMs: number, cause: ReconnectCause): void {
     if (!this.want) return;
     this.clearReconnectTimer();
     const attempt = Math.max(1, this.attempt);
-    const delayMs = backoffDelay(attempt, this.options.backoff, retryAfterMs);
-    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason });
+    const restarting = this.restartSince > 0 && Date.now() - this.restartSince < RESTART_PROBE_WINDOW_MS;
+    const delayMs = restarting ? backoffDelay(1, { ...this.options.backoff, initialMs: RESTART_PROBE_MS }, retryAfterMs) : backoffDelay(attempt, this.options.backoff, retryAfterMs);
+    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason, cause: restarting && cause === 'unreachable' ? 'restarting' : cause });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect();
@@ -384,6 +402,7 @@ export class GatewayConnection {
       case 'shutdown':
         if (!this.restartHintMs) this.log('info', `the gateway is shutting down${isRecord(frame.payload) && str(frame.payload, 'reason') ? `: ${str(frame.payload, 'reason')}` : ''}`);
         this.restartHintMs = 1000;
+        this.restartSince ||= Date.now();
         break;
       case 'sessions.changed':
         this.emitter.emit('sessionsChanged', frame.payload);

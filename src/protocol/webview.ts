@@ -88,6 +88,8 @@ export const HOST_MESSAGES = {
   remove: { id },
   busy: { busy: boolean() },
   connection: { connection: ConnectionView },
+  /** The shown session's title changed (renamed, or titled by the gateway). */
+  session: { session: SessionView },
   focus: {},
 };
 

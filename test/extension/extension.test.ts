@@ -140,7 +140,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await workbench.waitForLog(/host checks done, holding for the UI phase/, 180_000);
     const passing = workbench.logs.find((line) => /^\s*\d+ passing/.test(line));
     t.diagnostic(`in-host suite: ${passing?.trim()}`);
-    assert.ok(workbench.logs.some((line) => /^\s*5 passing/.test(line)), workbench.logs.join('\n'));
+    assert.ok(workbench.logs.some((line) => /^\s*7 passing/.test(line)), workbench.logs.join('\n'));
 
     // A person types into the chat, found by its accessible name.
     const chat = await findWebviewFrame(workbench.page, hasChatInput, { timeoutMs: 60_000 });
@@ -165,6 +165,18 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await stop.click();
     await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
     await chat.getByText('Stopped', { exact: false }).first().waitFor({ timeout: 30_000 });
+
+    // One name for the session everywhere: the chat header says what the Sessions view says.
+    const current = workbench.page.getByRole('treeitem', { name: /, current session, / });
+    const sameName = async () => {
+      const header = (await chat.locator('.session-title').textContent())?.trim();
+      const row = (await current.getAttribute('aria-label').catch(() => null)) ?? '';
+      return header && row.startsWith(`${header}, current session`) ? header : undefined;
+    };
+    let shared: string | undefined;
+    for (const deadline = Date.now() + 60_000; !(shared = await sameName()) && Date.now() < deadline; ) await workbench.page.waitForTimeout(250);
+    assert.ok(shared, `the header (${await chat.locator('.session-title').textContent()}) and the tree (${await current.getAttribute('aria-label').catch(() => '?')}) name the session alike`);
+    assert.doesNotMatch(shared, /^vscode-/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await workbench.page.screenshot({ path: path.join(ARTIFACTS, 'sidebar-dark.png') });

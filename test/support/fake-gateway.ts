@@ -265,6 +265,10 @@ export class FakeGateway {
         return conn.res(id, true, { sessionKey: params.sessionKey, messages, hasMore: messages.length < rows.length, totalMessages: rows.length });
       }
       case 'sessions.list': {
+        // Protocol-3 gateways (2026.4.27) know no offset, and their params are closed objects.
+        if ((this.options.protocol ?? 4) < 4 && 'offset' in params) {
+          return conn.res(id, false, { code: 'INVALID_REQUEST', message: "invalid sessions.list params: at root: unexpected property 'offset'" });
+        }
         // Pages like the gateway: 100 rows unless a limit is given, nextOffset while more remain.
         const all = [...this.sessions.values()].filter((s) => !s.archived);
         const limit = Number(params.limit ?? 100);

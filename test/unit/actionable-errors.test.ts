@@ -43,8 +43,9 @@ describe('errors a person can act on', () => {
     const state = await failureOf(`ws://127.0.0.1:${port}`);
     assert.equal(state.kind, 'reconnecting');
     const view = connectionView(state, { tokenSource: 'secret' });
-    assert.equal(state.kind === 'reconnecting' && state.reason, `nothing is listening at ws://127.0.0.1:${port} (connection refused): is the gateway running?`);
+    assert.equal(state.kind === 'reconnecting' && state.reason, `nothing is listening at ws://127.0.0.1:${port} (connection refused)`);
     assert.match(view.title, /^Gateway unreachable — reconnecting in \d s$/);
+    assert.equal(view.detail!.split('running?').length, 2, `asks once whether the gateway runs: ${view.detail}`);
     assert.deepEqual(view.actions.map((a) => a.label), ['Retry now', 'Show Log']);
   });
 

@@ -46,11 +46,17 @@ describe('what the chat says about the connection', () => {
     assert.deepEqual(ids(view), ['approvePairing', 'reconnect']);
   });
 
-  it('gateway down: reconnecting with a countdown and a retry button', () => {
-    const view = connectionView({ kind: 'reconnecting', url: URL, attempt: 3, delayMs: 4000, nextAttemptAt: 10_000, reason: 'cannot reach the gateway at ws://127.0.0.1:18789: connect ECONNREFUSED 127.0.0.1:18789' }, { tokenSource: 'secret' }, 6_500);
+  it('gateway down: reconnecting with a countdown and a retry button, asking once whether it runs', () => {
+    const view = connectionView({ kind: 'reconnecting', url: URL, attempt: 3, delayMs: 4000, nextAttemptAt: 10_000, reason: `nothing is listening at ${URL} (connection refused)`, cause: 'unreachable' }, { tokenSource: 'secret' }, 6_500);
     assert.equal(view.title, 'Gateway unreachable — reconnecting in 4 s');
-    assert.match(view.detail!, /ECONNREFUSED.*Start it with "openclaw gateway run"\./);
+    assert.equal(view.detail, `Nothing is listening at ${URL} (connection refused). Is the gateway running? Start it with "openclaw gateway run".`);
     assert.deepEqual(ids(view), ['reconnect', 'showLog']);
+  });
+
+  it('gateway restarting: says so, without asking whether it runs', () => {
+    const view = connectionView({ kind: 'reconnecting', url: URL, attempt: 1, delayMs: 1000, nextAttemptAt: 1_000, reason: 'the gateway is restarting', cause: 'restarting' }, { tokenSource: 'secret' }, 1_000);
+    assert.equal(view.title, 'Gateway restarting — reconnecting…');
+    assert.equal(view.detail, 'The gateway is restarting.');
   });
 
   it('protocol mismatch and expired signatures say what to fix', () => {

@@ -80,10 +80,11 @@ describe('handshake', () => {
   });
 
   it('times out with a clear error when no challenge comes, and keeps retrying', async () => {
-    const { client } = await setup({ token: TOKEN, silent: true }, { handshakeTimeoutMs: 100 });
+    // Long enough for the upgrade itself on a busy machine; the challenge never comes.
+    const { client } = await setup({ token: TOKEN, silent: true }, { handshakeTimeoutMs: 1000 });
     client.start();
-    const state = await waitForState(client, 'reconnecting');
-    assert.match(state.reason, /no connect\.challenge from the gateway at ws:\/\/127\.0\.0\.1:\d+ within 100 ms/);
+    const state = await waitForState(client, 'reconnecting', 10_000);
+    assert.match(state.reason, /no connect\.challenge from the gateway at ws:\/\/127\.0\.0\.1:\d+ within 1000 ms/);
   });
 
   it('fails without a retry loop on a wrong token and says what to do', async () => {

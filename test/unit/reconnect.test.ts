@@ -36,12 +36,45 @@ describe('liveness and reconnect', () => {
     const reasons: string[] = [];
     client.onState((s) => s.kind === 'reconnecting' && reasons.push(s.reason));
     await waitFor(() => reasons.length > 0, 'one more attempt');
-    assert.equal(reasons[0], `nothing is listening at ws://127.0.0.1:${port} (connection refused): is the gateway running?`);
+    assert.equal(reasons[0], `nothing is listening at ws://127.0.0.1:${port} (connection refused)`);
 
     // The gateway comes up on that port: the client finds it by itself and resets its backoff.
     const gw = await new FakeGateway({ token: TOKEN }).start(port);
     cleanups.push(() => gw.stop());
     await waitForState(client, 'connected', 3000);
+  });
+
+  it('is back within about a second of a restarted gateway being ready, probing once a second while it is down', async () => {
+    const gw = await new FakeGateway({ token: TOKEN }).start();
+    const port = gw.port;
+    // The backoff a person has: 1 s doubling to 30 s.
+    const client = makeClient(gw.url, { backoff: { initialMs: 1000, maxMs: 30_000, jitter: 0.25 } });
+    cleanups.push(() => client.close());
+    client.start();
+    await waitForState(client, 'connected');
+    const attempts: number[] = [];
+    client.onState((s) => s.kind === 'connecting' && attempts.push(Date.now()));
+    gw.shutdown();
+    await gw.stop();
+    await sleep(6000);
+    // Up again, but at first answering "starting, retry shortly", as a gateway does while it loads.
+    const back = await new FakeGateway({ token: TOKEN }).start(port);
+    cleanups.push(() => back.stop());
+    let starting = true;
+    back.handlers.push((conn, frame) => {
+      if (frame.method !== 'connect' || !starting) return false;
+      conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'gateway starting, retry shortly', retryable: true, retryAfterMs: 500 });
+      return true;
+    });
+    await waitFor(() => back.requests('connect').length > 0, 'a connect while it starts', 5000);
+    await sleep(3000);
+    starting = false;
+    const ready = Date.now();
+    await waitForState(client, 'connected', 30_000);
+    const lag = Date.now() - ready;
+    assert.ok(lag <= 1500, `connected ${lag} ms after the gateway was ready`);
+    const down = attempts.filter((t) => t < ready);
+    assert.ok(down.length <= 13, `${down.length} attempts in about 9 s down: no storm`);
   });
 
   it('closes a silent socket with 4000 after two tick intervals and reconnects', async () => {

@@ -87,6 +87,7 @@ describe('host -> webview messages', () => {
     [{ type: 'busy', seq: 1, busy: true }, []],
     [{ type: 'connection', seq: 1, connection }, []],
     [{ type: 'focus', seq: 1 }, []],
+    [{ type: 'session', seq: 1, session: { key: 'k', title: 'Renamed' } }, []],
   ];
 
   it('accepts each kind as the contract describes it', () => {

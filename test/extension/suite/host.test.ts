@@ -100,7 +100,45 @@ describe('OpenClaw in a real VS Code', () => {
     } finally {
       window.showWarningMessage = original;
     }
-    assert.deepEqual(shown, ['The main session cannot be deleted: the gateway keeps it.']);
+    assert.deepEqual(shown, ['The main session cannot be deleted: the gateway keeps it. Start a new session instead.']);
+  });
+
+  it('says why the main session cannot be deleted, in its tooltip and in the palette picker', async () => {
+    const main = api.sessions.getChildren().find((c) => c.session.key === 'agent:main:main');
+    assert.ok(main, 'the main session is listed');
+    assert.match(String((main.tooltip as vscode.MarkdownString).value), /The gateway's main session: it cannot be deleted\./);
+    const window = vscode.window as { showQuickPick: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showQuickPick;
+    const offered: Array<{ key: string; description?: string }> = [];
+    window.showQuickPick = async (items: unknown) => {
+      offered.push(...(items as Array<{ key: string; description?: string }>));
+      return undefined;
+    };
+    try {
+      await vscode.commands.executeCommand('openclaw.deleteSession');
+    } finally {
+      window.showQuickPick = original;
+    }
+    const listed = offered.find((item) => item.key === 'agent:main:main');
+    assert.equal(listed?.description, 'main session: kept by the gateway, cannot be deleted');
+    assert.ok(offered.some((item) => item.key === SEEDED[0]), 'the others are offered');
+  });
+
+  it('shows why the session list failed in the Sessions view, and clears it once listing works again', async () => {
+    const client = api.client as { listSessions: () => Promise<unknown> };
+    const original = client.listSessions;
+    client.listSessions = async () => {
+      throw new Error('the sessions store is busy');
+    };
+    try {
+      await api.controller.refreshSessions();
+      assert.equal(api.sessions.message, 'Could not list the sessions: the sessions store is busy');
+      assert.ok(api.sessions.getChildren().length > 0, 'the rows it had stay');
+    } finally {
+      client.listSessions = original;
+    }
+    await api.controller.refreshSessions();
+    assert.equal(api.sessions.message, undefined);
   });
 
   after(async () => {
