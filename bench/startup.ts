@@ -56,7 +56,7 @@ const STARTUP = path.join(OUT, 'startup');
 export async function productionBundles(): Promise<Record<string, Uint8Array>> {
   const common = { bundle: true, sourcemap: false, minify: true, logLevel: 'warning' as const, write: false };
   const [host, web] = await Promise.all([
-    esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/extension/extension.ts')], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/extension/vscode/extension.ts')], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] }),
     esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'webview/main.ts')], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
   ]);
   return {

@@ -10,7 +10,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const host = {
   ...common,
-  entryPoints: ['src/extension/extension.ts'],
+  entryPoints: ['src/extension/vscode/extension.ts'],
   outfile: 'dist/extension.js',
   platform: 'node',
   format: 'cjs',

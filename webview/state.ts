@@ -39,7 +39,8 @@ export class ChatState {
     return pieces?.join('');
   }
 
-  apply(message: HostMessage): Change {
+  /** Applies one message (replies to requests are the request channel's, not the state's). */
+  apply(message: Exclude<HostMessage, { type: 'reply' }>): Change {
     switch (message.type) {
       case 'snapshot':
         this.items = message.items.slice();

@@ -7,7 +7,7 @@
  * runtime guards both come from it, and both sides use the guards, since neither side may trust what
  * the other posts (a compromised page, a stale bundle, another frame). Imports only schema.ts.
  */
-import { array, boolean, literal, number, object, optional, string, variants, type Infer, type InferShape, type Schema } from './schema';
+import { array, boolean, isPlainObject, literal, number, object, optional, string, unknown, variants, type Infer, type InferShape, type Schema } from './schema';
 
 /** Longest message the composer may send; the gateway's own frame limit is checked again in the client. */
 export const MAX_SEND_CHARS = 1_000_000;
@@ -90,6 +90,8 @@ export const HOST_MESSAGES = {
   connection: { connection: ConnectionView },
   /** The shown session's title changed (renamed, or titled by the gateway). */
   session: { session: SessionView },
+  /** The answer to a webview request of the same id (the result is checked against its method). */
+  reply: { id: number({ min: 1, integer: true }), ok: boolean(), result: optional(unknown()), error: optional(string()) },
   focus: {},
 };
 
@@ -100,17 +102,33 @@ export const WEBVIEW_MESSAGES = {
   send: { text: string({ min: 1, max: MAX_SEND_CHARS }) },
   stop: {},
   action: { id: literal(...ACTION_IDS) },
-  copy: { text: string({ max: MAX_CODE_CHARS }) },
-  insert: { text: string({ max: MAX_CODE_CHARS }) },
   openLink: { href: string({ min: 1, max: MAX_HREF_CHARS }) },
+};
+
+/**
+ * Webview -> host requests, each naming the result its reply carries. The webview sends
+ * `{type: 'request', id, method, params}`; the host answers with a `reply` host message of the same
+ * id, `ok` with the result or not with an error sentence. The webview gives up after a timeout.
+ */
+export const WEBVIEW_REQUESTS = {
+  /** Puts a code block on the clipboard. */
+  copy: { params: { text: string({ max: MAX_CODE_CHARS }) }, result: object({}, { strict: true }) },
+  /** Writes a code block into the active editor; `inserted: false` when no editor is active. */
+  insert: { params: { text: string({ max: MAX_CODE_CHARS }) }, result: object({ inserted: boolean() }, { strict: true }) },
 };
 
 type MessageMap = Record<string, Record<string, Schema<unknown>>>;
 /** The union of `{ type, ...fields }` that a message map describes. */
 export type MessageOf<M extends MessageMap> = { [K in keyof M & string]: { type: K } & InferShape<M[K]> }[keyof M & string];
 
+type Requests = typeof WEBVIEW_REQUESTS;
+export type RequestMethod = keyof Requests;
+export type RequestParams<M extends RequestMethod> = InferShape<Requests[M]['params']>;
+export type RequestResult<M extends RequestMethod> = Infer<Requests[M]['result']>;
+export type WebviewRequest = { [M in RequestMethod]: { type: 'request'; id: number; method: M; params: RequestParams<M> } }[RequestMethod];
+
 export type HostMessage = MessageOf<typeof HOST_MESSAGES> & { seq: number };
-export type WebviewMessage = MessageOf<typeof WEBVIEW_MESSAGES>;
+export type WebviewMessage = MessageOf<typeof WEBVIEW_MESSAGES> | WebviewRequest;
 
 /** A message as the host builds it; `seq` is stamped when it is posted. */
 export type UnnumberedHostMessage = MessageOf<typeof HOST_MESSAGES>;
@@ -118,6 +136,11 @@ export type UnnumberedHostMessage = MessageOf<typeof HOST_MESSAGES>;
 const seq = number({ min: 0, integer: true });
 const hostMessage = variants('type', Object.fromEntries(Object.entries(HOST_MESSAGES).map(([type, shape]) => [type, { ...shape, seq }])), { strict: true });
 const webviewMessage = variants('type', WEBVIEW_MESSAGES, { strict: true });
+const webviewRequest = variants(
+  'method',
+  Object.fromEntries(Object.entries(WEBVIEW_REQUESTS).map(([method, { params }]) => [method, { type: literal('request'), id: number({ min: 1, integer: true }), params: object(params, { strict: true }) }])),
+  { strict: true },
+);
 
 /** The message if it fits the host -> webview contract, else undefined (dropped whole, never half-applied). */
 export function parseHostMessage(data: unknown): HostMessage | undefined {
@@ -126,8 +149,13 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
 
 /** The message if it fits the webview -> host contract; else what is wrong with it. */
 export function parseWebviewMessage(data: unknown): { message: WebviewMessage } | { problem: string } {
-  const problem = webviewMessage.check(data);
+  const problem = (isPlainObject(data) && data.type === 'request' ? webviewRequest : webviewMessage).check(data);
   return problem === undefined ? { message: data as WebviewMessage } : { problem };
+}
+
+/** A reply's result for `method`, if it fits what that method promises. */
+export function parseRequestResult<M extends RequestMethod>(method: M, result: unknown): RequestResult<M> | undefined {
+  return WEBVIEW_REQUESTS[method].result.check(result) === undefined ? (result as RequestResult<M>) : undefined;
 }
 
 /** What the webview keeps across hide/show through `vscode.setState`: UI only, never the transcript. */

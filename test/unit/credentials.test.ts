@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { storeDeviceTokenKey, storeGatewayTokenKey, STORE_DEVICE_KEY } from '../../src/gateway/constants';
-import { LEGACY_TOKEN_KEY, SecretCredentialStore } from '../../src/extension/secret-store';
+import { LEGACY_TOKEN_KEY, SecretCredentialStore } from '../../src/extension/vscode/secret-store';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway } from '../support/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTION_IDS, MAX_SEND_CHARS, parseHostMessage, parseWebviewMessage } from '../../src/protocol/webview';
+import { ACTION_IDS, MAX_SEND_CHARS, parseHostMessage, parseRequestResult, parseWebviewMessage } from '../../src/protocol/webview';
 
 /** A value of another type than `value`, for each kind of field. */
 function wrongFor(value: unknown): unknown[] {
@@ -41,9 +41,9 @@ describe('webview -> host messages', () => {
     { type: 'send', text: 'hello' },
     { type: 'stop' },
     { type: 'action', id: 'reconnect' },
-    { type: 'copy', text: 'code' },
-    { type: 'insert', text: 'code' },
     { type: 'openLink', href: 'https://example.com' },
+    { type: 'request', id: 1, method: 'copy', params: { text: 'code' } },
+    { type: 'request', id: 2, method: 'insert', params: { text: 'code' } },
   ];
 
   it('accepts each kind as the contract describes it', () => {
@@ -62,6 +62,16 @@ describe('webview -> host messages', () => {
       assert.ok(!accepts(data), JSON.stringify(data).slice(0, 80));
     }
     assert.ok(accepts({ type: 'send', text: 'x'.repeat(MAX_SEND_CHARS) }));
+  });
+
+  it('checks a request\'s params against its method, and a reply\'s result against the method it answers', () => {
+    assert.ok(!accepts({ type: 'request', id: 1, method: 'copy', params: { text: 'x', extra: 1 } }));
+    assert.ok(!accepts({ type: 'request', id: 1, method: 'insert', params: {} }));
+    assert.ok(!accepts({ type: 'request', id: 0, method: 'copy', params: { text: 'x' } }), 'ids start at 1');
+    assert.ok(!accepts({ type: 'request', id: 1, method: 'runCommand', params: {} }));
+    assert.deepEqual(parseRequestResult('insert', { inserted: true }), { inserted: true });
+    assert.equal(parseRequestResult('insert', { inserted: 'yes' }), undefined);
+    assert.equal(parseRequestResult('copy', { surprise: 1 }), undefined);
   });
 
   it('says what is wrong, for the log', () => {
@@ -88,6 +98,8 @@ describe('host -> webview messages', () => {
     [{ type: 'connection', seq: 1, connection }, []],
     [{ type: 'focus', seq: 1 }, []],
     [{ type: 'session', seq: 1, session: { key: 'k', title: 'Renamed' } }, []],
+    // A reply's result is checked against the method it answers (parseRequestResult), not here.
+    [{ type: 'reply', seq: 1, id: 3, ok: false, error: 'no editor' }, ['error']],
   ];
 
   it('accepts each kind as the contract describes it', () => {
@@ -95,8 +107,8 @@ describe('host -> webview messages', () => {
   });
 
   it('refuses every field of every message with a wrong value, a missing field and a stray one', () => {
-    for (const [sample] of samples) {
-      for (const [what, broken] of breakings(sample)) assert.equal(parseHostMessage(broken), undefined, `${sample.type}: ${what}`);
+    for (const [sample, optional] of samples) {
+      for (const [what, broken] of breakings(sample, new Set(optional))) assert.equal(parseHostMessage(broken), undefined, `${sample.type}: ${what}`);
     }
   });
 

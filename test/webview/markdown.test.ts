@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assistant, snapshot, webviewSuite } from './harness';
 
+declare const document: any;
+
 const REPLY = [
   '# Reconnecting',
   '',
@@ -62,24 +64,34 @@ describe('markdown rendering', () => {
     assert.equal(await md.locator('.code-block .code-lang').first().textContent(), 'ts');
   });
 
-  it('gives every code block Copy and Insert at Cursor buttons that post its exact text', async () => {
+  it('gives every code block Copy and Insert at Cursor buttons that ask the host with its exact text, and say what the host answered', async () => {
     const view = await env.open();
     await view.send(snapshot([assistant('a1', REPLY)]));
     const copy = view.page.getByRole('button', { name: 'Copy', exact: true });
     const insert = view.page.getByRole('button', { name: 'Insert at Cursor', exact: true });
+    const announced = () => view.page.locator('.sr-only[aria-live] p').allTextContents();
     assert.equal(await copy.count(), 2);
     assert.equal(await insert.count(), 2);
     await copy.first().click();
-    assert.ok(await copy.first().evaluate((el) => el.classList.contains('is-done')), 'a tick shows, the name stays "Copy"');
     await insert.nth(1).click();
     // Keyboard works too: focus the second Copy and press Enter.
     await copy.nth(1).focus();
     await view.page.keyboard.press('Enter');
     const posted = (await view.posted()).filter((m) => m.type !== 'ready');
     assert.deepEqual(posted, [
-      { type: 'copy', text: 'const delay = Math.min(30_000, 500 * 2 ** attempt);\nsocket = new WebSocket(url);' },
-      { type: 'insert', text: 'plain <b>not bold</b> & more' },
-      { type: 'copy', text: 'plain <b>not bold</b> & more' },
+      { type: 'request', id: 1, method: 'copy', params: { text: 'const delay = Math.min(30_000, 500 * 2 ** attempt);\nsocket = new WebSocket(url);' } },
+      { type: 'request', id: 2, method: 'insert', params: { text: 'plain <b>not bold</b> & more' } },
+      { type: 'request', id: 3, method: 'copy', params: { text: 'plain <b>not bold</b> & more' } },
+    ]);
+    assert.equal(await copy.first().evaluate((el) => el.classList.contains('is-done')), false, 'no tick before the host answered');
+    await view.send({ type: 'reply', id: 1, ok: true, result: {} }, { type: 'reply', id: 2, ok: true, result: { inserted: false } }, { type: 'reply', id: 3, ok: true, result: { inserted: 'yes' } });
+    await view.page.waitForFunction(() => document.querySelectorAll('.sr-only[aria-live] p').length >= 3);
+    assert.ok(await copy.first().evaluate((el) => el.classList.contains('is-done')), 'a tick shows, the name stays "Copy"');
+    assert.equal(await insert.nth(1).evaluate((el) => el.classList.contains('is-done')), false, 'nothing inserted, no tick');
+    assert.deepEqual((await announced()).slice(-3), [
+      'Copied code to the clipboard',
+      'No editor is active: nothing was inserted',
+      'Could not copy: the editor\'s answer to "copy" does not fit the contract',
     ]);
   });
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { OpenClawApi } from '../../../src/extension/extension';
+import type { OpenClawApi } from '../../../src/extension/vscode/extension';
 
 const EXTENSION_ID = 'openclaw-community.openclaw-vscode';
 const COMMANDS = [

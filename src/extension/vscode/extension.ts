@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
-import { describeState } from '../gateway/connection-state';
-import { storeGatewayTokenKey } from '../gateway/constants';
-import { discoverGateway, type DiscoveredGateway } from '../gateway/discovery';
-import { redactUrl } from '../gateway/gateway-url';
-import { GatewayClient } from '../gateway/gateway-client';
-import { ChatController } from './chat-controller';
+import { describeState } from '../../gateway/connection-state';
+import { storeGatewayTokenKey } from '../../gateway/constants';
+import { discoverGateway, type DiscoveredGateway } from '../../gateway/discovery';
+import { redactUrl } from '../../gateway/gateway-url';
+import { GatewayClient } from '../../gateway/gateway-client';
+import { ChatController } from '../chat-controller';
+import { ChatBridge } from '../chat-bridge';
 import { ChatViewProvider } from './chat-view-provider';
+import { VsCodeHostServices } from './host-services';
+import type { ActionId } from '../../protocol/webview';
 import { registerCommands } from './commands';
-import { connectionView } from './connection-view';
+import { connectionView } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { SessionTreeProvider } from './session-tree';
-import { Command, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
+import { ACTION_COMMANDS, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
 import { ConnectionStatusBar } from './status-bar';
 
 /** What `activate` returns in VS Code's test mode (and only there): the tests drive these. */
@@ -63,26 +66,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   context.subscriptions.push({ dispose: () => controller.dispose() });
 
   const statusBar = new ConnectionStatusBar();
-  const chatView = new ChatViewProvider(context.extensionUri, controller, {
+  // What each banner button does: a command, or the settings opened at the gateway URL.
+  const runAction = (id: ActionId) => {
+    if (id === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${Setting.gatewayUrl}`);
+    else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
+  };
+  let chatView: ChatViewProvider | undefined;
+  const bridge = new ChatBridge({
+    controller,
+    services: new VsCodeHostServices(runAction),
+    post: (message) => chatView?.post(message),
     connection: () => connectionView(client.state, found),
-    action: (id) => {
-      const commands: Record<string, string> = {
-        reconnect: Command.reconnect,
-        setToken: Command.setToken,
-        approvePairing: Command.showPairing,
-        showLog: Command.showLog,
-        newSession: Command.newSession,
-        switchSession: Command.switchSession,
-      };
-      if (id === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${Setting.gatewayUrl}`);
-      else if (commands[id]) void vscode.commands.executeCommand(commands[id]);
-    },
     log: (message) => log.debug(message),
   });
+  chatView = new ChatViewProvider(context.extensionUri, bridge);
   const sessions = new SessionTreeProvider(controller);
   const sessionsView = vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false });
   sessions.attach(sessionsView);
-  context.subscriptions.push(statusBar, chatView, sessions, sessionsView, vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView));
+  context.subscriptions.push(statusBar, bridge, chatView, sessions, sessionsView, vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView));
 
   // A reconnect countdown ticks in the status bar and the chat banner once a second.
   let countdown: NodeJS.Timeout | undefined;
@@ -95,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     if (state.kind === 'reconnecting' && state.delayMs > 1500) {
       countdown = setInterval(() => {
         statusBar.update(client.state);
-        chatView.refreshConnection();
+        bridge.refreshConnection();
       }, 1000);
     }
   };

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { SessionRow } from '../protocol/gateway';
-import type { ChatController } from './chat-controller';
+import type { SessionRow } from '../../protocol/gateway';
+import type { ChatController } from '../chat-controller';
 import { Command } from './settings';
-import { relativeTime, sessionTitle } from './transcript';
+import { relativeTime, sessionTitle } from '../transcript';
 
 /** A row of the Sessions view. `contextValue` says whether it may be deleted (not the main session). */
 export class SessionItem extends vscode.TreeItem {

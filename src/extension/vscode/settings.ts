@@ -1,4 +1,5 @@
-/** Setting, context and storage keys in one place. */
+/** Setting, context, command and storage keys in one place. */
+import type { ActionId } from '../../protocol/webview';
 
 export const SECTION = 'openclaw';
 
@@ -33,6 +34,16 @@ export const Command = {
   /** Internal: what the status bar runs when a pairing is pending. */
   showPairing: 'openclaw.showPairing',
 } as const;
+
+/** The command each button of the chat's banner runs (but `openSettings`, which opens the settings). */
+export const ACTION_COMMANDS: Record<Exclude<ActionId, 'openSettings'>, string> = {
+  reconnect: Command.reconnect,
+  setToken: Command.setToken,
+  approvePairing: Command.showPairing,
+  showLog: Command.showLog,
+  newSession: Command.newSession,
+  switchSession: Command.switchSession,
+};
 
 export const VIEW_CHAT = 'openclaw.chat';
 export const VIEW_SESSIONS = 'openclaw.sessions';

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { storeGatewayTokenKey } from '../gateway/constants';
-import type { DiscoveredGateway } from '../gateway/discovery';
-import type { ChatController } from './chat-controller';
+import { storeGatewayTokenKey } from '../../gateway/constants';
+import type { DiscoveredGateway } from '../../gateway/discovery';
+import type { ChatController } from '../chat-controller';
 import type { ChatViewProvider } from './chat-view-provider';
 import type { SessionItem } from './session-tree';
 import type { SecretCredentialStore } from './secret-store';
 import { Command } from './settings';
-import { relativeTime, sessionTitle } from './transcript';
-import { redactUrl } from '../gateway/gateway-url';
+import { relativeTime, sessionTitle } from '../transcript';
+import { redactUrl } from '../../gateway/gateway-url';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;

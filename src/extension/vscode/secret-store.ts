@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { CredentialStore } from '../gateway/credential-store';
+import type { CredentialStore } from '../../gateway/credential-store';
 
 /** Where the list of every key this store wrote is kept, so that all of them can be forgotten. */
 const INDEX_KEY = 'openclaw.secretKeys';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectionState } from '../gateway/connection-state';
+import type { ConnectionState } from '../../gateway/connection-state';
 import { Command } from './settings';
 
 /** The connection in the status bar; a click does the one useful thing for the state. */

@@ -1,0 +1,123 @@
+/**
+ * The host's end of the chat webview, without `vscode`: everything the page posts is checked against
+ * the contract and acted on here (messages and requests with replies), and everything the host tells
+ * the page goes out numbered through the HostPoster. The glue (vscode/chat-view-provider.ts) only
+ * hands over the page's raw messages and a function that posts to it.
+ */
+import { parseWebviewMessage, type ConnectionView, type HostMessage, type RequestMethod, type RequestParams, type RequestResult, type WebviewRequest } from '../protocol/webview';
+import type { ChatController } from './chat-controller';
+import { ChatFeed } from './chat-feed';
+import { Disposable } from './disposable';
+import type { HostServices } from './host-services';
+import { HostPoster } from './host-poster';
+
+/** Links a reply may open: web and mail only (a `command:` or `file:` link would act inside the editor). */
+const OPENABLE = new Set(['http:', 'https:', 'mailto:']);
+
+export interface ChatBridgeOptions {
+  controller: ChatController;
+  services: HostServices;
+  /** Posts to the page; called only while the page is ready. */
+  post(message: HostMessage): void;
+  /** The connection banner as it reads now. */
+  connection(): ConnectionView;
+  log(message: string): void;
+}
+
+type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResult<M>> };
+
+export class ChatBridge extends Disposable {
+  /** Streamed text is gathered for 16 ms before it is posted, so a fast stream costs few messages. */
+  private readonly poster: HostPoster;
+  private readonly feed: ChatFeed;
+  private ready = false;
+  private focusWhenReady = false;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: ChatBridgeOptions) {
+    super();
+    this.poster = this.register(new HostPoster((message) => this.ready && options.post(message)));
+    this.feed = this.register(new ChatFeed(options.controller, this.poster, options.connection));
+    const { services } = options;
+    this.handlers = {
+      copy: async ({ text }) => {
+        await services.copyText(text);
+        return {};
+      },
+      insert: async ({ text }) => {
+        const inserted = await services.insertIntoActiveEditor(text);
+        if (!inserted) void services.notify('info', 'No editor is active: click into the file where the code should go, then choose Insert at Cursor again.');
+        return { inserted };
+      },
+    };
+  }
+
+  /** The page was (re)loaded: nothing reaches it until it says it is ready. */
+  pageLoaded(): void {
+    this.ready = false;
+  }
+
+  /** Puts the cursor in the chat's input, now or as soon as the page is ready. */
+  focus(): void {
+    if (this.ready) this.poster.post({ type: 'focus' });
+    else this.focusWhenReady = true;
+  }
+
+  /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
+  refreshConnection(): void {
+    this.feed.refreshConnection();
+  }
+
+  /** A message from the page, as it came: checked first, because the page is not trusted. */
+  receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if ('problem' in parsed) {
+      this.options.log(`ignored a webview message that does not fit the contract: ${parsed.problem}`);
+      return;
+    }
+    const message = parsed.message;
+    const { controller, services } = this.options;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.feed.snapshot();
+        if (this.focusWhenReady) this.poster.post({ type: 'focus' });
+        this.focusWhenReady = false;
+        return;
+      case 'send':
+        controller.send(message.text);
+        return;
+      case 'stop':
+        void controller.stop();
+        return;
+      case 'action':
+        services.runAction(message.id);
+        return;
+      case 'openLink':
+        if (isOpenable(message.href)) void services.openExternal(message.href);
+        else this.options.log(`refused to open a link that is not web or mail: ${message.href.slice(0, 80)}`);
+        return;
+      case 'request':
+        void this.answer(message);
+        return;
+    }
+  }
+
+  private async answer(request: WebviewRequest): Promise<void> {
+    try {
+      const handle = this.handlers[request.method] as (params: unknown) => Promise<unknown>;
+      const result = await handle(request.params);
+      this.poster.post({ type: 'reply', id: request.id, ok: true, result });
+    } catch (error) {
+      this.poster.post({ type: 'reply', id: request.id, ok: false, error: (error as Error).message || 'failed' });
+    }
+  }
+}
+
+function isOpenable(href: string): boolean {
+  try {
+    return OPENABLE.has(new URL(href).protocol);
+  } catch {
+    return false;
+  }
+}
