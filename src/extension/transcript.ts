@@ -4,7 +4,7 @@
  */
 import type { HistoryMessage, SessionRow } from '../protocol/gateway';
 import type { ChatItem, ToolCallView, UsageView } from '../protocol/webview';
-import { isRecord, str } from '../gateway/frames';
+import { isRecord, str } from '../protocol/schema';
 import { messageText } from '../gateway/run-stream';
 
 /** Tool arguments and results are cut to this many characters before they reach the webview. */

@@ -10,7 +10,7 @@ import type { GatewayClientOptions } from './client-options';
 import { CAPS, CLIENT_ID, CLIENT_MODE, ROLE, SCOPES, storeDeviceTokenKey } from './constants';
 import { DeviceIdentity } from './device-identity';
 import type { GatewayRequestError } from './errors';
-import { isRecord } from './frames';
+import { isRecord } from '../protocol/schema';
 import { gatewayOrigin } from './gateway-url';
 
 /** The options the credentials come from (the client's own options object). */

@@ -1,4 +1,5 @@
-import { detailString, GatewayRequestError } from './errors';
+import { str } from '../protocol/schema';
+import { GatewayRequestError } from './errors';
 
 /** Why the client stopped trying: each needs a person to do something. */
 export type FailureReason =
@@ -59,7 +60,7 @@ export function classifyHandshakeError(url: string, error: GatewayRequestError):
     return { ...base, reason: 'auth-token-mismatch', action: 'set-token', message: `The gateway at ${url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.` };
   }
   if (code === 'PAIRING_REQUIRED' || error.code === 'NOT_PAIRED') {
-    const requestId = detailString(error.details, 'requestId');
+    const requestId = str(error.details, 'requestId');
     if (code === 'DEVICE_IDENTITY_REQUIRED') {
       return { ...base, reason: 'device-auth', action: 'reconnect', message: `The gateway requires a device identity: ${error.message}.` };
     }

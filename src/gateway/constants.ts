@@ -27,8 +27,6 @@ export const RESTART_PROBE_WINDOW_MS = 120_000;
 
 /** Close codes. 4000 is ours: the watchdog saw nothing for two tick intervals. */
 export const CLOSE_NORMAL = 1000;
-export const CLOSE_PROTOCOL_ERROR = 1002;
-export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_SERVICE_RESTART = 1012;
 /** Reported by ws when the connection dropped without a close frame (a crash, a cut network). */
 export const CLOSE_ABNORMAL = 1006;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_GATEWAY_URL } from './constants';
-import { isRecord } from './frames';
+import { isRecord } from '../protocol/schema';
 import { isLoopbackHost, tryGatewayOrigin } from './gateway-url';
 
 export type UrlSource = 'setting' | 'env' | 'config' | 'default';

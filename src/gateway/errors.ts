@@ -1,4 +1,5 @@
 import type { ErrorShape } from '../protocol/gateway';
+import { str } from '../protocol/schema';
 import type { FailedState } from './connection-state';
 
 /** An error answered by the gateway: carries its `code`, `details`, `retryable` and `retryAfterMs`. */
@@ -21,7 +22,7 @@ export class GatewayRequestError extends Error {
 
   /** The more specific code the gateway puts in `details.code` (e.g. AUTH_TOKEN_MISMATCH), else `code`. */
   get detailCode(): string {
-    const inner = detailString(this.details, 'code');
+    const inner = str(this.details, 'code');
     return inner ?? this.code;
   }
 }
@@ -78,11 +79,3 @@ export class GatewayCancelledError extends Error {
   }
 }
 
-/** Reads a string property of an untrusted `details` object. */
-export function detailString(details: unknown, key: string): string | undefined {
-  if (details && typeof details === 'object' && key in details) {
-    const value = (details as Record<string, unknown>)[key];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-}

@@ -1,4 +1,5 @@
 import type { AgentEventPayload, ErrorShape, EventFrame, GatewayFrame, ResponseFrame } from '../protocol/gateway';
+import { isRecord } from '../protocol/schema';
 import { MAX_RETRY_AFTER_MS } from './constants';
 
 /** Incoming frames above this size are refused before parsing (the gateway's own maxPayload is 25 MiB). */
@@ -78,16 +79,7 @@ export function checkAgentPayload(payload: unknown): AgentEventPayload | FramePr
   return payload as unknown as AgentEventPayload;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** Reads an optional string field of an untrusted object. */
-export function str(record: Record<string, unknown>, key: string): string | undefined {
-  const value = record[key];
-  return typeof value === 'string' ? value : undefined;
-}

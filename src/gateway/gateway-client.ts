@@ -1,28 +1,22 @@
 /**
- * GatewayClient, the one object the extension and the tests talk to. It composes the socket layer
- * (gateway-connection.ts) and the turn machinery (turn-runner.ts), owns the listeners, and keeps
- * the session RPCs, which are plain requests with a little reading of their answers.
+ * GatewayClient, the one object the extension and the tests talk to: a facade over the socket layer
+ * (gateway-connection.ts), the turn machinery (turn-runner.ts) and the session RPCs
+ * (sessions-api.ts), owning the listeners.
  */
 
 import { EventEmitter } from 'node:events';
-import type WebSocket from 'ws';
-import { MAX_PROTOCOL, type ChatHistoryResult, type EventFrame, type HelloOk, type SessionRow, type SessionsDeleteResult } from '../protocol/gateway';
+import type { ChatHistoryResult, EventFrame, HelloOk, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
 import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client-options';
 import type { ConnectionState } from './connection-state';
-import { GatewayRequestError } from './errors';
-import { isRecord, str } from './frames';
 import { GatewayConnection } from './gateway-connection';
 import type { RequestOptions } from './pending-requests';
+import { SessionsApi } from './sessions-api';
 import { TurnRunner, type TurnInput, type TurnOptions, type TurnResult } from './turn-runner';
 
 // Importers have always taken these from here.
 export type { GatewayClientOptions, LogLevel, ResyncNotice } from './client-options';
 export type { RequestOptions } from './pending-requests';
 export type { TurnInput, TurnOptions, TurnResult, TurnStatus } from './turn-runner';
-
-/** Sessions asked for per `sessions.list` page, and the most the client will hold. */
-const SESSIONS_PAGE = 500;
-const MAX_SESSIONS = 20_000;
 
 /**
  * The one WebSocket to an OpenClaw Gateway: handshake with a signed device, requests with ids and
@@ -32,9 +26,11 @@ export class GatewayClient {
   private readonly emitter = new EventEmitter<GatewayEvents>();
   private readonly connection: GatewayConnection;
   private readonly turns: TurnRunner;
+  private readonly sessions: SessionsApi;
 
   constructor(options: GatewayClientOptions) {
     this.connection = new GatewayConnection(options, this.emitter);
+    this.sessions = new SessionsApi(this.connection);
     this.turns = new TurnRunner(this.connection, this.emitter, (sessionKey, limit, requestOptions) => this.history(sessionKey, limit, requestOptions));
   }
 
@@ -68,14 +64,6 @@ export class GatewayClient {
     return this.connection.problems;
   }
 
-  /**
-   * The current socket. Not API: bench/children/client.ts reads it (through a cast) to time each
-   * frame's arrival, as it did when the socket was a field of this class.
-   * @internal
-   */
-  get socket(): WebSocket | undefined {
-    return this.connection.socket;
-  }
 
   /** Turns the frame trace on (a function) or off (undefined): a trace costs a deep copy per frame. */
   setTrace(trace: GatewayClientOptions['trace']): void {
@@ -166,84 +154,28 @@ export class GatewayClient {
   }
 
   /**
-   * Every session, from `sessions.list`. The gateway answers 100 rows unless asked for more, so this
-   * pages through `nextOffset` until `hasMore` is false (at most `MAX_SESSIONS` rows). Gateways that
-   * take no `offset` (protocol 3, and any that refuses it) are asked once for up to `MAX_SESSIONS`.
+   * Every session, from `sessions.list`, paged past the gateway's default 100 rows where it pages
+   * (see SessionsApi).
    */
-  async listSessions(options: RequestOptions = {}): Promise<SessionRow[]> {
-    if ((this.connection.hello?.protocol ?? MAX_PROTOCOL) < 4) return this.listSessionsUnpaged(options);
-    const rows: SessionRow[] = [];
-    let offset = 0;
-    while (rows.length < MAX_SESSIONS) {
-      let payload: unknown;
-      try {
-        payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: SESSIONS_PAGE, offset }, options);
-      } catch (error) {
-        if (offset === 0 && error instanceof GatewayRequestError && error.code === 'INVALID_REQUEST' && /offset/.test(error.message)) return this.listSessionsUnpaged(options);
-        throw error;
-      }
-      if (!isRecord(payload) || !Array.isArray(payload.sessions)) break;
-      rows.push(...sessionRows(payload.sessions));
-      const next = payload.nextOffset;
-      // A next offset that does not move forward would loop forever: stop there.
-      if (payload.hasMore !== true || typeof next !== 'number' || next <= offset) break;
-      offset = next;
-    }
-    return rows;
-  }
-
-  private async listSessionsUnpaged(options: RequestOptions): Promise<SessionRow[]> {
-    const payload = await this.request('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS }, options);
-    return isRecord(payload) && Array.isArray(payload.sessions) ? sessionRows(payload.sessions) : [];
+  listSessions(options: RequestOptions = {}): Promise<SessionRow[]> {
+    return this.sessions.list(options);
   }
 
   /** A session's messages, oldest first: `chat.history` (or `sessions.history` where the gateway has it). */
-  async history(sessionKey: string, limit = 200, options: RequestOptions = {}): Promise<ChatHistoryResult> {
-    const useSessionsHistory = this.connection.hello?.features?.methods?.includes('sessions.history') === true;
-    const payload = useSessionsHistory
-      ? await this.request('sessions.history', { key: sessionKey, limit }, options)
-      : await this.request('chat.history', { sessionKey, limit }, options);
-    if (!isRecord(payload) || !Array.isArray(payload.messages)) return { messages: [] };
-    return {
-      sessionKey,
-      messages: payload.messages.filter(isRecord) as ChatHistoryResult['messages'],
-      hasMore: payload.hasMore === true,
-      totalMessages: typeof payload.totalMessages === 'number' ? payload.totalMessages : undefined,
-    };
+  history(sessionKey: string, limit = 200, options: RequestOptions = {}): Promise<ChatHistoryResult> {
+    return this.sessions.history(sessionKey, limit, options);
   }
 
   /**
    * Deletes a session. Refuses the main session. Without `operator.admin` it archives the session
    * first and then deletes it with `archivedOnly`, which the gateway allows to writers.
    */
-  async deleteSession(key: string, options: RequestOptions = {}): Promise<SessionsDeleteResult> {
-    if (key === this.mainSessionKey) {
-      throw new Error(`The main session (${key}) cannot be deleted: the gateway keeps it. Start a new session instead.`);
-    }
-    const state = this.connection.state;
-    const scopes = state.kind === 'connected' ? state.scopes : [];
-    if (scopes.includes('operator.admin')) {
-      try {
-        return toDeleteResult(await this.request('sessions.delete', { key }, options));
-      } catch (error) {
-        if (!(error instanceof GatewayRequestError && error.detailCode === 'MISSING_SCOPE')) throw error;
-      }
-    }
-    await this.request('sessions.patch', { key, archived: true }, options);
-    return toDeleteResult(await this.request('sessions.delete', { key, archivedOnly: true }, options));
+  deleteSession(key: string, options: RequestOptions = {}): Promise<SessionsDeleteResult> {
+    return this.sessions.delete(key, options);
   }
 
   private listen<K extends keyof GatewayEvents>(name: K, listener: (...args: GatewayEvents[K]) => void): () => void {
     this.emitter.on(name, listener as never);
     return () => this.emitter.off(name, listener as never);
   }
-}
-
-function sessionRows(rows: unknown[]): SessionRow[] {
-  return rows.filter((row): row is SessionRow => isRecord(row) && typeof row.key === 'string');
-}
-
-function toDeleteResult(payload: unknown): SessionsDeleteResult {
-  if (!isRecord(payload)) return { deleted: false };
-  return { ok: payload.ok === true, key: str(payload, 'key'), deleted: payload.deleted === true, archived: Array.isArray(payload.archived) ? payload.archived.filter((a): a is string => typeof a === 'string') : [] };
 }

@@ -1,21 +1,21 @@
 /**
- * The one WebSocket and its life: open, handshake, hello, per-frame dispatch, watchdog, and
- * reconnection with backoff. Kept apart from GatewayClient so that the part that must survive
- * drops, restarts and frozen peers reads as one state machine, and the client above it only asks
- * for requests and listens to events. The frame handlers here are the measured hot path.
+ * The one WebSocket and its life: open, handshake, hello, watchdog, and reconnection. Kept apart
+ * from GatewayClient so that the part that must survive drops, restarts and frozen peers reads as
+ * one state machine; where each frame goes is FrameRouter's, when to try again ReconnectTimer's.
  */
 
 import type { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { MAX_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, type AgentEventPayload, type EventFrame, type HelloOk } from '../protocol/gateway';
-import { backoffDelay } from './backoff';
+import { MAX_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, type AgentEventPayload, type HelloOk } from '../protocol/gateway';
+import { ReconnectTimer } from './reconnect-timer';
 import type { GatewayClientOptions, GatewayEvents, LogLevel } from './client-options';
 import { ConnectAuth } from './connect-auth';
 import { Handshake } from './handshake';
-import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, RESTART_PROBE_MS, RESTART_PROBE_WINDOW_MS } from './constants';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
 import { classifyHandshakeError, describeState, type ConnectionState, type ReconnectCause } from './connection-state';
 import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayPayloadTooLargeError, GatewayRequestError } from './errors';
-import { checkAgentPayload, FrameProblem, isRecord, MAX_INCOMING_FRAME_BYTES, parseFrame, str } from './frames';
+import { MAX_INCOMING_FRAME_BYTES } from './frames';
+import { FrameRouter } from './frame-router';
 import { PendingRequests, type OpenRequestOptions } from './pending-requests';
 import { checkGatewayUrl, redactUrl } from './gateway-url';
 import { redactFrame, redactText } from './redact';
@@ -24,8 +24,8 @@ import { Watchdog } from './watchdog';
 /** The socket layer under GatewayClient: one connection at a time, kept up while wanted. */
 export class GatewayConnection {
   private readonly requests = new PendingRequests((text) => this.redact(text));
-  private readonly runs = new Map<string, (payload: AgentEventPayload) => void>();
-  private readonly loggedProblems = new Map<string, number>();
+  private readonly router: FrameRouter;
+  private readonly reconnects: ReconnectTimer;
   private readonly closing = new AbortController();
   private readonly auth: ConnectAuth;
   private readonly handshake: Handshake;
@@ -36,11 +36,6 @@ export class GatewayConnection {
   private attempt = 0;
   private want = false;
   private everConnected = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private lastFrameSeq = 0;
-  private restartHintMs = 0;
-  /** When the gateway last said it is restarting (0: not known to be): retries probe it briskly meanwhile. */
-  private restartSince = 0;
   private gatewayBootId: string | undefined;
   private endpoint: string;
 
@@ -49,17 +44,27 @@ export class GatewayConnection {
     private readonly emitter: EventEmitter<GatewayEvents>,
   ) {
     this.endpoint = options.url;
+    this.reconnects = new ReconnectTimer(options.backoff);
     this.auth = new ConnectAuth(options, (level, message) => this.log(level, message));
+    this.router = new FrameRouter({
+      emitter,
+      requests: this.requests,
+      log: (level, message) => this.log(level, message),
+      traceIn: (frame) => this.traceIn(frame),
+      onShutdown: (reason) => {
+        if (!this.reconnects.hintMs) this.log('info', `the gateway is shutting down${reason ? `: ${reason}` : ''}`);
+        this.reconnects.restartNoticed(1000);
+      },
+    });
     this.handshake = new Handshake({
       connectParams: (challenge) => this.auth.connectParams(this.endpoint, challenge),
       newId: (method) => this.requests.newId(method),
       sendFrame: (socket, frame) => this.sendFrame(socket, frame),
       traceIn: (frame) => this.traceIn(frame),
-      problem: (kind) => this.problem(kind),
+      problem: (kind) => this.router.problem(kind),
       onHello: (socket, hello) => this.onHello(socket, hello),
       onRestarting: () => {
-        this.restartHintMs = 1000;
-        this.restartSince ||= Date.now();
+        this.reconnects.restartNoticed(1000);
       },
       redact: (text) => this.redact(text),
     });
@@ -108,13 +113,13 @@ export class GatewayConnection {
   /** What the client holds right now: for leak checks in long-running tests. */
   get stats(): { pendingRequests: number; runs: number; listeners: number; socketOpen: boolean; timers: number } {
     const listeners = this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
-    const timers = (this.reconnectTimer ? 1 : 0) + (this.watchdog.armed ? 1 : 0) + this.requests.size;
-    return { pendingRequests: this.requests.size, runs: this.runs.size, listeners, socketOpen: !!this.openSocket, timers };
+    const timers = (this.reconnects.armed ? 1 : 0) + (this.watchdog.armed ? 1 : 0) + this.requests.size;
+    return { pendingRequests: this.requests.size, runs: this.router.runCount, listeners, socketOpen: !!this.openSocket, timers };
   }
 
   /** How many times each kind of bad frame was seen (each is logged once). */
   get problems(): ReadonlyMap<string, number> {
-    return this.loggedProblems;
+    return this.router.problems;
   }
 
   /** Turns the frame trace on (a function) or off (undefined). */
@@ -135,7 +140,7 @@ export class GatewayConnection {
     this.want = true;
     this.attempt = 0;
     this.auth.allowDeviceTokenRetry();
-    this.clearReconnectTimer();
+    this.reconnects.clear();
     this.dropSocket(CLOSE_NORMAL, 'reconnect requested');
     void this.connect();
   }
@@ -157,7 +162,7 @@ export class GatewayConnection {
   close(): void {
     this.closing.abort();
     this.want = false;
-    this.clearReconnectTimer();
+    this.reconnects.clear();
     this.dropSocket(CLOSE_NORMAL, 'client closed');
     this.setState({ kind: 'closed' });
     this.emitter.removeAllListeners();
@@ -207,12 +212,12 @@ export class GatewayConnection {
 
   /** Hands every `agent` event of `runId` to `listener` until `stopListeningToRun`. */
   listenToRun(runId: string, listener: (payload: AgentEventPayload) => void): void {
-    this.runs.set(runId, listener);
+    this.router.listenToRun(runId, listener);
   }
 
   /** Stops handing out `runId`'s events. */
   stopListeningToRun(runId: string): void {
-    this.runs.delete(runId);
+    this.router.stopListeningToRun(runId);
   }
 
   /** Writes a line to the client's log (`options.log`), with every known secret taken out. */
@@ -248,8 +253,8 @@ export class GatewayConnection {
       return;
     }
     this.openSocket = socket;
-    this.lastFrameSeq = 0;
-    this.restartHintMs = 0;
+    this.router.reset();
+    this.reconnects.hintMs = 0;
     try {
       await this.handshake.run(socket, url, this.handshakeTimeoutMs);
     } catch (error) {
@@ -260,7 +265,7 @@ export class GatewayConnection {
   }
 
   private onHello(socket: WebSocket, hello: HelloOk): void {
-    this.restartSince = 0;
+    this.reconnects.connected();
     this.auth.onHello(this.endpoint, hello);
     this.helloOk = hello;
     const reconnected = this.everConnected;
@@ -268,7 +273,10 @@ export class GatewayConnection {
     this.gatewayBootId = readBootId(hello);
     this.everConnected = true;
     this.attempt = 0;
-    socket.on('message', (data) => this.onMessage(data));
+    socket.on('message', (data) => {
+      this.watchdog.lastActivity = Date.now();
+      this.router.route(data);
+    });
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     socket.on('error', (error) => this.log('warn', `socket error: ${error.message}`));
     const tick = this.options.tickIntervalMs ?? clamp(hello.policy?.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, MAX_TICK_INTERVAL_MS);
@@ -301,7 +309,7 @@ export class GatewayConnection {
         return;
       }
       // The gateway answers but is not ready ("starting, retry shortly"): it is coming up.
-      this.restartSince ||= Date.now();
+      this.reconnects.restartNoticed();
       this.scheduleReconnect(error.message, error.retryAfterMs ?? 0, 'restarting');
       return;
     }
@@ -310,7 +318,7 @@ export class GatewayConnection {
       this.setState(error.failure);
       return;
     }
-    this.scheduleReconnect(error.message, this.restartHintMs, this.restartHintMs ? 'restarting' : 'unreachable');
+    this.scheduleReconnect(error.message, this.reconnects.hintMs, this.reconnects.hintMs ? 'restarting' : 'unreachable');
   }
 
   private onClose(socket: WebSocket, code: number, reason: string): void {
@@ -319,31 +327,22 @@ export class GatewayConnection {
     this.watchdog.stop();
     this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${code}${reason ? ` ${reason}` : ''})`, code));
     if (!this.want) return;
-    const restarting = code === CLOSE_SERVICE_RESTART || this.restartHintMs > 0;
+    const restarting = code === CLOSE_SERVICE_RESTART || this.reconnects.hintMs > 0;
     // A connection that drops without a close frame is most often a gateway that crashed and is
     // being restarted by its supervisor: probe it the same way for a while.
-    if (restarting || code === CLOSE_ABNORMAL) this.restartSince ||= Date.now();
+    if (restarting || code === CLOSE_ABNORMAL) this.reconnects.restartNoticed();
     const why = code === CLOSE_WATCHDOG ? 'no frames from the gateway for two tick intervals' : restarting ? 'the gateway is restarting' : `connection closed (${code}${reason ? ` ${reason}` : ''})`;
-    this.scheduleReconnect(why, restarting ? Math.max(this.restartHintMs, 1000) : 0, code === CLOSE_WATCHDOG ? 'silent' : restarting ? 'restarting' : 'closed');
+    this.scheduleReconnect(why, restarting ? Math.max(this.reconnects.hintMs, 1000) : 0, code === CLOSE_WATCHDOG ? 'silent' : restarting ? 'restarting' : 'closed');
   }
 
-  /**
-   * Waits, then connects again. While the gateway is known to be restarting (it said so, closed with
-   * 1012, or dropped an established connection, within the last two minutes) it is probed about once
-   * a second, so that the chat is back within a second of the gateway; backoff is for failures that
-   * keep on.
-   */
+  /** Waits (see ReconnectTimer for how long), then connects again. */
   private scheduleReconnect(reason: string, retryAfterMs: number, cause: ReconnectCause): void {
     if (!this.want) return;
-    this.clearReconnectTimer();
     const attempt = Math.max(1, this.attempt);
-    const restarting = this.restartSince > 0 && Date.now() - this.restartSince < RESTART_PROBE_WINDOW_MS;
-    const delayMs = restarting ? backoffDelay(1, { ...this.options.backoff, initialMs: RESTART_PROBE_MS }, retryAfterMs) : backoffDelay(attempt, this.options.backoff, retryAfterMs);
-    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason, cause: restarting && cause === 'unreachable' ? 'restarting' : cause });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delayMs);
+    const delayMs = this.reconnects.delayFor(attempt, retryAfterMs);
+    const shownCause = this.reconnects.restarting && cause === 'unreachable' ? 'restarting' : cause;
+    this.setState({ kind: 'reconnecting', url: this.endpoint, attempt, delayMs, nextAttemptAt: Date.now() + delayMs, reason, cause: shownCause });
+    this.reconnects.schedule(delayMs, () => void this.connect());
   }
 
   /** The watchdog saw nothing for two ticks. The peer may be frozen and never answer a close: end the socket here. */
@@ -365,54 +364,6 @@ export class GatewayConnection {
     if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
     else socket.terminate();
     this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${reason})`, code));
-  }
-
-  // ---- frames (measured per frame: add no closure or call here) ---------------------------
-
-  private onMessage(data: WebSocket.RawData): void {
-    this.watchdog.lastActivity = Date.now();
-    const frame = parseFrame(data.toString());
-    if (frame instanceof FrameProblem) return this.problem(frame.problem);
-    this.traceIn(frame);
-    if (frame.type === 'res') {
-      if (!this.requests.onResponse(frame)) this.problem('res for an unknown request id');
-    } else if (frame.type === 'event') this.onEventFrame(frame);
-  }
-
-  private onEventFrame(frame: EventFrame): void {
-    if (frame.seq !== undefined) {
-      if (frame.seq <= this.lastFrameSeq) {
-        // Not something the gateway does on one connection. Dropping every frame until the count
-        // catches up again could lose the rest of the connection, so count from here and reload.
-        this.problem('event seq went backwards (history reload asked for)');
-        this.emitter.emit('resync', { reason: 'frame-gap' });
-      } else if (this.lastFrameSeq > 0 && frame.seq > this.lastFrameSeq + 1) {
-        this.problem('event seq skipped ahead: events were missed (history reload asked for)');
-        this.emitter.emit('resync', { reason: 'frame-gap' });
-      }
-      this.lastFrameSeq = frame.seq;
-    }
-    switch (frame.event) {
-      case 'agent': {
-        const payload = checkAgentPayload(frame.payload);
-        if (payload instanceof FrameProblem) return this.problem(payload.problem);
-        this.runs.get(payload.runId)?.(payload);
-        break;
-      }
-      case 'shutdown':
-        if (!this.restartHintMs) this.log('info', `the gateway is shutting down${isRecord(frame.payload) && str(frame.payload, 'reason') ? `: ${str(frame.payload, 'reason')}` : ''}`);
-        this.restartHintMs = 1000;
-        this.restartSince ||= Date.now();
-        break;
-      case 'sessions.changed':
-        this.emitter.emit('sessionsChanged', frame.payload);
-        break;
-      case 'connect.challenge':
-        return this.problem('a second connect.challenge on an open connection (ignored)');
-      default:
-        break;
-    }
-    this.emitter.emit('event', frame);
   }
 
   private sendFrame(socket: WebSocket, frame: { type: 'req'; id: string; method: string; params: unknown }): void {
@@ -442,17 +393,7 @@ export class GatewayConnection {
     this.emitter.emit('state', state);
   }
 
-  private clearReconnectTimer(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-  }
 
-  /** Logs each kind of bad frame once, and counts the rest. */
-  private problem(kind: string): void {
-    const seen = this.loggedProblems.get(kind) ?? 0;
-    this.loggedProblems.set(kind, seen + 1);
-    if (seen === 0) this.log('warn', `dropped a frame: ${kind}`);
-  }
 }
 
 function readBootId(hello: HelloOk): string | undefined {

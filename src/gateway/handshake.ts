@@ -9,7 +9,8 @@ import type WebSocket from 'ws';
 import { HelloOkSchema, type ConnectChallenge, type ConnectParams, type HelloOk } from '../protocol/gateway';
 import { classifyTransportError, classifyUpgradeStatus } from './connection-state';
 import { GatewayClosedError, GatewayConnectError, GatewayRequestError, GatewayTimeoutError } from './errors';
-import { FrameProblem, isRecord, parseFrame } from './frames';
+import { FrameProblem, parseFrame } from './frames';
+import { isRecord } from '../protocol/schema';
 
 /** What the handshake needs from the connection that opened the socket. */
 export interface HandshakeHooks {

@@ -6,7 +6,7 @@
 
 import type { ResponseFrame } from '../protocol/gateway';
 import { GatewayCancelledError, GatewayRequestError, GatewayTimeoutError } from './errors';
-import { isRecord } from './frames';
+import { isRecord } from '../protocol/schema';
 
 export interface RequestOptions {
   timeoutMs?: number;

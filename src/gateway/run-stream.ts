@@ -1,5 +1,6 @@
 import type { AgentEventPayload } from '../protocol/gateway';
-import { isRecord, str } from './frames';
+import { isRecord, str } from '../protocol/schema';
+import { hasPrefix } from '../protocol/strings';
 
 /** What a consumer sees of one run, normalised from the gateway's `agent` events. */
 export type TurnEvent =
@@ -155,9 +156,6 @@ function continues(old: string, delta: string, cumulative: string): boolean {
   return cumulative.slice(old.length) === delta && cumulative.slice(seam, old.length) === old.slice(seam);
 }
 
-function hasPrefix(text: string, prefix: string): boolean {
-  return text.length >= prefix.length && text.slice(0, prefix.length) === prefix;
-}
 
 /** The text of a chat message's content (a string, or an array of `{type: "text", text}` parts). */
 export function messageText(content: unknown): string {

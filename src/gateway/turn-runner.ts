@@ -7,13 +7,13 @@
 
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { AgentFinal, ChatHistoryResult } from '../protocol/gateway';
+import type { ChatHistoryResult } from '../protocol/gateway';
 import { MAX_TURN_RESENDS, MAX_TURN_RETRIES, MIN_RETRY_WAIT_MS, TURN_TIMEOUT_MS } from './constants';
 import { GatewayCancelledError, GatewayClosedError, GatewayRequestError, GatewayTurnNotSentError } from './errors';
-import { isRecord, str } from './frames';
 import type { GatewayEvents } from './client-options';
 import type { GatewayConnection } from './gateway-connection';
 import type { RequestOptions } from './pending-requests';
+import { readAgentFinal, readAgentWait } from './payloads';
 import { messageText, RunStream, type TurnEvent } from './run-stream';
 
 /** How often, and how long apart, a message refused because its session was busy is tried again. */
@@ -204,12 +204,8 @@ export class TurnRunner {
     const bootId = this.connection.bootId;
     if (acceptedBootId && bootId && acceptedBootId !== bootId) return undefined;
     try {
-      const waited = await this.connection.send('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal });
-      if (!isRecord(waited)) return undefined;
-      const status = str(waited, 'status');
-      const reply = isRecord(waited.terminalReply) ? str(waited.terminalReply, 'text') : undefined;
-      if (status === 'ok') return { status: 'ok', stopReason: str(waited, 'stopReason'), text: reply };
-      if (status === 'error') return { status: 'error', stopReason: str(waited, 'stopReason'), text: reply };
+      const waited = readAgentWait(await this.connection.send('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal }));
+      if (waited?.status === 'ok' || waited?.status === 'error') return { status: waited.status, stopReason: waited.stopReason, text: waited.text };
       return undefined;
     } catch {
       return undefined;
@@ -222,24 +218,13 @@ function isSessionBusy(error: GatewayRequestError): boolean {
   return error.detailCode === 'SESSION_WORK_START_CHANGED' || error.message.includes('SESSION_WORK_START_CHANGED');
 }
 
-/** Reads the final `res` of an `agent` request. An aborted run ends as `{status: "timeout", summary: "aborted"}`. */
+/** How the final `res` of an `agent` request ends the turn. An aborted run ends as `{status: "timeout", summary: "aborted"}`. */
 function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<TurnResult>] {
-  if (!isRecord(payload)) return ['error', { summary: 'the gateway sent no result' }];
-  const final = payload as unknown as AgentFinal;
-  const summary = str(payload, 'summary');
-  const result = isRecord(payload.result) ? payload.result : undefined;
-  const meta = result && isRecord(result.meta) ? result.meta : undefined;
-  const payloads = result && Array.isArray(result.payloads) ? result.payloads : [];
-  const text = payloads.map((p) => (isRecord(p) ? messageText([{ type: 'text', text: p.text }]) : '')).filter(Boolean).join('\n\n');
-  const agentMeta = meta && isRecord(meta.agentMeta) ? meta.agentMeta : undefined;
-  const extra: Partial<TurnResult> = {
-    summary,
-    text: text || streamed,
-    stopReason: meta ? str(meta, 'stopReason') : undefined,
-    durationMs: meta && typeof meta.durationMs === 'number' ? meta.durationMs : undefined,
-  };
-  if (agentMeta && isRecord(agentMeta.usage)) extra.usage = agentMeta.usage;
-  const status: TurnStatus = final.status === 'ok' ? 'ok' : summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
+  const final = readAgentFinal(payload);
+  if (!final) return ['error', { summary: 'the gateway sent no result' }];
+  const extra: Partial<TurnResult> = { summary: final.summary, text: final.text || streamed, stopReason: final.stopReason, durationMs: final.durationMs };
+  if (final.usage) extra.usage = final.usage;
+  const status: TurnStatus = final.status === 'ok' ? 'ok' : final.summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
   return [status, extra];
 }
 

@@ -129,36 +129,6 @@ export interface AgentEventPayload {
   ts?: number;
 }
 
-/** `chat` event payload (the chat-flavoured mirror of a run). */
-export interface ChatEventPayload {
-  runId: string;
-  sessionKey: string;
-  seq?: number;
-  state: 'status' | 'delta' | 'final' | 'aborted' | 'error';
-  deltaText?: string;
-  message?: unknown;
-  stopReason?: string;
-  errorMessage?: string;
-}
-
-/** First `res` of an `agent` request. */
-export interface AgentAccepted {
-  runId: string;
-  sessionKey?: string;
-  status: 'accepted';
-}
-
-/** Final `res` of an `agent` request. */
-export interface AgentFinal {
-  runId: string;
-  status: string;
-  summary?: string;
-  result?: {
-    payloads?: Array<{ text?: string | null }>;
-    meta?: { durationMs?: number; stopReason?: string; agentMeta?: { usage?: Record<string, unknown> } };
-  };
-}
-
 /** One row of `sessions.list`. */
 export interface SessionRow {
   key: string;
@@ -170,12 +140,6 @@ export interface SessionRow {
   modelProvider?: string;
   archived?: boolean;
   [other: string]: unknown;
-}
-
-export interface SessionsListResult {
-  sessions: SessionRow[];
-  count?: number;
-  hasMore?: boolean;
 }
 
 /** One row of `chat.history`. Assistant content is an array of parts; user content is a string. */

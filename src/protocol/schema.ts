@@ -81,8 +81,16 @@ export function array<T>(item: Schema<T>, limits: { max?: number } = {}): Schema
   });
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An optional string field of an untrusted value (undefined when the value is no object or the field no string). */
+export function str(value: unknown, key: string): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const field = value[key];
+  return typeof field === 'string' ? field : undefined;
 }
 
 /**
@@ -94,7 +102,7 @@ export function object<P extends Shape>(shape: P, options: { strict?: boolean } 
   return {
     shape,
     check(v) {
-      if (!isPlainObject(v)) return 'not an object';
+      if (!isRecord(v)) return 'not an object';
       for (const key of keys) {
         const problem = shape[key].check(v[key]);
         if (problem) return `${key}: ${problem}`;
@@ -114,7 +122,7 @@ export type InferVariants<D extends string, V extends VariantShapes> = { [K in k
 export function variants<const D extends string, V extends VariantShapes>(discriminant: D, shapes: V, options: { strict?: boolean } = {}): Schema<InferVariants<D, V>> {
   const byKind = new Map(Object.entries(shapes).map(([kind, shape]) => [kind, object({ ...shape, [discriminant]: literal(kind) }, options)]));
   return schema((v) => {
-    if (!isPlainObject(v)) return 'not an object';
+    if (!isRecord(v)) return 'not an object';
     const tag = v[discriminant];
     const variant = typeof tag === 'string' ? byKind.get(tag) : undefined;
     if (!variant) return `${discriminant}: unknown ${JSON.stringify(String(tag)).slice(0, 40)}`;

@@ -7,7 +7,7 @@
  * runtime guards both come from it, and both sides use the guards, since neither side may trust what
  * the other posts (a compromised page, a stale bundle, another frame). Imports only schema.ts.
  */
-import { array, boolean, isPlainObject, literal, number, object, optional, string, unknown, variants, type Infer, type InferShape, type Schema } from './schema';
+import { array, boolean, isRecord, literal, number, object, optional, string, unknown, variants, type Infer, type InferShape, type Schema } from './schema';
 
 /** Longest message the composer may send; the gateway's own frame limit is checked again in the client. */
 export const MAX_SEND_CHARS = 1_000_000;
@@ -149,7 +149,7 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
 
 /** The message if it fits the webview -> host contract; else what is wrong with it. */
 export function parseWebviewMessage(data: unknown): { message: WebviewMessage } | { problem: string } {
-  const problem = (isPlainObject(data) && data.type === 'request' ? webviewRequest : webviewMessage).check(data);
+  const problem = (isRecord(data) && data.type === 'request' ? webviewRequest : webviewMessage).check(data);
   return problem === undefined ? { message: data as WebviewMessage } : { problem };
 }
 

@@ -5,7 +5,7 @@
 // holds, without it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ActionId, ChatItem } from '../../src/protocol/webview';
+import { ACTION_IDS, type ChatItem } from '../../src/protocol/webview';
 import { ATTACKS, withOrigin } from './hostile-corpus';
 import { assistant, notice, snapshot, tool, user, webviewSuite, type WebviewPage } from './harness';
 
@@ -15,8 +15,6 @@ declare const window: any;
 
 /** What Lit puts on window when it loads (@lit/reactive-element, lit-element, lit-html). */
 const LIT_GLOBALS = ['litElementVersions', 'litHtmlVersions', 'litPropertyMetadata', 'reactiveElementVersions'];
-
-const ACTION_IDS: ActionId[] = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'];
 
 /** Text-only places: each must hold exactly the payload as text, with no element inside. */
 const TEXT_SLOTS = ['.user-text', '.context-chip', '.tool-name', '.tool-text', '.notice-text', '.outcome', '.session-title', '.banner-title', '.banner-detail', '.banner-actions vscode-button', '.activity'];

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionRow } from '../../protocol/gateway';
 import type { ChatController } from '../chat-controller';
-import { Command } from './settings';
+import { Command, SessionItemKind } from './settings';
 import { relativeTime, sessionTitle } from '../transcript';
 
 /** A row of the Sessions view. `contextValue` says whether it may be deleted (not the main session). */
@@ -13,7 +13,7 @@ export class SessionItem extends vscode.TreeItem {
     this.tooltip = new vscode.MarkdownString(undefined, false);
     this.tooltip.appendText(`${sessionTitle(session)}\n${session.key}${main ? "\nThe gateway's main session: it cannot be deleted." : ''}`);
     this.iconPath = new vscode.ThemeIcon(current ? 'comment-discussion' : 'comment', current ? new vscode.ThemeColor('charts.blue') : undefined);
-    this.contextValue = main ? 'openclaw.session.main' : 'openclaw.session';
+    this.contextValue = main ? SessionItemKind.main : SessionItemKind.session;
     this.command = { command: Command.switchSession, title: 'Open Session', arguments: [session.key] };
     this.accessibilityInformation = { label: `${sessionTitle(session)}${current ? ', current session' : ''}, ${relativeTime(session.updatedAt)}` };
   }

@@ -45,5 +45,12 @@ export const ACTION_COMMANDS: Record<Exclude<ActionId, 'openSettings'>, string> 
   switchSession: Command.switchSession,
 };
 
+/** `contextValue` of the Sessions view's rows, which package.json's menus match on. */
+export const SessionItemKind = {
+  session: 'openclaw.session',
+  /** The gateway's main session: no delete (the command says why). */
+  main: 'openclaw.session.main',
+} as const;
+
 export const VIEW_CHAT = 'openclaw.chat';
 export const VIEW_SESSIONS = 'openclaw.sessions';
