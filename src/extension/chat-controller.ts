@@ -123,18 +123,16 @@ export class ChatController extends Disposable {
     this.chain = this.chain.then(() => this.run(turn, message));
   }
 
-  /** Stops the running turn and drops the queued ones of the current session. */
+  /**
+   * Stops the turns of the current session: a running one on the gateway; one sent but not yet
+   * taken as soon as the gateway takes it (stopping it here alone would let it run unseen); one
+   * still queued here, before it is sent.
+   */
   async stop(): Promise<void> {
     for (const turn of this.turns.filter((t) => t.sessionKey === this.sessionKey)) {
-      if (!turn.accepted) {
-        turn.controller.abort();
-        continue;
-      }
-      try {
-        await this.client.abortTurn(turn.sessionKey, [...turn.runIds].pop());
-      } catch (error) {
-        turn.notice('error', `Could not stop the turn: ${(error as Error).message}`);
-      }
+      if (turn.accepted) await this.abortOnGateway(turn);
+      else if (turn.user.pending === 'sending') turn.stopRequested = true;
+      else turn.controller.abort();
     }
   }
 
@@ -212,7 +210,10 @@ export class ChatController extends Disposable {
         { sessionKey: turn.sessionKey, message, idempotencyKey: turn.key, thinking: this.deps.thinking() },
         {
           signal: turn.controller.signal,
-          onAccepted: () => turn.onAccepted(),
+          onAccepted: () => {
+            turn.onAccepted();
+            if (turn.stopRequested) void this.abortOnGateway(turn);
+          },
           onEvent: (event) => turn.onEvent(event),
           onRunId: (runId) => turn.runIds.add(runId),
         },
@@ -234,6 +235,14 @@ export class ChatController extends Disposable {
     }
   }
 
+  private async abortOnGateway(turn: LiveTurn): Promise<void> {
+    try {
+      await this.client.abortTurn(turn.sessionKey, [...turn.runIds].pop());
+    } catch (error) {
+      turn.notice('error', `Could not stop the turn: ${(error as Error).message}`);
+    }
+  }
+
   // ---- connection -------------------------------------------------------------------------
 
   private onConnectionState(state: ConnectionState): void {
@@ -244,7 +253,12 @@ export class ChatController extends Disposable {
       // The first connection: show this session's history. Later ones: the resync notice reloads it.
       if (!this.model.items.length || this.model.items.every((i) => i.kind === 'user' && i.pending)) this.scheduleReload(0);
     } else if (state.kind === 'reconnecting' || state.kind === 'failed') {
-      for (const turn of this.turns) if (!turn.accepted && turn.user.pending === 'sending') turn.setPending('queued');
+      for (const turn of this.turns) {
+        if (turn.accepted || turn.user.pending !== 'sending') continue;
+        // Not taken before the connection went: a stop asked for meanwhile now stops it here.
+        if (turn.stopRequested) turn.controller.abort();
+        else turn.setPending('queued');
+      }
     }
   }
 

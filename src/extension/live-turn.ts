@@ -24,6 +24,8 @@ export class LiveTurn implements TurnPlace {
   accepted = false;
   /** Events were lost: history is reloaded once the turn ends. */
   needsReload = false;
+  /** The person pressed Stop after the message was sent but before the gateway took it. */
+  stopRequested = false;
   user: UserItem;
 
   constructor(

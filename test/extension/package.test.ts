@@ -38,7 +38,7 @@ function packageScript(): Promise<PackageScript> {
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-describe('packaged extension (.vsix)', { timeout: 15 * 60_000 }, () => {
+describe('packaged extension (.vsix)', { timeout: 40 * 60_000 }, () => {
   let vsix: string;
   let entries: string[];
   let gateway: GatewayHandle | undefined;
@@ -98,17 +98,17 @@ describe('packaged extension (.vsix)', { timeout: 15 * 60_000 }, () => {
     // The connection's status bar item shows the comment-discussion icon only once connected
     // (connecting spins a sync icon with the same "OpenClaw" text).
     const connected = page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'OpenClaw' }).filter({ has: page.locator('.codicon-comment-discussion') });
-    await connected.waitFor({ timeout: 60_000 });
+    await connected.waitFor({ timeout: 180_000 });
     t.diagnostic(`activated and connected ${seconds(since)} after the page opened`);
 
     // What a person does first: the OpenClaw entry of the activity bar opens the chat webview.
     await page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ }).click();
-    const chat = await findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 60_000 });
+    const chat = await findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 120_000 });
     const input = chat.getByRole('textbox', { name: 'Message OpenClaw' });
     const message = `packaged hello ${Date.now().toString(36)}`;
     await input.fill(message);
     await input.press('Enter');
-    await chat.getByText(`Echo: ${message}`).first().waitFor({ timeout: 60_000 });
+    await chat.getByText(`Echo: ${message}`).first().waitFor({ timeout: 240_000 });
     t.diagnostic(`echo reply in the webview ${seconds(since)} after the page opened`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'package-test.png') });
   });

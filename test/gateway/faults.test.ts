@@ -105,7 +105,8 @@ function isGatewayWritten(message: HistoryMessage): boolean {
   return provenance?.kind === 'internal_system';
 }
 
-describe('the chat survives gateway faults mid-stream (real openclaw gateway)', { timeout: 14 * 60_000 }, () => {
+// Caps, not budgets: a quiet machine runs the whole file in about 15 minutes, a busy one in twice that.
+describe('the chat survives gateway faults mid-stream (real openclaw gateway)', { timeout: 60 * 60_000 }, () => {
   const began = Date.now();
   const runTag = Date.now().toString(36);
   let gw: GatewayHandle | undefined;
@@ -403,7 +404,7 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
           `client left connected after ${noticedMs} ms as ${lostState}; gateway back after ${(result.downMs / 1000).toFixed(1)} s; ` +
           `client connected ${reconnectMs} ms later${gatewayRecovery ? '; gateway re-ran the interrupted turn' : ''}; cycle ${(result.totalMs / 1000).toFixed(1)} s; ${formatFigures(f)}`,
       );
-      if (problems.length) t.diagnostic(`${c.label} evidence:\n${evidence(t0, logMark)}`);
+      if (problems.length) t.diagnostic(`${c.label} failed checks:\n${problems.join('\n')}\n${c.label} evidence:\n${evidence(t0, logMark)}`);
       return result;
     } catch (error) {
       t.diagnostic(`${c.label} could not recover; evidence:\n${evidence(t0, logMark)}`);
@@ -415,7 +416,7 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
     if (problems.length) assert.fail(`${problems.length} failed check(s):\n\n${problems.join('\n\n')}`);
   }
 
-  it('SIGTERM mid-stream: the turn drains, shutdown + 1012, the chat comes back after a restart', { timeout: 240_000 }, async (t) => {
+  it('SIGTERM mid-stream: the turn drains, shutdown + 1012, the chat comes back after a restart', { timeout: 10 * 60_000 }, async (t) => {
     const session: SessionLog = { key: `agent:main:faults-${runTag}-sigterm`, sent: [] };
     await ensureUp();
     let observer: Observer | undefined;
@@ -436,14 +437,14 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
     }
   });
 
-  it('SIGKILL mid-stream: the chat comes back after a restart', { timeout: 180_000 }, async (t) => {
+  it('SIGKILL mid-stream: the chat comes back after a restart', { timeout: 10 * 60_000 }, async (t) => {
     const session: SessionLog = { key: `agent:main:faults-${runTag}-sigkill`, sent: [] };
     const result = await runCycle(t, session, { label: 'sigkill', fault: 'SIGKILL', slow: true });
     assert.match(result.lostState, /^reconnecting/);
     failOn(result.problems);
   });
 
-  it(`SIGSTOP for longer than 2 x tick (${TICK_MS} ms): the watchdog notices, SIGCONT, the chat comes back`, { timeout: 180_000 }, async (t) => {
+  it(`SIGSTOP for longer than 2 x tick (${TICK_MS} ms): the watchdog notices, SIGCONT, the chat comes back`, { timeout: 10 * 60_000 }, async (t) => {
     const session: SessionLog = { key: `agent:main:faults-${runTag}-sigstop`, sent: [] };
     const logMark = C().logs.length;
     assert.equal(C().hello?.policy?.tickIntervalMs, TICK_MS, 'the gateway runs with the short tick');
@@ -454,7 +455,7 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
     failOn(result.problems);
   });
 
-  it(`${RESTARTS} restarts in a row (SIGTERM and SIGKILL): nothing lost, nothing doubled, nothing piles up`, { timeout: 11 * 60_000 }, async (t) => {
+  it(`${RESTARTS} restarts in a row (SIGTERM and SIGKILL): nothing lost, nothing doubled, nothing piles up`, { timeout: 45 * 60_000 }, async (t) => {
     const session: SessionLog = { key: `agent:main:faults-${runTag}-restarts`, sent: [] };
     const started = Date.now();
     const before = restarts;

@@ -71,6 +71,28 @@ describe('what a new user trips over', () => {
     assert.equal(reply.usage?.input, undefined);
   });
 
+  it('Stop pressed before the gateway took the message stops the run once it does, instead of letting it run unseen', async () => {
+    const { gw, controller } = await setup({ deltaDelayMs: 30 });
+    gw.reply = () => 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen';
+    // The gateway is slow to take the message, as a busy one is.
+    const held = new Set<unknown>();
+    gw.handlers.push((conn, frame) => {
+      if (frame.method !== 'agent' || held.has(frame.id)) return false;
+      held.add(frame.id);
+      setTimeout(() => (gw as unknown as { onRequest(c: unknown, f: unknown): void }).onRequest(conn, frame), 400);
+      return true;
+    });
+    controller.send('SLOW please take your time');
+    await waitFor(() => gw.requests('agent').length === 1, 'sent');
+    await controller.stop();
+    await waitFor(() => !controller.busy, 'stopped', 10_000);
+    assert.equal(gw.requests('chat.abort').length, 1, 'the gateway was told to stop it');
+    const reply = controller.transcript.find((i) => i.kind === 'assistant');
+    assert.equal(reply?.kind === 'assistant' && reply.outcome, 'aborted');
+    assert.ok(!controller.transcript.some((i) => i.kind === 'notice' && i.text.startsWith('Not sent')), 'not claimed unsent: the gateway has it');
+    assert.ok((gw.history.get(MAIN_SESSION) ?? []).some((row) => row.content === 'SLOW please take your time'), 'in history, as the gateway got it');
+  });
+
   it('names a new session the same in the header, the tree and the pickers', () => {
     const key = 'agent:main:vscode-mx5bwmew';
     assert.equal(sessionTitle({ key }), 'New session');

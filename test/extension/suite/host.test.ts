@@ -12,7 +12,7 @@ const EXTENSION_ID = 'openclaw-community.openclaw-vscode';
 /** Sessions the outside test made on the gateway before VS Code started. */
 const SEEDED = (process.env.OPENCLAW_TEST_SESSIONS ?? '').split(',').filter(Boolean);
 
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -10,7 +10,8 @@ import path from 'node:path';
 export async function run(): Promise<void> {
   // mocha 12 is an ES module; a dynamic import loads it from this CommonJS bundle.
   const { default: Mocha } = await import('mocha');
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000 });
+  // Generous: a busy machine is slow, and each test waits on conditions, not on time.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 240_000 });
   mocha.addFile(path.join(__dirname, 'host.test.js'));
   await mocha.loadFilesAsync();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
@@ -19,7 +20,7 @@ export async function run(): Promise<void> {
   const hold = process.env.OPENCLAW_TEST_UI_RELEASE_FILE;
   if (hold) {
     console.log('[openclaw-suite] host checks done, holding for the UI phase');
-    const deadline = Date.now() + 5 * 60_000;
+    const deadline = Date.now() + 20 * 60_000;
     while (!existsSync(hold)) {
       if (Date.now() > deadline) throw new Error(`the UI phase never released the suite (${hold})`);
       await new Promise((resolve) => setTimeout(resolve, 100));
