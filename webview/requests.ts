@@ -28,7 +28,7 @@ export class RequestChannel {
         this.pending.delete(id);
         reject(new Error(`the editor did not answer "${method}" within ${timeoutMs / 1000} s`));
       }, timeoutMs);
-      this.pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, { method, resolve: (result) => resolve(result as RequestResult<M>), reject, timer });
       this.post({ type: 'request', id, method, params } as WebviewMessage);
     });
   }

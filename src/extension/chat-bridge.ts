@@ -18,10 +18,10 @@ export interface ChatBridgeOptions {
   controller: ChatController;
   services: HostServices;
   /** Posts to the page; called only while the page is ready. */
-  post(message: HostMessage): void;
+  post: (message: HostMessage) => void;
   /** The connection banner as it reads now. */
-  connection(): ConnectionView;
-  log(message: string): void;
+  connection: () => ConnectionView;
+  log: (message: string) => void;
 }
 
 type Handlers = { [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResult<M>> };

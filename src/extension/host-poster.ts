@@ -51,6 +51,6 @@ export class HostPoster {
 
   private postNow(message: UnnumberedHostMessage): void {
     this.posted += 1;
-    this.deliver({ ...message, seq: ++this.seq } as HostMessage);
+    this.deliver({ ...message, seq: ++this.seq });
   }
 }

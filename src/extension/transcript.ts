@@ -119,7 +119,10 @@ function safeJson(value: unknown): string {
 export function usageView(usage: unknown): UsageView | undefined {
   if (!isRecord(usage)) return undefined;
   const num = (...keys: string[]) => {
-    for (const key of keys) if (typeof usage[key] === 'number') return usage[key] as number;
+    for (const key of keys) {
+      const value = usage[key];
+      if (typeof value === 'number') return value;
+    }
     return undefined;
   };
   const view: UsageView = { input: num('input', 'inputTokens'), output: num('output', 'outputTokens'), total: num('totalTokens', 'total') };

@@ -1,5 +1,5 @@
 import { str } from '../protocol/schema';
-import { GatewayRequestError } from './errors';
+import type { GatewayRequestError } from './errors';
 
 /** Why the client stopped trying: each needs a person to do something. */
 export type FailureReason =

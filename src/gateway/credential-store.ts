@@ -14,19 +14,22 @@ export interface CredentialStore {
 export class MemoryCredentialStore implements CredentialStore {
   readonly values = new Map<string, string>();
 
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.values.get(key));
   }
 
-  async set(key: string, value: string): Promise<void> {
+  set(key: string, value: string): Promise<void> {
     this.values.set(key, value);
+    return Promise.resolve();
   }
 
-  async delete(key: string): Promise<void> {
+  delete(key: string): Promise<void> {
     this.values.delete(key);
+    return Promise.resolve();
   }
 
-  async clear(): Promise<void> {
+  clear(): Promise<void> {
     this.values.clear();
+    return Promise.resolve();
   }
 }

@@ -55,7 +55,8 @@ export class FrameRouter {
 
   /** One frame off the socket. */
   route(data: WebSocket.RawData): void {
-    const frame = parseFrame(data.toString());
+    // A text frame arrives as one Buffer (ws's default binaryType).
+    const frame = parseFrame((data as Buffer).toString());
     if (frame instanceof FrameProblem) return this.problem(frame.problem);
     this.hooks.traceIn(frame);
     if (frame.type === 'res') {

@@ -50,7 +50,7 @@ export class Handshake {
         fn();
       };
       const onMessage = (data: WebSocket.RawData) => {
-        const text = data.toString();
+        const text = (data as Buffer).toString();
         const frame = parseFrame(text);
         if (frame instanceof FrameProblem) return hooks.problem(frame.problem);
         hooks.traceIn(frame);

@@ -78,7 +78,7 @@ export class PendingRequests {
         write(id);
       } catch (error) {
         this.settle(id, pending);
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   }

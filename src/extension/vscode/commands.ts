@@ -26,7 +26,7 @@ export interface CommandContext {
 export function registerCommands(c: CommandContext): void {
   const { controller } = c;
   const client = controller.client;
-  const register = (id: string, run: (...args: any[]) => unknown) => c.context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  const register = (id: string, run: (...args: never[]) => unknown) => c.context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   register(Command.focusChat, () => c.chatView.focus());
 

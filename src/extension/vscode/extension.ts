@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     url: found.url,
     token: found.token,
     store,
-    clientVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
+    clientVersion: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
     log: (level, message) => log[level](message),
   });
   const trace = (direction: 'in' | 'out', frame: unknown) => log.info(`${direction === 'in' ? '<-' : '->'} ${JSON.stringify(frame)}`);
@@ -71,15 +71,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     if (id === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${Setting.gatewayUrl}`);
     else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
   };
-  let chatView: ChatViewProvider | undefined;
   const bridge = new ChatBridge({
     controller,
     services: new VsCodeHostServices(runAction),
-    post: (message) => chatView?.post(message),
+    post: (message) => chatView.post(message),
     connection: () => connectionView(client.state, found),
     log: (message) => log.debug(message),
   });
-  chatView = new ChatViewProvider(context.extensionUri, bridge);
+  const chatView = new ChatViewProvider(context.extensionUri, bridge);
   const sessions = new SessionTreeProvider(controller);
   const sessionsView = vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false });
   sessions.attach(sessionsView);
