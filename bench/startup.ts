@@ -19,7 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { freshRunDir, openWorkbench, processGroupMembers, startCodeServer, type CodeServer } from '../test/extension/code-server';
+import { freshRunDir, openWorkbench, processGroupMembers, startCodeServer, type CodeServer } from '../tools/code-server/server';
 import { BENCH, OUT, ROOT } from './lib/paths';
 import { summarize, type Summary } from './lib/stats';
 

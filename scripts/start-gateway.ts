@@ -1,5 +1,5 @@
 // The gateway half of `npm start`: the real OpenClaw gateway (openclaw@2026.9.6 from npm) with the
-// offline echo model server of test/gateway/harness, as one child process of scripts/start.mjs.
+// offline echo model server of tools/gateway/, as one child process of scripts/start.mjs.
 //
 //   OPENCLAW_START_GATEWAY_TOKEN=<token> node --import tsx scripts/start-gateway.ts --port 18789
 //
@@ -12,7 +12,7 @@
 // while it still has code-server to stop. When start.mjs dies without a word, this child's stdin
 // reaches end-of-file and it stops the gateway the same way.
 import { parseArgs } from 'node:util';
-import { startGateway, type GatewayHandle } from '../test/gateway/harness/gateway';
+import { startGateway, type GatewayHandle } from '../tools/gateway/gateway';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' } } });

@@ -6,7 +6,7 @@
 //
 // What runs, all on 127.0.0.1:
 //  - the real OpenClaw gateway (openclaw@2026.9.6 from npm, under Node 24) talking to the offline
-//    echo model server of test/gateway/harness, in a child process (scripts/start-gateway.ts);
+//    echo model server of tools/gateway/, in a child process (scripts/start-gateway.ts);
 //  - code-server (VS Code in the browser, with a real Node extension host) with the freshly packaged
 //    .vsix installed, and OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN in its environment, which
 //    its extension host inherits: the extension finds the gateway with zero configuration.
@@ -47,8 +47,8 @@ const say = (line) => process.stderr.write(`[start] ${line}\n`);
 
 // The test machinery (code-server driver, gateway harness) is TypeScript typed as CommonJS; tsx's
 // require loads it in-process with __dirname intact (its ESM tsImport does not keep __dirname).
-const codeServerLib = tsxRequire('../test/extension/code-server.ts', import.meta.url);
-const { freePort } = tsxRequire('../test/gateway/harness/gateway.ts', import.meta.url);
+const codeServerLib = tsxRequire('../tools/code-server/server.ts', import.meta.url);
+const { freePort } = tsxRequire('../tools/gateway/gateway.ts', import.meta.url);
 
 /** Everything started so far, stopped in reverse by shutdown(). */
 const running = { gateway: undefined, server: undefined, workbench: undefined };

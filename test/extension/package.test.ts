@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startGateway, type GatewayHandle } from '../gateway/harness/gateway';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import {
   findWebviewFrame,
   freshRunDir,
@@ -20,7 +20,7 @@ import {
   startCodeServer,
   type CodeServer,
   type Workbench,
-} from './code-server';
+} from '../../tools/code-server/server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');
@@ -31,7 +31,7 @@ interface PackageScript {
 }
 
 // scripts/package.mjs is untyped ESM shared with `npm run package`; a computed specifier keeps it
-// out of the TypeScript program (as code-server.ts does with the installer).
+// out of the TypeScript program (as tools/code-server/ does with the installer).
 function packageScript(): Promise<PackageScript> {
   return import(pathToFileURL(path.join(ROOT, 'scripts', 'package.mjs')).href) as Promise<PackageScript>;
 }

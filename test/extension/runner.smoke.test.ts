@@ -1,6 +1,6 @@
-// Proof that test/extension/code-server.ts works end to end: code-server runs the throwaway fixture
-// extension (test/extension/fixture) and its in-host mocha suite, and Playwright drives the
-// fixture's webview in the same page. Slow (about a minute, more on first run: it installs
+// Proof that the code-server driver (tools/code-server/) works end to end: code-server runs the
+// throwaway fixture extension (test/extension/fixture) and its in-host mocha suite, and Playwright
+// drives the fixture's webview in the same page. Slow (about a minute, more on first run: it installs
 // code-server and chromium). Run with: npx tsx --test test/extension/runner.smoke.test.ts
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import {
   startCodeServer,
   type CodeServer,
   type Workbench,
-} from './code-server';
+} from '../../tools/code-server/server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');

@@ -11,7 +11,7 @@ import type { TurnEvent } from '../../src/gateway/run-stream';
 import { itemsFromHistory } from '../../src/extension/transcript';
 import { makeClient } from '../support/clients';
 import { sleep, waitFor, waitForState } from '../support/wait';
-import { PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from './harness/gateway';
+import { PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 
 const SUITE_TIMEOUT = 10 * 60_000;
 

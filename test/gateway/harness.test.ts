@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { groupAlive, PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from './harness/gateway';
-import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from './harness/model-server';
+import { groupAlive, PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from '../../tools/gateway/model-server';
 
 interface Frame {
   type: 'req' | 'res' | 'event';

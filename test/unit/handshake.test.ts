@@ -5,7 +5,7 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import { DeviceIdentity, signaturePayload } from '../../src/gateway/device-identity';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('handshake', () => {

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeGatewayConfig, type GatewayConfigOptions } from '../gateway/harness/gateway-config';
+import { writeGatewayConfig, type GatewayConfigOptions } from '../../tools/gateway/config';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { mkdirOwnerOnly, writeFileOwnerOnly } from '../support/owner-only';
+import { launchChromium } from '../chromium';
+import { mkdirOwnerOnly, writeFileOwnerOnly } from '../owner-only';
 
 export type ColorTheme = 'Default Dark Modern' | 'Default Light Modern' | (string & {});
 
