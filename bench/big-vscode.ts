@@ -9,7 +9,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freshRunDir, openWorkbench, startCodeServer, type CodeServer } from '../tools/code-server/server';
+import { freshRunDir, startCodeServer, type CodeServer } from '../tools/code-server/server';
+import { openWorkbench } from '../tools/code-server/workbench';
 import type { FakeGateway } from '../tools/fake-gateway';
 import { sleep } from '../tools/wait';
 import { BIG_SESSION } from './lib/big-data';

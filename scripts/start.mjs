@@ -45,10 +45,15 @@ const started = Date.now();
 const elapsed = (since = started) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const say = (line) => process.stderr.write(`[start] ${line}\n`);
 
-// The test machinery (code-server driver, gateway harness) is TypeScript typed as CommonJS; tsx's
-// require loads it in-process with __dirname intact (its ESM tsImport does not keep __dirname).
-const codeServerLib = tsxRequire('../tools/code-server/server.ts', import.meta.url);
-const { freePort } = tsxRequire('../tools/gateway/gateway.ts', import.meta.url);
+// The machinery shared with the tests (tools/: code-server driver, gateway harness) is TypeScript
+// typed as CommonJS; tsx's require loads it in-process with __dirname intact (its ESM tsImport does
+// not keep __dirname).
+const { freshRunDir, startCodeServer } = tsxRequire('../tools/code-server/server.ts', import.meta.url);
+const { installVsix } = tsxRequire('../tools/code-server/install.ts', import.meta.url);
+const { openWorkbench } = tsxRequire('../tools/code-server/workbench.ts', import.meta.url);
+const { findWebviewFrame } = tsxRequire('../tools/code-server/webview-frame.ts', import.meta.url);
+const { processGroupMembers } = tsxRequire('../tools/code-server/process-group.ts', import.meta.url);
+const { freePort } = tsxRequire('../tools/gateway/ports.ts', import.meta.url);
 
 /** Everything started so far, stopped in reverse by shutdown(). */
 const running = { gateway: undefined, server: undefined, workbench: undefined };
@@ -129,7 +134,7 @@ async function stopGatewayChild(gateway) {
   for (const pgid of [gateway.info?.pid, child.pid]) {
     if (!pgid) continue;
     signalGroup(pgid, 'SIGKILL');
-    await waitUntil(() => codeServerLib.processGroupMembers(pgid).length === 0, 5_000);
+    await waitUntil(() => processGroupMembers(pgid).length === 0, 5_000);
   }
 }
 
@@ -189,7 +194,7 @@ async function reapPreviousRun() {
     if (!pgid || !commandLine(pgid)?.includes(marker)) continue;
     say(`stopping process group ${pgid} left by an earlier start`);
     signalGroup(pgid, 'SIGTERM');
-    if (!(await waitUntil(() => codeServerLib.processGroupMembers(pgid).length === 0, 5_000))) signalGroup(pgid, 'SIGKILL');
+    if (!(await waitUntil(() => processGroupMembers(pgid).length === 0, 5_000))) signalGroup(pgid, 'SIGKILL');
   }
   rmSync(PID_FILE, { force: true });
 }
@@ -234,7 +239,7 @@ function shutdown() {
       stops.push(stopGatewayChild(gateway).catch((err) => say(`gateway: ${err.message}`)));
     }
     await Promise.all(stops);
-    const left = groups.filter((pgid) => codeServerLib.processGroupMembers(pgid).length > 0);
+    const left = groups.filter((pgid) => processGroupMembers(pgid).length > 0);
     if (left.length) say(`process groups still alive: ${left.join(' ')}`);
     else if (recorded) rmSync(PID_FILE, { force: true });
     return left.length === 0;
@@ -262,7 +267,7 @@ async function check(server, url, workspace) {
   await assertLoginRequired(url);
   const checkStarted = Date.now();
   const message = `hello from npm start ${randomBytes(3).toString('hex')}`;
-  const workbench = await codeServerLib.openWorkbench(server, { workspace });
+  const workbench = await openWorkbench(server, { workspace });
   running.workbench = workbench;
   const { page } = workbench;
   const screenshot = path.join(ARTIFACTS, 'start-check.png');
@@ -271,7 +276,7 @@ async function check(server, url, workspace) {
     const openclaw = page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ });
     await openclaw.click({ timeout: 60_000 });
     const clicked = Date.now();
-    const chat = await codeServerLib.findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 60_000 });
+    const chat = await findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 60_000 });
     const shown = Date.now();
     const input = chat.getByRole('textbox', { name: 'Message OpenClaw' });
     await input.fill(message);
@@ -361,10 +366,10 @@ async function main() {
 
   forgetPreviousGatewayRun();
   rmSync(RUN_DIR, { recursive: true, force: true });
-  const runDir = codeServerLib.freshRunDir(path.join(RUN_DIR, 'code-server'));
-  await codeServerLib.installVsix({ runDir }, pkg.vsix);
+  const runDir = freshRunDir(path.join(RUN_DIR, 'code-server'));
+  await installVsix({ runDir }, pkg.vsix);
   if (shuttingDown) return; // Ctrl+C meanwhile: shutdown() has the gateway, start nothing more
-  const server = await codeServerLib.startCodeServer({
+  const server = await startCodeServer({
     runDir,
     password,
     env: { OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${port}`, OPENCLAW_GATEWAY_TOKEN: token },
@@ -386,7 +391,7 @@ async function main() {
   };
   running.gateway.exited.then(({ code, signal }) => giveUp(`the gateway process exited (${code ?? signal})`));
   const watch = setInterval(() => {
-    if (codeServerLib.processGroupMembers(server.pid).length === 0) giveUp('code-server exited');
+    if (processGroupMembers(server.pid).length === 0) giveUp('code-server exited');
   }, 2000);
   watch.unref();
 

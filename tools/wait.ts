@@ -12,3 +12,13 @@ export async function waitFor<T>(check: () => T | undefined | false | null, what
     await sleep(5);
   }
 }
+
+/** Polls `cond` every `stepMs` until it holds or `timeoutMs` has passed; resolves whether it held. */
+export async function waitUntil(cond: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (cond()) return true;
+    await sleep(stepMs);
+  }
+  return cond();
+}

@@ -11,16 +11,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
-import {
-  findWebviewFrame,
-  freshRunDir,
-  installVsix,
-  openWorkbench,
-  processGroupMembers,
-  startCodeServer,
-  type CodeServer,
-  type Workbench,
-} from '../../tools/code-server/server';
+import { installVsix } from '../../tools/code-server/install';
+import { processGroupMembers } from '../../tools/code-server/process-group';
+import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
+import { findWebviewFrame } from '../../tools/code-server/webview-frame';
+import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');

@@ -7,16 +7,11 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import {
-  findWebviewFrame,
-  freshRunDir,
-  openWorkbench,
-  processGroupMembers,
-  setColorTheme,
-  startCodeServer,
-  type CodeServer,
-  type Workbench,
-} from '../../tools/code-server/server';
+import { processGroupMembers } from '../../tools/code-server/process-group';
+import { setColorTheme } from '../../tools/code-server/prompts';
+import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
+import { findWebviewFrame } from '../../tools/code-server/webview-frame';
+import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { groupAlive, PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from '../../tools/gateway/model-server';
+import { groupAlive } from '../../tools/gateway/processes';
 
 interface Frame {
   type: 'req' | 'res' | 'event';
