@@ -5,8 +5,9 @@
 //                                     (same as OPENCLAW_START_CHECK=1)
 //
 // What runs, all on 127.0.0.1:
-//  - the real OpenClaw gateway (openclaw@2026.9.6 from npm, under Node 24) talking to the offline
-//    echo model server of tools/gateway/, in a child process (scripts/start-gateway.ts);
+//  - the real OpenClaw gateway (openclaw from npm, the version in tools/versions.json, under Node 24)
+//    talking to the offline echo model server of tools/gateway/, in a child process
+//    (scripts/start-gateway.ts);
 //  - code-server (VS Code in the browser, with a real Node extension host) with the freshly packaged
 //    .vsix installed, and OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN in its environment, which
 //    its extension host inherits: the extension finds the gateway with zero configuration.

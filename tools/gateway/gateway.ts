@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mkdirOwnerOnly } from '../owner-only';
 import { ROOT } from '../paths';
+import { OPENCLAW_VERSION } from '../versions';
 import { sleep } from '../wait';
 import { HARNESS_MODEL, writeGatewayConfig } from './config';
 import { startModelServer, type ModelServer } from './model-server';
@@ -22,16 +23,13 @@ import { probeHandshake } from './readiness';
 import { uniqueRunDir } from './run-dirs';
 import { writeTickHook } from './tick-hook';
 
-export const DEFAULT_OPENCLAW_VERSION = '2026.9.6';
-export const PROTOCOL3_OPENCLAW_VERSION = '2026.4.27';
-
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 /** SIGTERM drains running turns (a streaming turn is allowed to finish, ~15 s), so give it room. */
 const STOP_GRACE_MS = 25_000;
 const LOG_TAIL_LINES = 200;
 
 export interface StartGatewayOptions {
-  /** openclaw npm version; 2026.9.x speaks protocol 4, 2026.4.27 protocol 3. */
+  /** openclaw npm version (default OPENCLAW_VERSION); OPENCLAW_PROTOCOL3_VERSION speaks protocol 3. */
   version?: string;
   /** Shared gateway token (gateway.auth.token). Random when omitted. */
   token?: string;
@@ -105,7 +103,7 @@ async function ensureOpenclaw(version: string): Promise<OpenclawInstall> {
 }
 
 export async function startGateway(opts: StartGatewayOptions = {}): Promise<GatewayHandle> {
-  const version = opts.version ?? DEFAULT_OPENCLAW_VERSION;
+  const version = opts.version ?? OPENCLAW_VERSION;
   const install = await ensureOpenclaw(version);
 
   const runDir = uniqueRunDir();

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OpenClawApi } from '../../../src/extension/extension';
+import { OPENCLAW_VERSION } from '../../../tools/versions';
 
 const EXTENSION_ID = 'openclaw-community.openclaw-vscode';
 const COMMANDS = [
@@ -38,7 +39,7 @@ describe('OpenClaw in a real VS Code', () => {
   it('activates, connects to the gateway and registers every command', async () => {
     const state = api.client.state;
     assert.equal(state.kind, 'connected');
-    assert.equal(state.kind === 'connected' && state.serverVersion, '2026.9.6');
+    assert.equal(state.kind === 'connected' && state.serverVersion, OPENCLAW_VERSION);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of COMMANDS) assert.ok(registered.has(id), `${id} is registered`);
   });
