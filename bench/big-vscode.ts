@@ -9,9 +9,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freshRunDir, openWorkbench, startCodeServer, type CodeServer } from '../test/extension/code-server';
-import type { FakeGateway } from '../test/support/fake-gateway';
-import { sleep } from '../test/support/wait';
+import { freshRunDir, startCodeServer, type CodeServer } from '../tools/code-server/server';
+import { openWorkbench } from '../tools/code-server/workbench';
+import type { FakeGateway } from '../tools/fake-gateway';
+import { sleep } from '../tools/wait';
 import { BIG_SESSION } from './lib/big-data';
 import { clockOffset, now } from './lib/clock';
 import type { Exchange } from './lib/metered-gateway';

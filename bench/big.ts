@@ -6,7 +6,7 @@
  *    streams, a key is typed into the composer every ~300 ms through CDP (Input.dispatchKeyEvent) and
  *    timed from the dispatch to the textarea's `input` event and to the next frame after it. Then
  *    the DOM node count and the JS heap after a forced GC.
- *  - host: a fake gateway (test/support/fake-gateway.ts) holding 2,000 sessions (recorded
+ *  - host: a fake gateway (tools/fake-gateway.ts) holding 2,000 sessions (recorded
  *    `sessions.list` rows, ~2.3 KB each) and a session of 10,000 history messages (bench/history.ts's
  *    rows with the gateway's metadata). In a process of its own (children/big-host.ts): the real
  *    GatewayClient, ChatController and chat feed list the sessions and open the long session; the
@@ -17,8 +17,8 @@
  * Wall-clock timestamps (bench/lib/clock.ts) line up the bench, the page and the host process; the
  * page's offset from the bench's clock is measured each run and taken out.
  */
-import { FakeGateway } from '../test/support/fake-gateway';
-import { sleep } from '../test/support/wait';
+import { FakeGateway } from '../tools/fake-gateway';
+import { sleep } from '../tools/wait';
 import { vscodeBench, type VscodeResult } from './big-vscode';
 import { historyBench, type HistoryResult } from './history';
 import { describeRun, replyStream, streamReply, summarizeRuns, type RenderSizeResult, type RunFigures } from './render';

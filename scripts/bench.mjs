@@ -50,7 +50,7 @@ for (const file of readdirSync(path.join(ROOT, 'bench', 'children'))) {
   if (file.endsWith('.ts')) children[file.slice(0, -3)] = path.join(ROOT, 'bench', 'children', file);
 }
 
-/** Files under the repo keep their own __dirname when bundled (test/extension/code-server.ts finds scripts/ by it). */
+/** Files under the repo keep their own __dirname when bundled (tools/code-server/ finds scripts/ by it). */
 const keepDirname = {
   name: 'keep-dirname',
   setup(build) {

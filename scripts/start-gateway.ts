@@ -1,18 +1,19 @@
-// The gateway half of `npm start`: the real OpenClaw gateway (openclaw@2026.9.6 from npm) with the
-// offline echo model server of test/gateway/harness, as one child process of scripts/start.mjs.
+// The gateway half of `npm start`: the real OpenClaw gateway (openclaw from npm, the version in
+// tools/versions.json) with the offline echo model server of tools/gateway/, as one child process of
+// scripts/start.mjs.
 //
 //   OPENCLAW_START_GATEWAY_TOKEN=<token> node --import tsx scripts/start-gateway.ts --port 18789
 //
 // The token comes through the environment, not argv, because any local user can read a command line.
 // Prints one JSON line on stdout once the gateway answers a handshake:
-//   {"url":"ws://127.0.0.1:PORT","token":"...","pid":<gateway pgid>,"version":"2026.9.6","runDir":"..."}
+//   {"url":"ws://127.0.0.1:PORT","token":"...","pid":<gateway pgid>,"version":"<openclaw version>","runDir":"..."}
 // and everything else on stderr. It runs in a process of its own because the harness installs
 // SIGINT/SIGTERM handlers that kill the gateway's process tree and exit at once: exactly what this
 // child should do when start.mjs stops it, and not something start.mjs wants in its own process
 // while it still has code-server to stop. When start.mjs dies without a word, this child's stdin
 // reaches end-of-file and it stops the gateway the same way.
 import { parseArgs } from 'node:util';
-import { startGateway, type GatewayHandle } from '../test/gateway/harness/gateway';
+import { startGateway, type GatewayHandle } from '../tools/gateway/gateway';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' } } });

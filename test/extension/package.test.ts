@@ -10,17 +10,12 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startGateway, type GatewayHandle } from '../gateway/harness/gateway';
-import {
-  findWebviewFrame,
-  freshRunDir,
-  installVsix,
-  openWorkbench,
-  processGroupMembers,
-  startCodeServer,
-  type CodeServer,
-  type Workbench,
-} from './code-server';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { installVsix } from '../../tools/code-server/install';
+import { processGroupMembers } from '../../tools/code-server/process-group';
+import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
+import { findWebviewFrame } from '../../tools/code-server/webview-frame';
+import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');
@@ -31,7 +26,7 @@ interface PackageScript {
 }
 
 // scripts/package.mjs is untyped ESM shared with `npm run package`; a computed specifier keeps it
-// out of the TypeScript program (as code-server.ts does with the installer).
+// out of the TypeScript program (as tools/code-server/ does with the installer).
 function packageScript(): Promise<PackageScript> {
   return import(pathToFileURL(path.join(ROOT, 'scripts', 'package.mjs')).href) as Promise<PackageScript>;
 }

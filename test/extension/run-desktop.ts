@@ -1,6 +1,6 @@
 // The desktop route for the in-host suite: @vscode/test-electron starting a real VS Code (Electron).
 // It needs a local VS Code build, given as VSCODE_EXECUTABLE: machines here cannot download one, so
-// without it this says so and exits 0; the code-server route (code-server.ts) runs the same suite.
+// without it this says so and exits 0; the code-server route (tools/code-server/) runs the same suite.
 //
 //   VSCODE_EXECUTABLE=/path/to/code npx tsx test/extension/run-desktop.ts \
 //     [--extension <dir with package.json>] [--tests <suite index.js>] [--workspace <folder>]
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     console.log(
       'run-desktop: skipped. The desktop route needs a local VS Code: set VSCODE_EXECUTABLE to its ' +
         'executable (e.g. /usr/share/code/code). This machine cannot download one; the code-server ' +
-        'route (test/extension/code-server.ts) runs the same suite in VS Code here.',
+        'route (tools/code-server/) runs the same suite in VS Code here.',
     );
     return 0;
   }

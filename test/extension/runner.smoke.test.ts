@@ -1,22 +1,17 @@
-// Proof that test/extension/code-server.ts works end to end: code-server runs the throwaway fixture
-// extension (test/extension/fixture) and its in-host mocha suite, and Playwright drives the
-// fixture's webview in the same page. Slow (about a minute, more on first run: it installs
+// Proof that the code-server driver (tools/code-server/) works end to end: code-server runs the
+// throwaway fixture extension (test/extension/fixture) and its in-host mocha suite, and Playwright
+// drives the fixture's webview in the same page. Slow (about a minute, more on first run: it installs
 // code-server and chromium). Run with: npx tsx --test test/extension/runner.smoke.test.ts
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import {
-  findWebviewFrame,
-  freshRunDir,
-  openWorkbench,
-  processGroupMembers,
-  setColorTheme,
-  startCodeServer,
-  type CodeServer,
-  type Workbench,
-} from './code-server';
+import { processGroupMembers } from '../../tools/code-server/process-group';
+import { setColorTheme } from '../../tools/code-server/prompts';
+import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
+import { findWebviewFrame } from '../../tools/code-server/webview-frame';
+import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');

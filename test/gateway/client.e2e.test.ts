@@ -11,7 +11,8 @@ import type { TurnEvent } from '../../src/gateway/run-stream';
 import { itemsFromHistory } from '../../src/extension/transcript';
 import { makeClient } from '../support/clients';
 import { sleep, waitFor, waitForState } from '../support/wait';
-import { PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from './harness/gateway';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from '../../tools/versions';
 
 /** A cap, not a budget: the protocol-3 gateway alone takes 2-4 minutes on a quiet machine (first-run plugin installs). */
 const SUITE_TIMEOUT = 25 * 60_000;
@@ -43,7 +44,7 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     c.start();
     const state = await waitForState(c, 'connected', 30_000);
     assert.equal(state.protocol, 4);
-    assert.equal(state.serverVersion, '2026.9.6');
+    assert.equal(state.serverVersion, OPENCLAW_VERSION);
     assert.ok(state.scopes.includes('operator.admin'), `scopes ${state.scopes}`);
     assert.equal(state.mainSessionKey, 'agent:main:main');
     await waitFor(() => c.store.values.get(storeDeviceTokenKey(gw.url)), 'device token stored');
@@ -159,12 +160,12 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
   });
 });
 
-describe('GatewayClient against a protocol-3 gateway (openclaw 2026.4.27)', { timeout: SUITE_TIMEOUT }, () => {
+describe(`GatewayClient against a protocol-3 gateway (openclaw ${OPENCLAW_PROTOCOL3_VERSION})`, { timeout: SUITE_TIMEOUT }, () => {
   let gw: GatewayHandle;
   let c: GatewayClient | undefined;
 
   before(async () => {
-    gw = await startGateway({ version: PROTOCOL3_OPENCLAW_VERSION });
+    gw = await startGateway({ version: OPENCLAW_PROTOCOL3_VERSION });
   });
 
   after(async () => {
@@ -177,7 +178,7 @@ describe('GatewayClient against a protocol-3 gateway (openclaw 2026.4.27)', { ti
     c.start();
     const state = await waitForState(c, 'connected', 30_000);
     assert.equal(state.protocol, 3);
-    assert.equal(state.serverVersion, '2026.4.27');
+    assert.equal(state.serverVersion, OPENCLAW_PROTOCOL3_VERSION);
     const deltas: string[] = [];
     const result = await c.runTurn({ sessionKey: 'agent:main:p3', message: 'hello protocol three' }, { onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) });
     assert.equal(result.status, 'ok');

@@ -31,7 +31,7 @@ import { messageText } from '../../src/gateway/run-stream';
 import { makeClient } from '../support/clients';
 import { figures, formatFigures, observeGateway, settled, slowReply, view, type Figures, type Observer } from '../support/faults';
 import { sleep, waitFor, waitForState } from '../support/wait';
-import { startGateway, type GatewayHandle } from './harness/gateway';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 
 const TICK_MS = 2000;
 const RESTARTS = 20;

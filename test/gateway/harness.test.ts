@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { groupAlive, PROTOCOL3_OPENCLAW_VERSION, startGateway, type GatewayHandle } from './harness/gateway';
-import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from './harness/model-server';
+import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from '../../tools/gateway/model-server';
+import { groupAlive } from '../../tools/gateway/processes';
+import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from '../../tools/versions';
 
 interface Frame {
   type: 'req' | 'res' | 'event';
@@ -258,7 +260,7 @@ test('model server: picks the words out of the gateway prompt and answers by mod
   }
 });
 
-test('openclaw@2026.9.6: signed handshake, echo turn, tool events, clean shutdown', { timeout: 240_000 }, async (t) => {
+test(`openclaw@${OPENCLAW_VERSION}: signed handshake, echo turn, tool events, clean shutdown`, { timeout: 240_000 }, async (t) => {
   const gw = await startGateway();
   const pid = gw.pid;
   let op: Operator | undefined;
@@ -302,10 +304,10 @@ test('tickIntervalMs rewrites the hard-coded 30 s tick (policy and events)', { t
   }
 });
 
-test(`openclaw@${PROTOCOL3_OPENCLAW_VERSION}: negotiates protocol 3 and echoes`, { timeout: 420_000 }, async (t) => {
+test(`openclaw@${OPENCLAW_PROTOCOL3_VERSION}: negotiates protocol 3 and echoes`, { timeout: 420_000 }, async (t) => {
   // This version installs plugin runtime deps with npm during its first start and first agent run
   // (tens of seconds, longer on a cold .cache), hence the long bounds.
-  const gw = await startGateway({ version: PROTOCOL3_OPENCLAW_VERSION, readyTimeoutMs: 180_000 });
+  const gw = await startGateway({ version: OPENCLAW_PROTOCOL3_VERSION, readyTimeoutMs: 180_000 });
   const pid = gw.pid;
   let op: Operator | undefined;
   try {

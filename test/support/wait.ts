@@ -1,16 +1,7 @@
 import type { ConnectionState } from '../../src/gateway/connection-state';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 
-/** Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
+export { sleep, waitFor } from '../../tools/wait';
 
 /** Resolves with the first state of `kind` the client reaches (or is already in). */
 export function waitForState<K extends ConnectionState['kind']>(client: GatewayClient, kind: K, timeoutMs = 5000): Promise<Extract<ConnectionState, { kind: K }>> {
@@ -28,5 +19,3 @@ export function waitForState<K extends ConnectionState['kind']>(client: GatewayC
     });
   });
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

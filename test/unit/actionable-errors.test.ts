@@ -10,7 +10,7 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import { connectionView } from '../../src/extension/connection-view';
 import type { ConnectionState } from '../../src/gateway/connection-state';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { waitForState } from '../support/wait';
 
 describe('errors a person can act on', () => {

@@ -9,7 +9,7 @@ import { ChatController } from '../../src/extension/chat-controller';
 import type { HostServices } from '../../src/extension/host-services';
 import type { ActionId, HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
 
 /** Host services that record what they were asked to do. */

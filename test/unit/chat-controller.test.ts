@@ -5,7 +5,7 @@ import { itemsFromHistory, relativeTime, sessionTitle } from '../../src/extensio
 import type { ChatItem } from '../../src/protocol/webview';
 import type { HistoryMessage } from '../../src/protocol/gateway';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway, MAIN_SESSION } from '../support/fake-gateway';
+import { FakeGateway, MAIN_SESSION } from '../../tools/fake-gateway';
 import { readRecorded } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
 

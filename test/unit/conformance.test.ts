@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
 
 const schemaFile = path.resolve(__dirname, '../../node_modules/@openclaw/gateway-protocol/protocol.schema.json');

@@ -8,7 +8,7 @@ import { afterEach, describe, it } from 'node:test';
 import { storeDeviceTokenKey, storeGatewayTokenKey, STORE_DEVICE_KEY } from '../../src/gateway/constants';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from '../../src/extension/vscode/secret-store';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
 
 /** VS Code's SecretStorage, in memory (the store uses only get, store and delete). */

@@ -5,7 +5,8 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import { DeviceIdentity, signaturePayload } from '../../src/gateway/device-identity';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
+import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from '../../tools/versions';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('handshake', () => {
@@ -26,7 +27,7 @@ describe('handshake', () => {
     const { gw, client } = await setup();
     client.start();
     const state = await waitForState(client, 'connected');
-    assert.equal(state.serverVersion, '2026.9.6');
+    assert.equal(state.serverVersion, OPENCLAW_VERSION);
     assert.equal(state.protocol, 4);
     assert.equal(state.mainSessionKey, 'agent:main:main');
     assert.deepEqual(state.scopes, ['operator.read', 'operator.write', 'operator.admin']);
@@ -65,7 +66,7 @@ describe('handshake', () => {
     client.start();
     const state = await waitForState(client, 'connected');
     assert.equal(state.protocol, 3);
-    assert.equal(state.serverVersion, '2026.4.27');
+    assert.equal(state.serverVersion, OPENCLAW_PROTOCOL3_VERSION);
   });
 
   it('builds the v3 signature payload exactly as the gateway expects', () => {

@@ -12,7 +12,7 @@ import { HostPoster } from '../../src/extension/host-poster';
 import { itemsFromHistory, sessionTitle, usageView } from '../../src/extension/transcript';
 import type { HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway, MAIN_SESSION } from '../support/fake-gateway';
+import { FakeGateway, MAIN_SESSION } from '../../tools/fake-gateway';
 import { readRecorded } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
 

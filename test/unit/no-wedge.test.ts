@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { GatewayPayloadTooLargeError, GatewayTurnNotSentError } from '../../src/gateway/errors';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('a gateway cannot wedge the client', () => {

@@ -8,7 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeGatewayConfig, type GatewayConfigOptions } from '../gateway/harness/gateway-config';
+import { writeGatewayConfig, type GatewayConfigOptions } from '../../tools/gateway/config';
+import { OPENCLAW_VERSION } from '../../tools/versions';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 
@@ -26,7 +27,7 @@ describe('the gateway config written by the harness', () => {
   });
 
   const options = (dir: string): GatewayConfigOptions => ({
-    version: '2026.9.6',
+    version: OPENCLAW_VERSION,
     port: 18789,
     token: 'secret-token-for-the-mode-test',
     modelBaseUrl: 'http://127.0.0.1:1/v1',

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { backoffDelay } from '../../src/gateway/backoff';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('liveness and reconnect', () => {

@@ -15,7 +15,7 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import type { HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway } from '../support/fake-gateway';
+import { FakeGateway } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('secrets', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { TurnEvent } from '../../src/gateway/run-stream';
 import { makeClient, TOKEN } from '../support/clients';
-import { FakeGateway, MAIN_SESSION, type FakeGatewayOptions } from '../support/fake-gateway';
+import { FakeGateway, MAIN_SESSION, type FakeGatewayOptions } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 describe('turns and sessions', () => {

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { buildWebview } from '../support/webview-bundle';
+import { launchChromium } from '../../tools/chromium';
+import { buildWebview } from '../../tools/webview-bundle';
 import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 
 export { launchChromium };

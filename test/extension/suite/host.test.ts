@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OpenClawApi } from '../../../src/extension/vscode/extension';
 import { SessionItemKind } from '../../../src/extension/vscode/settings';
+import { OPENCLAW_VERSION } from '../../../tools/versions';
 
 const EXTENSION_ID = 'openclaw-community.openclaw-vscode';
 /** Sessions the outside test made on the gateway before VS Code started. */
@@ -35,7 +36,7 @@ describe('OpenClaw in a real VS Code', () => {
   it('activates, connects to the gateway and registers every command', async () => {
     const state = api.client.state;
     assert.equal(state.kind, 'connected');
-    assert.equal(state.kind === 'connected' && state.serverVersion, '2026.9.6');
+    assert.equal(state.kind === 'connected' && state.serverVersion, OPENCLAW_VERSION);
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
     assert.ok(contributed.length >= 12, `${contributed.length} commands contributed`);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { ROOT } from './paths';
 
 export interface WebviewBundle {
   js: string;
@@ -13,7 +14,7 @@ export interface WebviewBundle {
  * shipped, with `<root>/media/chat.css`. `root`: the repository by default, or another commit's
  * webview extracted by the bench. `entry`: bench experiments only.
  */
-export async function buildWebview(root = path.resolve(__dirname, '../..'), entry = path.join(root, 'webview/main.ts')): Promise<WebviewBundle> {
+export async function buildWebview(root = ROOT, entry = path.join(root, 'webview/main.ts')): Promise<WebviewBundle> {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,

@@ -7,6 +7,7 @@
 import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from './versions';
 
 export interface ReceivedFrame {
   conn: number;
@@ -224,7 +225,7 @@ export class FakeGateway {
     const hello: Record<string, any> = {
       type: 'hello-ok',
       protocol,
-      server: { version: protocol === 4 ? '2026.9.6' : '2026.4.27', bootId: this.bootId, connId: randomUUID() },
+      server: { version: protocol === 4 ? OPENCLAW_VERSION : OPENCLAW_PROTOCOL3_VERSION, bootId: this.bootId, connId: randomUUID() },
       features: { methods: ['health', 'agent', 'agent.wait', 'chat.abort', 'chat.history', 'sessions.list', 'sessions.delete', 'sessions.patch', 'sessions.subscribe'], events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed'] },
       snapshot: { sessionDefaults: { mainSessionKey: MAIN_SESSION }, uptimeMs: 1000 },
       auth: { method: 'token', role: 'operator', scopes, ...(deviceToken ? { deviceToken, issuedAtMs: Date.now() } : {}) },

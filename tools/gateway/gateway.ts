@@ -1,33 +1,36 @@
 // Runs the real `openclaw` gateway (from npm, under Node 24) against our offline model server, fully
-// isolated under .cache/run/<unique>/, for end-to-end tests. See /work/shared/openclaw/GATEWAY.md.
+// isolated under .cache/run/<unique>/, for end-to-end tests and `npm start`. See
+// /work/shared/openclaw/GATEWAY.md. Beside this file: config.ts writes openclaw.json, model-server.ts
+// answers for the model, processes.ts tracks and kills the process tree, readiness.ts probes the
+// handshake, tick-hook.ts shortens the tick, run-dirs.ts and ports.ts find room for a run.
 //
 //   const gw = await startGateway();
 //   try { ... new WebSocket(gw.url) ... } finally { await gw.dispose(); }
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
-import net from 'node:net';
+import { createWriteStream, existsSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import WebSocket from 'ws';
-import { mkdirOwnerOnly } from '../../support/owner-only';
-import { HARNESS_MODEL, writeGatewayConfig } from './gateway-config';
+import { mkdirOwnerOnly } from '../owner-only';
+import { ROOT } from '../paths';
+import { OPENCLAW_VERSION } from '../versions';
+import { sleep } from '../wait';
+import { HARNESS_MODEL, writeGatewayConfig } from './config';
 import { startModelServer, type ModelServer } from './model-server';
+import { freePort } from './ports';
+import { GatewayProcessTree } from './processes';
+import { probeHandshake } from './readiness';
+import { uniqueRunDir } from './run-dirs';
+import { writeTickHook } from './tick-hook';
 
-export { compareVersions } from './gateway-config';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const CACHE = process.env.OPENCLAW_VSCODE_CACHE ?? path.join(ROOT, '.cache');
-export const DEFAULT_OPENCLAW_VERSION = '2026.9.6';
-export const PROTOCOL3_OPENCLAW_VERSION = '2026.4.27';
-
-const DEFAULT_READY_TIMEOUT_MS = 60_000;
+/** A cap, not a budget: ready in 7-12 s on a quiet machine, over a minute on a busy one. */
+const DEFAULT_READY_TIMEOUT_MS = 180_000;
 /** SIGTERM drains running turns (a streaming turn is allowed to finish, ~15 s), so give it room. */
 const STOP_GRACE_MS = 25_000;
 const LOG_TAIL_LINES = 200;
 
 export interface StartGatewayOptions {
-  /** openclaw npm version; 2026.9.x speaks protocol 4, 2026.4.27 protocol 3. */
+  /** openclaw npm version (default OPENCLAW_VERSION); OPENCLAW_PROTOCOL3_VERSION speaks protocol 3. */
   version?: string;
   /** Shared gateway token (gateway.auth.token). Random when omitted. */
   token?: string;
@@ -43,7 +46,7 @@ export interface StartGatewayOptions {
   /**
    * Test-only: override the gateway's hard-coded 30 s tick (`policy.tickIntervalMs` and the `tick`
    * event period). OpenClaw has no setting for it, so this rewrites the constant at module load
-   * through a Node loader hook; see tick-hook below.
+   * through a Node loader hook; see tick-hook.ts.
    */
   tickIntervalMs?: number;
   /** Extra top-level keys merged into openclaw.json (shallow per top-level key). */
@@ -100,294 +103,8 @@ async function ensureOpenclaw(version: string): Promise<OpenclawInstall> {
   return mod.ensureOpenclaw(version);
 }
 
-/** Asks the OS for a free loopback port. Racy in theory, fine for tests that bind right away. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Run dirs keep logs and state for post-mortems, and add up (tens of MB each). Those older than a
- * few hours go, except the newest few: a run still in progress is never that old.
- */
-function pruneRunDirs(keep = 6, maxAgeMs = 3 * 3600_000): void {
-  const root = path.join(CACHE, 'run');
-  if (!existsSync(root)) return;
-  const dirs = readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => ({ dir: path.join(root, e.name), mtime: statSync(path.join(root, e.name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { dir, mtime } of dirs.slice(keep)) {
-    if (Date.now() - mtime > maxAgeMs) rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function uniqueRunDir(): string {
-  pruneRunDirs();
-  const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  return path.join(CACHE, 'run', name);
-}
-
-// ---- Process bookkeeping -------------------------------------------------------------------------
-// The gateway runs in its own process group (spawned detached), so one signal reaches it and the
-// helpers it starts in that group. Some helpers leave the group: 2026.9.6 starts its "spawn broker"
-// with its own session, and a CLI respawn may detach too. So the harness also remembers every
-// descendant it has seen (from /proc, with its start time so a recycled PID is never hit) and
-// kills those individually.
-
-interface ProcRef {
-  pid: number;
-  /** /proc/<pid>/stat field 22, to tell the process apart from a later one reusing its PID. */
-  startTime: string;
-}
-
-/** Reads (ppid, starttime) of every process from /proc; empty where /proc is unavailable. */
-function readProcTable(): Map<number, { ppid: number; startTime: string }> {
-  const table = new Map<number, { ppid: number; startTime: string }>();
-  let entries: string[] = [];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return table;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name (field 2) may contain spaces and parens: parse after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), { ppid: Number(fields[1]), startTime: fields[19] });
-    } catch {
-      // The process went away while we looked.
-    }
-  }
-  return table;
-}
-
-function descendantsOf(rootPid: number): ProcRef[] {
-  const table = readProcTable();
-  const found: ProcRef[] = [];
-  const queue = [rootPid];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const [pid, info] of table) {
-      if (info.ppid === parent) {
-        found.push({ pid, startTime: info.startTime });
-        queue.push(pid);
-      }
-    }
-  }
-  return found;
-}
-
-function isSameProcessAlive(ref: ProcRef): boolean {
-  try {
-    const stat = readFileSync(`/proc/${ref.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // A zombie (state Z) is already dead; it only waits for its parent to reap it.
-    return fields[19] === ref.startTime && fields[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Whether any live (non-zombie) process is left in the group. */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // kill(0) also succeeds for zombies; look closer where /proc allows.
-  const table = readProcTable();
-  if (table.size === 0) return true;
-  for (const pid of table.keys()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch {
-      // gone
-    }
-  }
-  return false;
-}
-
-function killGroup(pgid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, sig);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
-function killRef(ref: ProcRef, sig: NodeJS.Signals): void {
-  if (!isSameProcessAlive(ref)) return;
-  try {
-    process.kill(ref.pid, sig);
-  } catch {
-    // Exited in between.
-  }
-}
-
-/** One gateway process and everything it started: signalled, killed and awaited as a unit. */
-class GatewayProcessTree {
-  private readonly seen = new Map<number, ProcRef>();
-  private readonly refresh: NodeJS.Timeout;
-
-  constructor(readonly leader: number) {
-    liveTrees.add(this);
-    installExitHooks();
-    // Catch helpers while their parent is alive: once it dies they are re-parented and untraceable.
-    this.refresh = setInterval(() => this.snapshot(), 2000);
-    this.refresh.unref();
-  }
-
-  snapshot(): void {
-    for (const ref of descendantsOf(this.leader)) this.seen.set(ref.pid, ref);
-  }
-
-  /** Signal to the leader's process group (what a supervisor would do). */
-  signal(sig: NodeJS.Signals): void {
-    killGroup(this.leader, sig);
-  }
-
-  /** SIGKILL the group and every descendant ever seen; resolves when all are gone (or after 5 s). */
-  async killAll(): Promise<boolean> {
-    this.snapshot();
-    killGroup(this.leader, 'SIGKILL');
-    for (const ref of this.seen.values()) killRef(ref, 'SIGKILL');
-    const gone = await waitFor(() => this.allGone(), 5000);
-    clearInterval(this.refresh);
-    liveTrees.delete(this);
-    return gone;
-  }
-
-  /** Synchronous last resort for process exit. */
-  killAllNow(): void {
-    this.snapshot();
-    killGroup(this.leader, 'SIGKILL');
-    for (const ref of this.seen.values()) killRef(ref, 'SIGKILL');
-  }
-
-  allGone(): boolean {
-    return !groupAlive(this.leader) && [...this.seen.values()].every((ref) => !isSameProcessAlive(ref));
-  }
-}
-
-// Gateways still running when the test process exits (a failed test that never reached dispose, or
-// Ctrl-C) are killed here, so none outlives the run.
-const liveTrees = new Set<GatewayProcessTree>();
-let exitHooksInstalled = false;
-function installExitHooks(): void {
-  if (exitHooksInstalled) return;
-  exitHooksInstalled = true;
-  process.on('exit', () => {
-    for (const tree of liveTrees) tree.killAllNow();
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      for (const tree of liveTrees) tree.killAllNow();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (cond()) return true;
-    await sleep(stepMs);
-  }
-  return cond();
-}
-
-type ProbeResult = { ready: true } | { ready: false; fatal?: string };
-
-/**
- * One readiness probe: a token-only handshake. `connect.challenge` alone is not enough: the gateway
- * sends it while still starting its sidecars and then answers `connect` with
- * UNAVAILABLE {details.reason: "startup-sidecars"}. A device-less `gateway-client`/`backend`
- * connection pairs nothing and leaves no state behind. Any other handshake error (a token
- * mismatch, say) will not heal by waiting, so it is reported as fatal.
- */
-function probeHandshake(url: string, token: string, timeoutMs = 5000): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
-    const done = (result: ProbeResult) => {
-      clearTimeout(timer);
-      ws.removeAllListeners();
-      ws.on('error', () => {});
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'harness probe');
-      else ws.terminate();
-      resolve(result);
-    };
-    const timer = setTimeout(() => done({ ready: false }), timeoutMs);
-    ws.on('message', (data) => {
-      let frame: { type?: string; event?: string; ok?: boolean; error?: { code?: string; message?: string; retryable?: boolean } };
-      try {
-        frame = JSON.parse(String(data));
-      } catch {
-        return done({ ready: false });
-      }
-      if (frame.type === 'event' && frame.event === 'connect.challenge') {
-        const params = {
-          minProtocol: 3,
-          maxProtocol: 4,
-          client: { id: 'gateway-client', version: 'harness-probe', platform: process.platform, mode: 'backend' },
-          role: 'operator',
-          scopes: [],
-          caps: [],
-          auth: { token },
-        };
-        ws.send(JSON.stringify({ type: 'req', id: 'harness-probe', method: 'connect', params }));
-      } else if (frame.type === 'res') {
-        if (frame.ok) return done({ ready: true });
-        const err = frame.error ?? {};
-        done(err.code === 'UNAVAILABLE' || err.retryable ? { ready: false } : { ready: false, fatal: `${err.code}: ${err.message}` });
-      }
-    });
-    ws.on('error', () => done({ ready: false }));
-    ws.on('close', () => done({ ready: false }));
-  });
-}
-
-/**
- * The gateway's tick period is `const TICK_INTERVAL_MS = 3e4;` in a `server-constants-*.{js,mjs}`
- * chunk (both 2026.4.27 and 2026.9.6), read by the hello-ok policy and the tick timer alike. This
- * preload registers a load hook that rewrites that one line, so both stay consistent. Respawned CLI
- * children keep it because openclaw passes its execArgv on.
- */
-function writeTickHook(dir: string, tickIntervalMs: number): string {
-  const file = path.join(dir, 'tick-hook.mjs');
-  const ms = Math.max(1, Math.floor(tickIntervalMs));
-  writeFileSync(
-    file,
-    `// Generated by test/gateway/harness/gateway.ts: test-only override of the gateway tick period.
-import { registerHooks } from 'node:module';
-registerHooks({
-  load(url, context, nextLoad) {
-    const result = nextLoad(url, context);
-    if (!/server-constants-[^/]*\\.m?js$/.test(url) || result.source == null) return result;
-    const source = String(result.source).replace(/const TICK_INTERVAL_MS = [^;]+;/, 'const TICK_INTERVAL_MS = ${ms};');
-    return { ...result, source };
-  },
-});
-`,
-  );
-  return file;
-}
-
 export async function startGateway(opts: StartGatewayOptions = {}): Promise<GatewayHandle> {
-  const version = opts.version ?? DEFAULT_OPENCLAW_VERSION;
+  const version = opts.version ?? OPENCLAW_VERSION;
   const install = await ensureOpenclaw(version);
 
   const runDir = uniqueRunDir();

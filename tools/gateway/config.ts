@@ -2,7 +2,7 @@
 // offline model server as the one provider. Apart from gateway.ts so that a unit test can write
 // it without starting a gateway.
 import path from 'node:path';
-import { mkdirOwnerOnly, writeFileOwnerOnly } from '../../support/owner-only';
+import { mkdirOwnerOnly, writeFileOwnerOnly } from '../owner-only';
 import { MODEL_ID } from './model-server';
 
 const PROVIDER_ID = 'harness';
