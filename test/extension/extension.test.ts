@@ -140,7 +140,14 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
       holdSuite: true,
       extensionEnv: { ...gatewayEnv(), OPENCLAW_TEST_SESSIONS: seeded.join(',') },
     });
-    await workbench.waitForLog(/host checks done, holding for the UI phase/, 400_000);
+    await workbench.waitForLog(/host checks done, holding for the UI phase|\d+ failing/, 400_000);
+    if (workbench.logs.some((line) => /^\s*\d+ failing/.test(line))) {
+      // Give mocha a moment to print each failure, then show them.
+      await workbench.waitForLog(/^\s*1\) /, 10_000).catch(() => undefined);
+      await workbench.page.waitForTimeout(2000);
+      const from = workbench.logs.findIndex((line) => /^\s*\d+ passing/.test(line));
+      assert.fail(`the in-host suite failed:\n${workbench.logs.slice(Math.max(0, from)).join('\n')}`);
+    }
     const passing = workbench.logs.find((line) => /^\s*\d+ passing/.test(line));
     t.diagnostic(`in-host suite: ${passing?.trim()}`);
     assert.ok(workbench.logs.some((line) => /^\s*7 passing/.test(line)), workbench.logs.join('\n'));
@@ -197,7 +204,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     // workspace state. The secrets: the shared token and every device token the gateway issued.
     const secrets = [gw.token, ...(await deviceTokens(gw.stateDir))];
     assert.ok(secrets.length >= 2, 'the gateway issued a device token to the extension');
-    assert.ok(inbox.length >= 20, `the chat received ${inbox.length} messages`);
+    assert.ok(inbox.length >= 10, `the chat received ${inbox.length} messages`);
     assert.ok(inbox.some((m) => m.includes('Harness report')), 'the inbox is the chat\'s own');
     for (const secret of secrets) assert.ok(!inbox.some((m) => m.includes(secret)), 'no secret in any message posted to the webview');
     const logs = filesUnder(path.join(server!.runDir, 'workbench-logs')).concat(filesUnder(server!.userDataDir).filter((f) => /[\\/]logs[\\/]/.test(f)));

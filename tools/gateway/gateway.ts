@@ -51,7 +51,7 @@ export interface StartGatewayOptions {
   tickIntervalMs?: number;
   /** Extra top-level keys merged into openclaw.json (shallow per top-level key). */
   config?: Record<string, unknown>;
-  /** How long start() waits for a successful handshake (default 60 s). */
+  /** How long start() waits for a successful handshake (default 180 s). */
   readyTimeoutMs?: number;
 }
 
