@@ -94,7 +94,13 @@ function waitForUi(args: UiWanted): Promise<UiSeen> {
       });
     };
     const observer = new MutationObserver(() => state().ok && finish(false));
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-setsize', 'style', 'class'] });
+    observer.observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['aria-setsize', 'style', 'class'],
+    });
     const timer = setTimeout(() => finish(true), args.timeoutMs);
     if (state().ok) finish(false);
   });
@@ -141,7 +147,14 @@ interface VscodeRun {
 
 const FILTER = 'debug pairing';
 
-async function vscodeRun(server: CodeServer, extension: string, gateway: FakeGateway, traffic: Exchange[], run: number, options: VscodeOptions): Promise<VscodeRun> {
+async function vscodeRun(
+  server: CodeServer,
+  extension: string,
+  gateway: FakeGateway,
+  traffic: Exchange[],
+  run: number,
+  options: VscodeOptions,
+): Promise<VscodeRun> {
   await settle(server);
   // A workspace of its own: the workbench remembers the open view container per workspace.
   const workspace = path.join(OUT, 'big', `workspace-${run}-${Date.now().toString(36)}`);
@@ -149,14 +162,17 @@ async function vscodeRun(server: CodeServer, extension: string, gateway: FakeGat
   const wb = await openWorkbench(server, { extensionDevelopmentPath: extension, workspace });
   try {
     const { page } = wb;
-    const connected = page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'OpenClaw' }).filter({ has: page.locator('.codicon-comment-discussion') });
+    const connected = page
+      .locator('.part.statusbar .statusbar-item')
+      .filter({ hasText: 'OpenClaw' })
+      .filter({ has: page.locator('.codicon-comment-discussion') });
     await connected.waitFor({ timeout: 120_000 });
     const offset = await clockOffset(page);
     const navStart = (await page.evaluate(() => performance.timeOrigin)) - offset;
     const connectedMs = now() - navStart;
     // The controller lists the sessions once connected: wait for its last page to be answered.
     const settled = async () => {
-      for (let quiet = 0; quiet < 5; ) {
+      for (let quiet = 0; quiet < 5;) {
         const last = traffic[traffic.length - 1];
         quiet = last && (last.sentAt || last.receivedAt) < now() - 300 ? quiet + 1 : 0;
         await sleep(100);
@@ -167,7 +183,10 @@ async function vscodeRun(server: CodeServer, extension: string, gateway: FakeGat
     // Open the Sessions view: the OpenClaw entry of the activity bar.
     const tab = page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ });
     if ((await tab.getAttribute('aria-selected')) === 'true') {
-      await page.locator('.part.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
+      await page
+        .locator('.part.activitybar')
+        .getByRole('tab', { name: /^Explorer/ })
+        .click();
       await sleep(500);
     }
     const treeShown = page.evaluate(waitForUi, <UiWanted>{ kind: 'tree', minSetsize: options.sessions, timeoutMs: 60_000 });
@@ -201,7 +220,10 @@ async function vscodeRun(server: CodeServer, extension: string, gateway: FakeGat
     const quickInput = page.locator('.quick-input-widget .quick-input-box input');
     await quickInput.waitFor({ state: 'visible', timeout: 30_000 });
     await quickInput.fill('>OpenClaw: Switch Session');
-    await page.getByRole('option', { name: /^OpenClaw: Switch Session/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('option', { name: /^OpenClaw: Switch Session/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await sleep(300);
     const picked = page.evaluate(waitForUi, <UiWanted>{ kind: 'quick', title: 'OpenClaw: Switch Session', minSetsize: options.sessions, timeoutMs: 60_000 });
     const from2 = traffic.length;

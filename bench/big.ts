@@ -175,10 +175,25 @@ interface HostChild {
   sessions: number;
   list: Array<{ ms: number; rows: number; startAt: number; endAt: number }>;
   switches: Array<{ ms: number; startAt: number; endAt: number; snapshotBytes: number; serializeMs: number; items: number; notice?: string }>;
-  full: { messages: number; totalMessages: number; startAt: number; endAt: number; ms: number; itemsMs: number; items: number; snapshotBytes: number; serializeMs: number };
+  full: {
+    messages: number;
+    totalMessages: number;
+    startAt: number;
+    endAt: number;
+    ms: number;
+    itemsMs: number;
+    items: number;
+    snapshotBytes: number;
+    serializeMs: number;
+  };
 }
 
-async function hostBench(options: BigOptions, gateway: FakeGateway, traffic: Exchange[], seeded: { rowBytes: number; historyBytes: number }): Promise<HostResult> {
+async function hostBench(
+  options: BigOptions,
+  gateway: FakeGateway,
+  traffic: Exchange[],
+  seeded: { rowBytes: number; historyBytes: number },
+): Promise<HostResult> {
   const runs: Array<{ child: HostChild; pages: Exchange[]; open: Exchange[]; full: Exchange }> = [];
   for (let r = 0; r < options.runs; r++) {
     const from = traffic.length;
@@ -188,7 +203,9 @@ async function hostBench(options: BigOptions, gateway: FakeGateway, traffic: Exc
     const ofConn = mine.filter((e) => e.conn === conn);
     // The first list is the controller's own, right after connecting.
     const firstListPages = ofConn.filter((e) => e.method === 'sessions.list' && e.receivedAt <= child.firstListAt);
-    const open = ofConn.filter((e) => e.method === 'chat.history' && e.params.sessionKey === BIG_SESSION && e.params.limit !== 1 && e.params.limit !== child.full.totalMessages);
+    const open = ofConn.filter(
+      (e) => e.method === 'chat.history' && e.params.sessionKey === BIG_SESSION && e.params.limit !== 1 && e.params.limit !== child.full.totalMessages,
+    );
     const full = ofConn.find((e) => e.method === 'chat.history' && e.params.limit === child.full.totalMessages)!;
     runs.push({ child, pages: firstListPages, open, full });
     const sw = child.switches;
@@ -215,7 +232,12 @@ async function hostBench(options: BigOptions, gateway: FakeGateway, traffic: Exc
     // Of which the gateway: from its receiving chat.history to its answer written.
     openGatewayMs: s(runs.flatMap((r) => r.open.map((e) => e.sentAt - e.receivedAt))),
     openFetched: { limit: Number(firstOpen?.params.limit), messages: last.child.switches[0].items, bytes: firstOpen?.bytes ?? 0 },
-    openSnapshot: { bytes: last.child.switches[0].snapshotBytes, items: last.child.switches[0].items, serializeMs: s(runs.flatMap((r) => r.child.switches.map((x) => x.serializeMs))), notice: last.child.switches[0].notice },
+    openSnapshot: {
+      bytes: last.child.switches[0].snapshotBytes,
+      items: last.child.switches[0].items,
+      serializeMs: s(runs.flatMap((r) => r.child.switches.map((x) => x.serializeMs))),
+      notice: last.child.switches[0].notice,
+    },
     full: {
       messages: last.child.full.messages,
       bytes: last.full.bytes,
@@ -239,7 +261,9 @@ export async function bigBench(options: BigOptions): Promise<BigResult> {
   const seeded = seedGateway(gateway, options.sessions, options.messages);
   const traffic = meter(gateway);
   await gateway.start();
-  options.log(`gateway ${gateway.url}: ${gateway.sessions.size} sessions (${seeded.rowBytes.toFixed(0)} characters of JSON per row), ${options.messages} messages in ${BIG_SESSION} (${(seeded.historyBytes / 1e6).toFixed(1)} MB)`);
+  options.log(
+    `gateway ${gateway.url}: ${gateway.sessions.size} sessions (${seeded.rowBytes.toFixed(0)} characters of JSON per row), ${options.messages} messages in ${BIG_SESSION} (${(seeded.historyBytes / 1e6).toFixed(1)} MB)`,
+  );
   try {
     if (options.parts.includes('host')) result.host = await hostBench(options, gateway, traffic, seeded);
     if (options.parts.includes('vscode')) {

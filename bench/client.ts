@@ -44,7 +44,11 @@ function runFigure(child: ChildResult): RunFigure {
     cpuPerEventUs: median(turns.map((t) => t.cpuUs / child.events)),
     eventsPerSecond: median(turns.map((t) => child.events / (t.wallMs / 1000))),
     latencyUs: turns[0].latencyUs
-      ? { p50: median(turns.map((t) => t.latencyUs!.p50)), p99: median(turns.map((t) => t.latencyUs!.p99)), max: Math.max(...turns.map((t) => t.latencyUs!.max)) }
+      ? {
+          p50: median(turns.map((t) => t.latencyUs!.p50)),
+          p99: median(turns.map((t) => t.latencyUs!.p99)),
+          max: Math.max(...turns.map((t) => t.latencyUs!.max)),
+        }
       : undefined,
   };
 }
@@ -89,7 +93,9 @@ export async function clientBench(options: ClientBenchOptions): Promise<ClientBe
         const order = r % 2 === 0 ? modes : [...modes].reverse();
         for (const mode of order) {
           const how = child(mode);
-          runs[mode].push(runFigure(await runChild<ChildResult>(how.bundle, [how.mode, server.info.url, String(events), String(turns), String(how.warm)], 900_000)));
+          runs[mode].push(
+            runFigure(await runChild<ChildResult>(how.bundle, [how.mode, server.info.url, String(events), String(turns), String(how.warm)], 900_000)),
+          );
         }
         const line = order.map((m) => `${m} ${runs[m][r].cpuPerEventUs.toFixed(2)} µs/event`).join(', ');
         options.log(`client ${events} events x ${turns} turns, run ${r + 1}/${options.runs}: ${line}`);
@@ -109,8 +115,13 @@ export async function clientBench(options: ClientBenchOptions): Promise<ClientBe
     const lat = { gateway: [] as RunFigure[], bare: [] as RunFigure[] };
     for (let r = 0; r < options.runs; r++) {
       const order: Array<'gateway' | 'bare'> = r % 2 === 0 ? ['bare', 'gateway'] : ['gateway', 'bare'];
-      for (const mode of order) lat[mode].push(runFigure(await runChild<ChildResult>('client', [mode, server.info.url, String(options.latencyEvents), '3', String(WARM_TURNS), 'latency'], 600_000)));
-      options.log(`latency run ${r + 1}/${options.runs}: gateway p50 ${lat.gateway[r].latencyUs!.p50.toFixed(1)} µs p99 ${lat.gateway[r].latencyUs!.p99.toFixed(1)} µs; bare parse p50 ${lat.bare[r].latencyUs!.p50.toFixed(1)} µs`);
+      for (const mode of order)
+        lat[mode].push(
+          runFigure(await runChild<ChildResult>('client', [mode, server.info.url, String(options.latencyEvents), '3', String(WARM_TURNS), 'latency'], 600_000)),
+        );
+      options.log(
+        `latency run ${r + 1}/${options.runs}: gateway p50 ${lat.gateway[r].latencyUs!.p50.toFixed(1)} µs p99 ${lat.gateway[r].latencyUs!.p99.toFixed(1)} µs; bare parse p50 ${lat.bare[r].latencyUs!.p50.toFixed(1)} µs`,
+      );
     }
     const latSummary = (list: RunFigure[]) => ({
       p50: summarize(list.map((x) => x.latencyUs!.p50)),

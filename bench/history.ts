@@ -69,7 +69,13 @@ export function historyMessages(count: number, seed = 21): HistoryMessage[] {
     turn += 1;
     const runId = `run-${turn}`;
     const meta = (n: number) => ({ runId, id: `${runId}-${n}`, seq: rows.length + 1 });
-    rows.push({ role: 'user', content: markdown(between(random, 20, 240), turn * 7).split('\n')[0], timestamp: 1795237164649 + turn * 1000, idempotencyKey: `${runId}:user`, __openclaw: meta(0) });
+    rows.push({
+      role: 'user',
+      content: markdown(between(random, 20, 240), turn * 7).split('\n')[0],
+      timestamp: 1795237164649 + turn * 1000,
+      idempotencyKey: `${runId}:user`,
+      __openclaw: meta(0),
+    });
     if (rows.length + 3 <= count && random() < 0.6) {
       const name = TOOLS[between(random, 0, TOOLS.length - 1)];
       const id = `call_${turn}`;
@@ -84,7 +90,14 @@ export function historyMessages(count: number, seed = 21): HistoryMessage[] {
         __openclaw: meta(1),
       });
       const result = markdown(between(random, 200, 2500), turn * 13).replace(/[#*`]/g, '');
-      rows.push({ role: 'toolResult', toolCallId: id, toolName: name, content: [{ type: 'text', text: result }], isError: random() < 0.05, __openclaw: meta(2) });
+      rows.push({
+        role: 'toolResult',
+        toolCallId: id,
+        toolName: name,
+        content: [{ type: 'text', text: result }],
+        isError: random() < 0.05,
+        __openclaw: meta(2),
+      });
     }
     if (rows.length < count) {
       rows.push({
@@ -144,7 +157,15 @@ async function snapshotInPage(args: { message: unknown; expected: number }): Pro
 export async function historyBench(options: HistoryOptions): Promise<HistoryResult> {
   const rows = historyMessages(options.messages);
   const items: ChatItem[] = itemsFromHistory(rows);
-  const message = { type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items, busy: false, connection: CONNECTED, loading: false };
+  const message = {
+    type: 'snapshot',
+    seq: 1,
+    session: { key: 'agent:main:main', title: 'Main session' },
+    items,
+    busy: false,
+    connection: CONNECTED,
+    loading: false,
+  };
   const itemKinds: Record<string, number> = {};
   for (const item of items) itemKinds[item.kind] = (itemKinds[item.kind] ?? 0) + 1;
   const bundle = await buildWebview(ROOT, options.webviewEntry);
@@ -208,7 +229,12 @@ export async function historyBench(options: HistoryOptions): Promise<HistoryResu
     result.baseline = {
       label: options.baseline.label,
       ...summarizeFigures(baseRuns),
-      ratio: { firstPaintMs: ratio((f) => f.firstPaintMs), fullyRenderedMs: ratio((f) => f.fullyRenderedMs), taskMs: ratio((f) => f.taskMs), longestTaskMs: ratio((f) => f.longestTaskMs) },
+      ratio: {
+        firstPaintMs: ratio((f) => f.firstPaintMs),
+        fullyRenderedMs: ratio((f) => f.fullyRenderedMs),
+        taskMs: ratio((f) => f.taskMs),
+        longestTaskMs: ratio((f) => f.longestTaskMs),
+      },
     };
   }
   return result;

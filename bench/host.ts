@@ -26,18 +26,20 @@ interface ChildResult {
 export interface HostStreamResult {
   events: number;
   paceMs: number;
-  perPoster: Partial<Record<
-    Poster,
-    {
-      eventsPerSecond: Summary;
-      cpuPerEventUs: Summary;
-      messages: Summary;
-      messagesPerSecond: Summary;
-      bytesPerSecond: Summary;
-      appendMeanBytes: Summary;
-      byType: Record<string, number>;
-    }
-  >>;
+  perPoster: Partial<
+    Record<
+      Poster,
+      {
+        eventsPerSecond: Summary;
+        cpuPerEventUs: Summary;
+        messages: Summary;
+        messagesPerSecond: Summary;
+        bytesPerSecond: Summary;
+        appendMeanBytes: Summary;
+        byType: Record<string, number>;
+      }
+    >
+  >;
 }
 
 export interface HostBenchOptions {
@@ -54,7 +56,8 @@ export async function hostBench(options: HostBenchOptions): Promise<HostStreamRe
   try {
     const out: HostStreamResult[] = [];
     for (const stream of options.streams) {
-      const posters: Poster[] = options.baselineUpTo !== undefined && !stream.paceMs && stream.events <= options.baselineUpTo ? [...POSTERS, 'coalesce-base'] : POSTERS;
+      const posters: Poster[] =
+        options.baselineUpTo !== undefined && !stream.paceMs && stream.events <= options.baselineUpTo ? [...POSTERS, 'coalesce-base'] : POSTERS;
       const runs: Record<Poster, ChildResult[]> = { coalesce: [], flush0: [], none: [], 'coalesce-base': [] };
       for (let r = 0; r < options.runs; r++) {
         const order = r % 2 === 0 ? posters : [...posters].reverse();

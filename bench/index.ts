@@ -78,7 +78,12 @@ function clientRows(r: ClientBenchResult): void {
 function hostRows(results: HostStreamResult[]): void {
   for (const r of results) {
     const label = r.paceMs ? `${r.events} events, one per ${r.paceMs} ms` : `${r.events / 1000}k events, full speed`;
-    for (const [poster, name] of [['coalesce', 'coalesced 16 ms'], ['flush0', 'flushMs 0'], ['none', 'no coalescing'], ['coalesce-base', `coalesced, at ${baseline}`]] as const) {
+    for (const [poster, name] of [
+      ['coalesce', 'coalesced 16 ms'],
+      ['flush0', 'flushMs 0'],
+      ['none', 'no coalescing'],
+      ['coalesce-base', `coalesced, at ${baseline}`],
+    ] as const) {
       const p = r.perPoster[poster];
       if (!p) continue;
       row('host', `${label}, ${name}: events/s`, fmt(p.eventsPerSecond, 0));
@@ -96,7 +101,11 @@ const atBaseline = (figure: string, label: string) => figure.replace(/( \[[^\]]*
 const ratioOf = (figure: string, label: string) => `${figure}: ratio this tree / ${label}`;
 
 /** `now` and, with a baseline, each of its rows followed by the baseline's same row and the ratio rows given for it. */
-function pairedRows(bench: string, now: Array<[string, string]>, base?: { label: string; rows: Array<[string, string]>; ratios: Record<number, Array<[string, string]>> }): void {
+function pairedRows(
+  bench: string,
+  now: Array<[string, string]>,
+  base?: { label: string; rows: Array<[string, string]>; ratios: Record<number, Array<[string, string]>> },
+): void {
   now.forEach(([figure, value], i) => {
     row(bench, figure, value);
     if (!base) return;
@@ -108,12 +117,18 @@ function pairedRows(bench: string, now: Array<[string, string]>, base?: { label:
 function renderSizeRows(size: RenderSizeResult): Array<[string, string]> {
   const n = kb(size.bytes);
   return [
-    [`${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`],
+    [
+      `${n}: main-thread time (script / layout / style)`,
+      `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`,
+    ],
     [`${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`],
     [`${n}: longest frame${size.bytes === 200_000 ? ' [target < 16 ms]' : ''}`, `${fmt(size.longestFrameMs, 1)} ms`],
     [`${n}: longest frame after the first (warm)`, `${fmt(size.longestFrameAfterFirstMs, 1)} ms`],
     [`${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`],
-    [`${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`],
+    [
+      `${n}: longest rAF interval; long tasks (max)`,
+      `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`,
+    ],
   ];
 }
 
@@ -127,14 +142,24 @@ function renderRows(r: RenderResult): void {
     pairedRows(
       'render',
       renderSizeRows(size),
-      b && ratio && { label: b.label, rows: renderSizeRows(b.sizes[i]), ratios: { 0: [[`${n}: main-thread time`, fmt(ratio.taskMs, 2)]], 2: [[`${n}: longest frame`, fmt(ratio.longestFrameMs, 2)]] } },
+      b &&
+        ratio && {
+          label: b.label,
+          rows: renderSizeRows(b.sizes[i]),
+          ratios: { 0: [[`${n}: main-thread time`, fmt(ratio.taskMs, 2)]], 2: [[`${n}: longest frame`, fmt(ratio.longestFrameMs, 2)]] },
+        },
     );
   });
-  const growthRows = (list: RenderResult['growthPerDoubling']) => list.map((g): [string, string] => [`growth per doubling ${kb(g.from)} -> ${kb(g.to)} [linear 2.0, quadratic 4.0]`, g.ratio.toFixed(2)]);
+  const growthRows = (list: RenderResult['growthPerDoubling']) =>
+    list.map((g): [string, string] => [`growth per doubling ${kb(g.from)} -> ${kb(g.to)} [linear 2.0, quadratic 4.0]`, g.ratio.toFixed(2)]);
   pairedRows(
     'render',
     growthRows(r.growthPerDoubling),
-    b && { label: b.label, rows: growthRows(b.growthPerDoubling), ratios: Object.fromEntries(b.ratio.growthPerDoubling.map((g, i) => [i, [[`growth per doubling ${kb(g.from)} -> ${kb(g.to)}`, g.ratio.toFixed(2)]]])) },
+    b && {
+      label: b.label,
+      rows: growthRows(b.growthPerDoubling),
+      ratios: Object.fromEntries(b.ratio.growthPerDoubling.map((g, i) => [i, [[`growth per doubling ${kb(g.from)} -> ${kb(g.to)}`, g.ratio.toFixed(2)]]])),
+    },
   );
 }
 
@@ -142,14 +167,19 @@ function historyFigureRows(r: HistoryFigures): Array<[string, string]> {
   return [
     ['time to first paint', `${fmt(r.firstPaintMs, 0)} ms`],
     ['time to fully rendered', `${fmt(r.fullyRenderedMs, 0)} ms`],
-    ['main-thread time (script / layout); longest task', `${fmt(r.taskMs, 0)} ms (${r.scriptMs.median.toFixed(0)} / ${r.layoutMs.median.toFixed(0)}); ${fmt(r.longestTaskMs, 0)} ms`],
+    [
+      'main-thread time (script / layout); longest task',
+      `${fmt(r.taskMs, 0)} ms (${r.scriptMs.median.toFixed(0)} / ${r.layoutMs.median.toFixed(0)}); ${fmt(r.longestTaskMs, 0)} ms`,
+    ],
     ['JS heap after GC (growth from the empty page)', `${fmt(r.heapMB, 1)} MB (+${fmt(r.heapDeltaMB, 1)} MB)`],
     ['DOM nodes', fmt(r.nodes, 0)],
   ];
 }
 
 function historyRows(r: HistoryResult): void {
-  const kinds = Object.entries(r.itemKinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  const kinds = Object.entries(r.itemKinds)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
   row('history', `${r.messages} messages -> ${r.items} items (${kinds}); snapshot size`, `${(r.snapshotBytes / 1024).toFixed(0)} KB`);
   const b = r.baseline;
   pairedRows(
@@ -161,14 +191,18 @@ function historyRows(r: HistoryResult): void {
       ratios: {
         0: [['time to first paint', fmt(b.ratio.firstPaintMs, 2)]],
         1: [['time to fully rendered', fmt(b.ratio.fullyRenderedMs, 2)]],
-        2: [['main-thread time', fmt(b.ratio.taskMs, 2)], ['longest task', fmt(b.ratio.longestTaskMs, 2)]],
+        2: [
+          ['main-thread time', fmt(b.ratio.taskMs, 2)],
+          ['longest task', fmt(b.ratio.longestTaskMs, 2)],
+        ],
       },
     },
   );
 }
 
 function startupRows(r: StartupResult): void {
-  for (const size of r.sizes) row('startup', `${size.file} (production build): raw / gzip -9`, `${(size.bytes / 1024).toFixed(1)} KB / ${(size.gzipBytes / 1024).toFixed(1)} KB`);
+  for (const size of r.sizes)
+    row('startup', `${size.file} (production build): raw / gzip -9`, `${(size.bytes / 1024).toFixed(1)} KB / ${(size.gzipBytes / 1024).toFixed(1)} KB`);
   if (r.vsix) row('startup', '.vsix (scripts/package.mjs)', r.vsix.note ?? `${(r.vsix.bytes / 1024).toFixed(1)} KB, ${r.vsix.entries} files`);
   const a = r.activation;
   row('startup', 'navigation -> status bar item: OpenClaw', `${fmt(a.statusBarMs.openclaw, 0)} ms`);
@@ -185,11 +219,19 @@ function bigRows(r: BigResult): void {
     const x = r.reply;
     const size = x.render;
     const n = `${size.bytes / 1e6} MB reply`;
-    row('big', `${n}: main-thread time (script / layout / style)`, `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`);
+    row(
+      'big',
+      `${n}: main-thread time (script / layout / style)`,
+      `${fmt(size.taskMs, 0)} ms (${size.scriptMs.median.toFixed(0)} / ${size.layoutMs.median.toFixed(0)} / ${size.styleMs.median.toFixed(0)})`,
+    );
     row('big', `${n}: ${size.appends} appends, frames, wall`, `${fmt(size.frames, 0)} frames, ${fmt(size.wallMs, 0)} ms`);
     row('big', `${n}: longest frame; after the first`, `${fmt(size.longestFrameMs, 1)} ms; ${fmt(size.longestFrameAfterFirstMs, 1)} ms`);
     row('big', `${n}: p99 / median frame; frames over 16.7 ms`, `${fmt(size.p99FrameMs, 1)} / ${fmt(size.medianFrameMs, 1)} ms; ${fmt(size.framesOver16, 0)}`);
-    row('big', `${n}: longest rAF interval; long tasks (max)`, `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`);
+    row(
+      'big',
+      `${n}: longest rAF interval; long tasks (max)`,
+      `${fmt(size.longestRafIntervalMs, 1)} ms; ${fmt(size.longTasks, 0)} (${size.longestTaskMs.median.toFixed(0)} ms)`,
+    );
     row('big', `${n}: keys typed into the composer while it streams (lost)`, `${fmt(x.keys, 0)} (${x.keysLost})`);
     row('big', `${n}: key -> textarea input event, median / longest per run`, `${fmt(x.keyToInputMs.median, 1)} / ${fmt(x.keyToInputMs.max, 1)} ms`);
     row('big', `${n}: key -> next frame painted, median / longest per run`, `${fmt(x.keyToPaintMs.median, 1)} / ${fmt(x.keyToPaintMs.max, 1)} ms`);
@@ -197,19 +239,39 @@ function bigRows(r: BigResult): void {
   }
   if (r.host) {
     const h = r.host;
-    row('big', `host: ${h.sessions} sessions, first list after connecting (${h.listPages} pages of ${h.listLimit}, ${mb(h.listBytes)})`, `${fmt(h.listMs.first, 0)} ms`);
+    row(
+      'big',
+      `host: ${h.sessions} sessions, first list after connecting (${h.listPages} pages of ${h.listLimit}, ${mb(h.listBytes)})`,
+      `${fmt(h.listMs.first, 0)} ms`,
+    );
     row('big', 'host: GatewayClient.listSessions() again', `${fmt(h.listMs.again, 0)} ms`);
-    row('big', `host: open the ${h.historyMessages}-message session: chat.history limit ${h.openFetched.limit} (${kb(h.openFetched.bytes)})`, `${fmt(h.openMs, 1)} ms to the snapshot posted`);
+    row(
+      'big',
+      `host: open the ${h.historyMessages}-message session: chat.history limit ${h.openFetched.limit} (${kb(h.openFetched.bytes)})`,
+      `${fmt(h.openMs, 1)} ms to the snapshot posted`,
+    );
     row('big', 'host:   of which the fake gateway (request in -> answer written)', `${fmt(h.openGatewayMs, 1)} ms`);
-    row('big', `host:   snapshot posted: ${h.openSnapshot.items} items, "${h.openSnapshot.notice}"`, `${kb(h.openSnapshot.bytes)}, serialized in ${fmt(h.openSnapshot.serializeMs, 1)} ms`);
+    row(
+      'big',
+      `host:   snapshot posted: ${h.openSnapshot.items} items, "${h.openSnapshot.notice}"`,
+      `${kb(h.openSnapshot.bytes)}, serialized in ${fmt(h.openSnapshot.serializeMs, 1)} ms`,
+    );
     row('big', `host: the whole history instead: chat.history of ${h.full.messages} (${mb(h.full.bytes)})`, `${fmt(h.full.fetchMs, 0)} ms`);
-    row('big', `host:   itemsFromHistory -> ${h.full.items} items; snapshot ${mb(h.full.snapshotBytes)} serialized in`, `${fmt(h.full.itemsMs, 0)} ms; ${fmt(h.full.serializeMs, 0)} ms`);
+    row(
+      'big',
+      `host:   itemsFromHistory -> ${h.full.items} items; snapshot ${mb(h.full.snapshotBytes)} serialized in`,
+      `${fmt(h.full.itemsMs, 0)} ms; ${fmt(h.full.serializeMs, 0)} ms`,
+    );
   }
   if (r.history) {
     const x = r.history;
     row('big', `webview: ${x.messages} messages -> ${x.items} items in one snapshot (${mb(x.snapshotBytes)}): first paint`, `${fmt(x.firstPaintMs, 0)} ms`);
     row('big', 'webview: fully rendered', `${fmt(x.fullyRenderedMs, 0)} ms`);
-    row('big', 'webview: main-thread time (script / layout); longest task', `${fmt(x.taskMs, 0)} ms (${x.scriptMs.median.toFixed(0)} / ${x.layoutMs.median.toFixed(0)}); ${fmt(x.longestTaskMs, 0)} ms`);
+    row(
+      'big',
+      'webview: main-thread time (script / layout); longest task',
+      `${fmt(x.taskMs, 0)} ms (${x.scriptMs.median.toFixed(0)} / ${x.layoutMs.median.toFixed(0)}); ${fmt(x.longestTaskMs, 0)} ms`,
+    );
     row('big', 'webview: JS heap after GC (growth); DOM nodes', `${fmt(x.heapMB, 1)} MB (+${fmt(x.heapDeltaMB, 1)} MB); ${fmt(x.nodes, 0)}`);
   }
   if (r.vscode) {
@@ -217,10 +279,18 @@ function bigRows(r: BigResult): void {
     row('big', `VS Code, ${v.sessions} sessions: navigation -> connected`, `${fmt(v.connectedMs, 0)} ms`);
     row('big', `VS Code: open the Sessions view -> its rows painted (set size ${v.treeOpen.setsize})`, `${fmt(v.treeOpen.ms, 0)} ms`);
     row('big', 'VS Code: sessions.changed -> the change painted in the tree', `${fmt(v.treeRefresh.ms, 0)} ms`);
-    row('big', 'VS Code:   from the first sessions.list request; of which listing', `${fmt(v.treeRefresh.fromRequestMs, 0)} ms; ${fmt(v.treeRefresh.listMs, 0)} ms`);
+    row(
+      'big',
+      'VS Code:   from the first sessions.list request; of which listing',
+      `${fmt(v.treeRefresh.fromRequestMs, 0)} ms; ${fmt(v.treeRefresh.listMs, 0)} ms`,
+    );
     row('big', `VS Code: Switch Session (Enter in the palette) -> quick pick painted (set size ${v.quickPick.setsize})`, `${fmt(v.quickPick.ms, 0)} ms`);
     row('big', 'VS Code:   of which listing the sessions (first request -> last answer)', `${fmt(v.quickPick.listMs, 0)} ms`);
-    row('big', `VS Code: filter "${v.filter.text}" key -> list painted, median / longest per run (${v.filter.matches} rows left)`, `${fmt(v.filter.keyMedianMs, 0)} / ${fmt(v.filter.keyMaxMs, 0)} ms`);
+    row(
+      'big',
+      `VS Code: filter "${v.filter.text}" key -> list painted, median / longest per run (${v.filter.matches} rows left)`,
+      `${fmt(v.filter.keyMedianMs, 0)} / ${fmt(v.filter.keyMaxMs, 0)} ms`,
+    );
   }
 }
 
@@ -241,13 +311,35 @@ async function main(): Promise<void> {
     process.stderr.write(`\n[${bench}]\n`);
     switch (bench) {
       case 'client': {
-        const r = await clientBench({ runs, sizes: quick ? [{ events: 10_000, turns: 3 }] : [{ events: 10_000, turns: 5 }, { events: 100_000, turns: 2 }], latencyEvents: 10_000, baselineUpTo: baseline ? 100_000 : undefined, log });
+        const r = await clientBench({
+          runs,
+          sizes: quick
+            ? [{ events: 10_000, turns: 3 }]
+            : [
+                { events: 10_000, turns: 5 },
+                { events: 100_000, turns: 2 },
+              ],
+          latencyEvents: 10_000,
+          baselineUpTo: baseline ? 100_000 : undefined,
+          log,
+        });
         results.client = r;
         clientRows(r);
         break;
       }
       case 'host': {
-        const r = await hostBench({ runs, streams: quick ? [{ events: 10_000, paceMs: 0 }] : [{ events: 10_000, paceMs: 0 }, { events: 40_000, paceMs: 0 }, { events: 400, paceMs: 4 }], baselineUpTo: baseline ? 10_000 : undefined, log });
+        const r = await hostBench({
+          runs,
+          streams: quick
+            ? [{ events: 10_000, paceMs: 0 }]
+            : [
+                { events: 10_000, paceMs: 0 },
+                { events: 40_000, paceMs: 0 },
+                { events: 400, paceMs: 4 },
+              ],
+          baselineUpTo: baseline ? 10_000 : undefined,
+          log,
+        });
         results.host = r;
         hostRows(r);
         break;
@@ -265,7 +357,15 @@ async function main(): Promise<void> {
         break;
       }
       case 'big': {
-        const r = await bigBench({ runs, parts, replyBytes: quick ? 1_000_000 : 5_000_000, perFrame: 48, messages: quick ? 2_000 : 10_000, sessions: 2_000, log });
+        const r = await bigBench({
+          runs,
+          parts,
+          replyBytes: quick ? 1_000_000 : 5_000_000,
+          perFrame: 48,
+          messages: quick ? 2_000 : 10_000,
+          sessions: 2_000,
+          log,
+        });
         results.big = r;
         bigRows(r);
         break;

@@ -130,13 +130,23 @@ async function streamInPage(args: { pieces: string[]; perFrame: number; id: stri
   channel.port1.close();
   const sorted = [...frameWork].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  const intervals = rafTimes.slice(1).map((t, i) => t - rafTimes[i]).sort((a, b) => a - b);
+  const intervals = rafTimes
+    .slice(1)
+    .map((t, i) => t - rafTimes[i])
+    .sort((a, b) => a - b);
   const body = document.querySelector(`.msg.assistant .markdown`);
   return {
     wallMs,
     frames: rafTimes.length,
     // Frame 0 posts the first appends; frame 1 is the first to render them.
-    frameWorkMs: { max: sorted[sorted.length - 1], afterFirst: Math.max(...frameWork.slice(2)), p99: at(99), p95: at(95), median: at(50), over16: frameWork.filter((w) => w > 16.7).length },
+    frameWorkMs: {
+      max: sorted[sorted.length - 1],
+      afterFirst: Math.max(...frameWork.slice(2)),
+      p99: at(99),
+      p95: at(95),
+      median: at(50),
+      over16: frameWork.filter((w) => w > 16.7).length,
+    },
     rafIntervalMs: { max: intervals[intervals.length - 1] ?? 0, p99: intervals[Math.min(intervals.length - 1, Math.floor(0.99 * intervals.length))] ?? 0 },
     longTasks: { count: longTasks.length, maxMs: longTasks.length ? Math.max(...longTasks) : 0 },
     renderedChars: body?.textContent?.length ?? 0,
@@ -160,16 +170,34 @@ export function replyStream(bytes: number): ReplyStream {
  * reply, then the stream (`perFrame` appends per animation frame), then the final upsert.
  * `whileStreaming` runs alongside the stream (it gets the stream's promise) and is awaited after it.
  */
-export async function streamReply(view: OpenPage, stream: ReplyStream, perFrame: number, whileStreaming?: (streaming: Promise<unknown>) => Promise<void>): Promise<RunFigures> {
+export async function streamReply(
+  view: OpenPage,
+  stream: ReplyStream,
+  perFrame: number,
+  whileStreaming?: (streaming: Promise<unknown>) => Promise<void>,
+): Promise<RunFigures> {
   const user: ChatItem = { kind: 'user', id: 'u1', text: 'Write me a long answer.' };
   const reply: ChatItem = { kind: 'assistant', id: 'a1', text: '', streaming: true };
   await view.page.evaluate(
     ([message]) => window.postMessage(message, '*'),
-    [{ type: 'snapshot', seq: 1, session: { key: 'agent:main:main', title: 'Main session' }, items: [user, reply], busy: true, connection: CONNECTED, loading: false }],
+    [
+      {
+        type: 'snapshot',
+        seq: 1,
+        session: { key: 'agent:main:main', title: 'Main session' },
+        items: [user, reply],
+        busy: true,
+        connection: CONNECTED,
+        loading: false,
+      },
+    ],
   );
   await view.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const before = await metrics(view.cdp);
-  const final = { type: 'upsert', item: { kind: 'assistant', id: 'a1', text: stream.text, streaming: false, outcome: 'ok', usage: { input: 1200, output: 90000 } } };
+  const final = {
+    type: 'upsert',
+    item: { kind: 'assistant', id: 'a1', text: stream.text, streaming: false, outcome: 'ok', usage: { input: 1200, output: 90000 } },
+  };
   const streaming = view.page.evaluate(streamInPage, { pieces: stream.pieces, perFrame, id: 'a1', firstSeq: 2, final });
   const beside = whileStreaming?.(streaming);
   const result = await streaming;
@@ -213,7 +241,11 @@ export function describeRun(label: string, f: RunFigures): string {
 
 /** Total main-thread time ratio per doubling of size, between consecutive sizes and first to last. */
 function growthOf(sizes: RenderSizeResult[]): Array<{ from: number; to: number; ratio: number }> {
-  const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({ from: a.bytes, to: b.bytes, ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)) });
+  const growth = (a: RenderSizeResult, b: RenderSizeResult) => ({
+    from: a.bytes,
+    to: b.bytes,
+    ratio: (b.taskMs.median / a.taskMs.median) ** (1 / Math.log2(b.bytes / a.bytes)),
+  });
   const growthPerDoubling = sizes.slice(1).map((b, i) => growth(sizes[i], b));
   if (sizes.length > 2) growthPerDoubling.push(growth(sizes[0], sizes[sizes.length - 1]));
   return growthPerDoubling;
@@ -263,8 +295,14 @@ export async function renderBench(options: RenderOptions): Promise<RenderResult>
             const [now, then] = [perSize.get(stream.bytes)!, basePerSize.get(stream.bytes)!];
             return {
               bytes: stream.bytes,
-              taskMs: ratioSummary(now.map((f) => f.taskMs), then.map((f) => f.taskMs)),
-              longestFrameMs: ratioSummary(now.map((f) => f.frameWorkMs.max), then.map((f) => f.frameWorkMs.max)),
+              taskMs: ratioSummary(
+                now.map((f) => f.taskMs),
+                then.map((f) => f.taskMs),
+              ),
+              longestFrameMs: ratioSummary(
+                now.map((f) => f.frameWorkMs.max),
+                then.map((f) => f.frameWorkMs.max),
+              ),
             };
           }),
           growthPerDoubling: growthPerDoubling.map((g, i) => ({ from: g.from, to: g.to, ratio: g.ratio / baseGrowth[i].ratio })),

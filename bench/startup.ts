@@ -58,8 +58,23 @@ const STARTUP = path.join(OUT, 'startup');
 export async function productionBundles(): Promise<Record<string, Uint8Array>> {
   const common = { bundle: true, sourcemap: false, minify: true, logLevel: 'warning' as const, write: false };
   const [host, web] = await Promise.all([
-    esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/extension/vscode/extension.ts')], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] }),
-    esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'webview/main.ts')], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' }),
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(ROOT, 'src/extension/vscode/extension.ts')],
+      outfile: 'dist/extension.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', 'bufferutil', 'utf-8-validate'],
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(ROOT, 'webview/main.ts')],
+      outfile: 'dist/webview.js',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    }),
   ]);
   return {
     'dist/extension.js': host.outputFiles![0].contents,
@@ -91,7 +106,8 @@ export function stageOpenClaw(name: string, bundles: Record<string, Uint8Array>)
         mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         writeFileSync(path.join(dir, file), contents);
       }
-      for (const name of ['package.json', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) if (existsSync(path.join(ROOT, name))) cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
+      for (const name of ['package.json', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE'])
+        if (existsSync(path.join(ROOT, name))) cpSync(path.join(ROOT, name), path.join(dir, name), { recursive: true });
     },
     './dist/extension.js',
   );
@@ -177,7 +193,11 @@ async function launch(server: CodeServer, extension: string, [statusText, status
 export async function startupBench(options: StartupOptions): Promise<StartupResult> {
   mkdirSync(STARTUP, { recursive: true });
   const bundles = await productionBundles();
-  const sizes: FileSize[] = Object.entries(bundles).map(([file, contents]) => ({ file, bytes: contents.length, gzipBytes: gzipSync(contents, { level: 9 }).length }));
+  const sizes: FileSize[] = Object.entries(bundles).map(([file, contents]) => ({
+    file,
+    bytes: contents.length,
+    gzipBytes: gzipSync(contents, { level: 9 }).length,
+  }));
   for (const s of sizes) options.log(`${s.file}: ${s.bytes} bytes, ${s.gzipBytes} gzip`);
   const vsix = options.vsix ? await packageVsix(options.log) : undefined;
 
@@ -191,7 +211,10 @@ export async function startupBench(options: StartupOptions): Promise<StartupResu
   const server = await startCodeServer({ runDir, settings: { 'openclaw.gatewayUrl': 'ws://127.0.0.1:9' } });
   const runs = { openclaw: [] as Launch[], baseline: [] as Launch[] };
   // Status bar items carry the id `<extension id>.<item id>` in the workbench DOM.
-  const status: Record<'openclaw' | 'baseline', [string, string]> = { openclaw: ['OpenClaw', 'openclaw.connection'], baseline: ['Baseline', 'openclawBench.baseline'] };
+  const status: Record<'openclaw' | 'baseline', [string, string]> = {
+    openclaw: ['OpenClaw', 'openclaw.connection'],
+    baseline: ['Baseline', 'openclawBench.baseline'],
+  };
   const folder = { openclaw, baseline };
   try {
     // One unmeasured launch: the first workbench load fills caches (V8 code cache, disk).

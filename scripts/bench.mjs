@@ -107,7 +107,9 @@ if (baseline && (wanted('client') || wanted('host'))) {
  */
 function extractWebview(commit, dir) {
   const git = (gitArgs, options = {}) => execFileSync('git', gitArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 2 ** 20, ...options });
-  const files = new Set(git(['ls-tree', '-r', '--name-only', commit, '--', 'webview', 'media', 'src/protocol'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+  const files = new Set(
+    git(['ls-tree', '-r', '--name-only', commit, '--', 'webview', 'media', 'src/protocol'], { encoding: 'utf8' }).split('\n').filter(Boolean),
+  );
   if (!files.has('webview/main.ts')) return false;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -120,7 +120,9 @@ if (isMain) {
     // vsce's own chatter goes to stderr; the summary below is the result.
     const result = await packageExtension();
     const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-    process.stdout.write(`\n${path.relative(process.cwd(), result.vsix) || result.vsix}: ${kib(result.bytes)}, packaged in ${(result.ms / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `\n${path.relative(process.cwd(), result.vsix) || result.vsix}: ${kib(result.bytes)}, packaged in ${(result.ms / 1000).toFixed(1)} s\n`,
+    );
     for (const entry of listZipEntries(result.vsix)) process.stdout.write(`  ${entry.name.padEnd(40)} ${kib(entry.size).padStart(10)}\n`);
   } catch (err) {
     process.stderr.write(`package: ${err.message}\n`);

@@ -1,6 +1,6 @@
-// Runs every test layer in order: types, unit (real ws servers), webview (real Chromium), gateway
-// (real OpenClaw from npm), extension (real VS Code via code-server). `npm test` calls this; with
-// layer names as arguments it runs only those (`npm test -- unit gateway`).
+// Runs every test layer in order: types, lint and format, unit (real ws servers), webview (real
+// Chromium), gateway (real OpenClaw from npm), extension (real VS Code via code-server). `npm test` calls
+// this; with layer names as arguments it runs only those (`npm test -- unit gateway`).
 // The heavy test dependencies install themselves into .cache/ first (once; later runs reuse them).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,7 +12,11 @@ const only = process.argv.slice(2);
 /** node:test files of a folder; a layer with none is a mistake, not a pass. */
 const nodeTests = (dir) => {
   const folder = path.join(ROOT, dir);
-  const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(dir, f)) : [];
+  const files = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => path.join(dir, f))
+    : [];
   if (files.length === 0) throw new Error(`no tests in ${dir}`);
   return ['npx', 'tsx', '--test', '--test-concurrency=1', ...files];
 };
@@ -20,6 +24,8 @@ const nodeTests = (dir) => {
 const layers = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', '.', '--noEmit'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'webview', '--noEmit'] },
+  { name: 'lint', cmd: ['npx', 'eslint', '.'] },
+  { name: 'lint', cmd: ['npx', 'prettier', '--check', '**/*.{ts,mjs}'] },
   { name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { name: 'unit', cmd: nodeTests('test/unit') },
   { name: 'deps', cmd: ['node', 'scripts/deps/code-server.mjs'] },

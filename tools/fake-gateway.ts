@@ -149,7 +149,7 @@ export class FakeGateway {
     ws.on('message', (data) => {
       let frame: Record<string, unknown>;
       try {
-        frame = JSON.parse(data.toString());
+        frame = JSON.parse((data as Buffer).toString());
       } catch {
         if (!conn.authed) ws.close(1000);
         return;
@@ -174,7 +174,12 @@ export class FakeGateway {
     if (frame.method !== 'connect') return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'first request must be connect' });
     const protocol = this.options.protocol ?? 4;
     if (!(params.minProtocol <= protocol && protocol <= params.maxProtocol)) {
-      return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'protocol mismatch', details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: protocol } }, 1002);
+      return this.fail(
+        conn,
+        frame.id,
+        { code: 'INVALID_REQUEST', message: 'protocol mismatch', details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: protocol } },
+        1002,
+      );
     }
     const device = params.device as Record<string, any> | undefined;
     const auth = (params.auth ?? {}) as Record<string, string>;
@@ -184,10 +189,24 @@ export class FakeGateway {
       if (createHash('sha256').update(raw).digest('hex') !== device.id) {
         return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'device id mismatch', details: { code: 'DEVICE_AUTH_ID_MISMATCH' } });
       }
-      if (device.nonce !== nonce) return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'device nonce mismatch', details: { code: 'DEVICE_AUTH_NONCE_MISMATCH' } });
-      if (Math.abs(Number(device.signedAt) - ts) > 120_000) return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'device signature expired', details: { code: 'DEVICE_AUTH_SIGNATURE_EXPIRED' } });
+      if (device.nonce !== nonce)
+        return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'device nonce mismatch', details: { code: 'DEVICE_AUTH_NONCE_MISMATCH' } });
+      if (Math.abs(Number(device.signedAt) - ts) > 120_000)
+        return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'device signature expired', details: { code: 'DEVICE_AUTH_SIGNATURE_EXPIRED' } });
       const c = params.client ?? {};
-      const payload = ['v3', device.id, c.id, c.mode, params.role, (params.scopes ?? []).join(','), device.signedAt, sentToken, nonce, String(c.platform ?? '').toLowerCase(), String(c.deviceFamily ?? '').toLowerCase()].join('|');
+      const payload = [
+        'v3',
+        device.id,
+        c.id,
+        c.mode,
+        params.role,
+        (params.scopes ?? []).join(','),
+        device.signedAt,
+        sentToken,
+        nonce,
+        String(c.platform ?? '').toLowerCase(),
+        String(c.deviceFamily ?? '').toLowerCase(),
+      ].join('|');
       const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
       const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
       if (!verify(null, Buffer.from(payload), key, Buffer.from(String(device.signature), 'base64url'))) {
@@ -197,22 +216,36 @@ export class FakeGateway {
     const known = device ? this.paired.get(device.id) : undefined;
     const tokenOk = this.options.token === undefined || auth.token === this.options.token;
     const deviceTokenOk = !!known && auth.deviceToken === known.deviceToken && !auth.token;
-    if (auth.deviceToken && !device) return this.fail(conn, frame.id, { code: 'NOT_PAIRED', message: 'device identity required', details: { code: 'DEVICE_IDENTITY_REQUIRED' } });
+    if (auth.deviceToken && !device)
+      return this.fail(conn, frame.id, { code: 'NOT_PAIRED', message: 'device identity required', details: { code: 'DEVICE_IDENTITY_REQUIRED' } });
     if (!tokenOk && !deviceTokenOk) {
       if (auth.deviceToken && !auth.token) {
-        return this.fail(conn, frame.id, { code: 'INVALID_REQUEST', message: 'unauthorized: device token mismatch', details: { code: 'AUTH_DEVICE_TOKEN_MISMATCH' } });
+        return this.fail(conn, frame.id, {
+          code: 'INVALID_REQUEST',
+          message: 'unauthorized: device token mismatch',
+          details: { code: 'AUTH_DEVICE_TOKEN_MISMATCH' },
+        });
       }
       return this.fail(conn, frame.id, {
         code: 'INVALID_REQUEST',
         message: 'unauthorized: gateway token mismatch (provide gateway auth token)',
         // As observed: offered to any signed device, paired or not.
-        details: { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch', canRetryWithDeviceToken: !!device, recommendedNextStep: device ? 'retry_with_device_token' : 'update_auth_credentials' },
+        details: {
+          code: 'AUTH_TOKEN_MISMATCH',
+          authReason: 'token_mismatch',
+          canRetryWithDeviceToken: !!device,
+          recommendedNextStep: device ? 'retry_with_device_token' : 'update_auth_credentials',
+        },
       });
     }
     const platform = String(params.client?.platform ?? '');
     if (known && known.platform !== platform) {
       const requestId = randomUUID();
-      return this.fail(conn, frame.id, { code: 'NOT_PAIRED', message: 'pairing required: device identity changed and must be re-approved', details: { code: 'PAIRING_REQUIRED', reason: 'metadata-upgrade', requestId, deviceId: device!.id } });
+      return this.fail(conn, frame.id, {
+        code: 'NOT_PAIRED',
+        message: 'pairing required: device identity changed and must be re-approved',
+        details: { code: 'PAIRING_REQUIRED', reason: 'metadata-upgrade', requestId, deviceId: device!.id },
+      });
     }
     let deviceToken: string | undefined;
     if (device) {
@@ -226,7 +259,10 @@ export class FakeGateway {
       type: 'hello-ok',
       protocol,
       server: { version: protocol === 4 ? OPENCLAW_VERSION : OPENCLAW_PROTOCOL3_VERSION, bootId: this.bootId, connId: randomUUID() },
-      features: { methods: ['health', 'agent', 'agent.wait', 'chat.abort', 'chat.history', 'sessions.list', 'sessions.delete', 'sessions.patch', 'sessions.subscribe'], events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed'] },
+      features: {
+        methods: ['health', 'agent', 'agent.wait', 'chat.abort', 'chat.history', 'sessions.list', 'sessions.delete', 'sessions.patch', 'sessions.subscribe'],
+        events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed'],
+      },
       snapshot: { sessionDefaults: { mainSessionKey: MAIN_SESSION }, uptimeMs: 1000 },
       auth: { method: 'token', role: 'operator', scopes, ...(deviceToken ? { deviceToken, issuedAtMs: Date.now() } : {}) },
       policy: { maxPayload: 26214400, maxBufferedBytes: 52428800, tickIntervalMs: this.options.tickIntervalMs ?? 30_000 },
@@ -243,7 +279,9 @@ export class FakeGateway {
       case 'agent':
         return this.agent(conn, id, params);
       case 'chat.abort': {
-        const aborted = [...this.activeRuns.entries()].filter(([, run]) => run.sessionKey === params.sessionKey && (!params.runId || run.runId === params.runId));
+        const aborted = [...this.activeRuns.entries()].filter(
+          ([, run]) => run.sessionKey === params.sessionKey && (!params.runId || run.runId === params.runId),
+        );
         for (const [, run] of aborted) run.abort();
         return conn.res(id, true, { ok: true, aborted: aborted.length > 0, runIds: aborted.map(([key]) => key) });
       }
@@ -252,7 +290,13 @@ export class FakeGateway {
         const deadline = Date.now() + Number(params.timeoutMs ?? 30_000);
         const poll = () => {
           const final = this.finals.get(params.runId);
-          if (final) return conn.res(id, true, { runId: params.runId, status: final.status, stopReason: 'stop', terminalReply: { text: (final as any).result?.payloads?.[0]?.text } });
+          if (final)
+            return conn.res(id, true, {
+              runId: params.runId,
+              status: final.status,
+              stopReason: 'stop',
+              terminalReply: { text: (final as any).result?.payloads?.[0]?.text },
+            });
           if (!this.activeRuns.has(params.runId) || Date.now() > deadline) return conn.res(id, true, { runId: params.runId, status: 'timeout' });
           setTimeout(poll, 5);
         };
@@ -276,7 +320,14 @@ export class FakeGateway {
         const offset = Number(params.offset ?? 0);
         const page = all.slice(offset, offset + limit);
         const hasMore = offset + page.length < all.length;
-        return conn.res(id, true, { count: page.length, totalCount: all.length, limitApplied: limit, nextOffset: hasMore ? offset + page.length : null, hasMore, sessions: page });
+        return conn.res(id, true, {
+          count: page.length,
+          totalCount: all.length,
+          limitApplied: limit,
+          nextOffset: hasMore ? offset + page.length : null,
+          hasMore,
+          sessions: page,
+        });
       }
       case 'sessions.subscribe':
         return conn.res(id, true, { subscribed: true });
@@ -289,9 +340,14 @@ export class FakeGateway {
         if (params.key === MAIN_SESSION) return conn.res(id, false, { code: 'INVALID_REQUEST', message: `Cannot delete the main session (${MAIN_SESSION}).` });
         const session = this.sessions.get(params.key);
         if (!params.archivedOnly && !this.scopesOf(conn).includes('operator.admin')) {
-          return conn.res(id, false, { code: 'FORBIDDEN', message: 'missing scope: operator.admin', details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin', requiredScopes: ['operator.admin'] } });
+          return conn.res(id, false, {
+            code: 'FORBIDDEN',
+            message: 'missing scope: operator.admin',
+            details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
+          });
         }
-        if (params.archivedOnly && session && !session.archived) return conn.res(id, false, { code: 'INVALID_REQUEST', message: `Session ${params.key} is not archived. Archive it first, then delete it.` });
+        if (params.archivedOnly && session && !session.archived)
+          return conn.res(id, false, { code: 'INVALID_REQUEST', message: `Session ${params.key} is not archived. Archive it first, then delete it.` });
         const deleted = this.sessions.delete(params.key);
         this.history.delete(params.key);
         for (const c of this.conns) if (c.authed) c.event('sessions.changed', { key: params.key, reason: 'deleted' });
@@ -348,10 +404,21 @@ export class FakeGateway {
       this.activeRuns.delete(key);
       broadcast('usage', { outputTokens: words.length });
       broadcast('lifecycle', { phase: 'end', stopReason: aborted ? 'aborted' : 'stop', aborted });
-      rows.push({ role: 'assistant', content: [{ type: 'text', text: sent }], timestamp: Date.now(), stopReason: aborted ? 'aborted' : 'stop', __openclaw: { runId: key } });
+      rows.push({
+        role: 'assistant',
+        content: [{ type: 'text', text: sent }],
+        timestamp: Date.now(),
+        stopReason: aborted ? 'aborted' : 'stop',
+        __openclaw: { runId: key },
+      });
       const final = aborted
         ? { runId: key, status: 'timeout', summary: 'aborted', result: { payloads: [{ text: sent }], meta: { durationMs: 5, stopReason: 'aborted' } } }
-        : { runId: key, status: 'ok', summary: 'completed', result: { payloads: [{ text: sent }], meta: { durationMs: 5, stopReason: 'stop', agentMeta: { usage: { input: 10, output: words.length } } } } };
+        : {
+            runId: key,
+            status: 'ok',
+            summary: 'completed',
+            result: { payloads: [{ text: sent }], meta: { durationMs: 5, stopReason: 'stop', agentMeta: { usage: { input: 10, output: words.length } } } },
+          };
       this.finals.set(key, final);
       conn.res(id, true, final);
     };

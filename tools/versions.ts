@@ -10,6 +10,7 @@ interface Versions {
 
 // require rather than readFileSync beside __dirname: the in-host suite (test/extension/suite) is
 // bundled by esbuild, which inlines a required JSON file but would leave __dirname pointing at out/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a bundled require is the one form that works in both places.
 const versions = require('./versions.json') as Versions;
 
 /** The OpenClaw gateway the tests, the demo and the benches run (protocol 4). */

@@ -65,7 +65,12 @@ export class ChatApp {
     });
     this.composer.setDraft(this.ui.draft);
     this.transcript = new TranscriptView(this.state, this.itemContext, () => this.schedule());
-    this.scroll = new ScrollKeeper(this.transcript.element, this.ui, () => this.saveSoon(), () => this.composer.focus());
+    this.scroll = new ScrollKeeper(
+      this.transcript.element,
+      this.ui,
+      () => this.saveSoon(),
+      () => this.composer.focus(),
+    );
 
     const logArea = h('div', { class: 'log-area' }, this.transcript.element, this.empty.element, this.scroll.jump);
     root.replaceChildren(this.sessionTitle, this.banner.element, logArea, this.composer.element, this.announcer);

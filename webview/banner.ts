@@ -7,7 +7,12 @@ export class ConnectionBanner {
   private readonly title = h('div', { class: 'banner-title' });
   private readonly detail = h('div', { class: 'banner-detail' });
   private readonly actions = h('div', { class: 'banner-actions' });
-  readonly element = h('section', { class: 'banner', attrs: { 'aria-label': 'Connection' } }, h('span', { class: 'banner-icon', attrs: { 'aria-hidden': 'true' } }), h('div', { class: 'banner-main' }, this.title, this.detail, this.actions));
+  readonly element = h(
+    'section',
+    { class: 'banner', attrs: { 'aria-label': 'Connection' } },
+    h('span', { class: 'banner-icon', attrs: { 'aria-hidden': 'true' } }),
+    h('div', { class: 'banner-main' }, this.title, this.detail, this.actions),
+  );
   private shownActions = '';
 
   constructor(onAction: (id: ActionId) => void) {
@@ -48,7 +53,12 @@ export class ConnectionBanner {
 
 /** Shown in place of the log while there is nothing to read: loading, or a fresh session. */
 export class EmptyState {
-  private readonly loading = h('div', { class: 'loading', attrs: { role: 'status' } }, progressRing('loading-ring'), h('span', { text: 'Loading conversation…' }));
+  private readonly loading = h(
+    'div',
+    { class: 'loading', attrs: { role: 'status' } },
+    progressRing('loading-ring'),
+    h('span', { text: 'Loading conversation…' }),
+  );
   private readonly welcome = h(
     'div',
     { class: 'welcome' },

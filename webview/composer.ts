@@ -16,7 +16,11 @@ export class Composer {
   });
   private readonly action = button('Send', 'btn send-button');
   private readonly hint = h('span', { class: 'composer-hint', text: 'Enter to send · Shift+Enter for a new line', attrs: { id: 'composer-hint' } });
-  readonly element = h('div', { class: 'composer' }, h('div', { class: 'input-box' }, this.textarea, h('div', { class: 'composer-bar' }, this.hint, this.action)));
+  readonly element = h(
+    'div',
+    { class: 'composer' },
+    h('div', { class: 'input-box' }, this.textarea, h('div', { class: 'composer-bar' }, this.hint, this.action)),
+  );
   private busy = false;
 
   constructor(private readonly events: ComposerEvents) {

@@ -114,7 +114,8 @@ class AssistantView implements ItemView {
     show(this.activityLine, active);
     this.tickElapsed(active);
 
-    const outcome = reply.outcome === 'error' ? (reply.error ?? 'The reply failed.') : reply.outcome && reply.outcome !== 'ok' ? OUTCOME_TEXT[reply.outcome] : '';
+    const outcome =
+      reply.outcome === 'error' ? (reply.error ?? 'The reply failed.') : reply.outcome && reply.outcome !== 'ok' ? OUTCOME_TEXT[reply.outcome] : '';
     setText(this.outcome, outcome);
     show(this.outcome, !!outcome);
     this.outcome.className = `outcome outcome-${reply.outcome ?? 'none'}`;
@@ -176,7 +177,14 @@ class ToolView implements ItemView {
     this.element = h(
       'details',
       { class: 'tool' },
-      h('summary', {}, h('span', { class: 'tool-icon', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'tool-kind', text: 'Tool' }), this.name, this.status),
+      h(
+        'summary',
+        {},
+        h('span', { class: 'tool-icon', attrs: { 'aria-hidden': 'true' } }),
+        h('span', { class: 'tool-kind', text: 'Tool' }),
+        this.name,
+        this.status,
+      ),
       h('div', { class: 'tool-body' }, this.argsLabel, this.args, this.resultLabel, this.result),
     );
     this.element.open = context.isToolOpen(id);

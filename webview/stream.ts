@@ -94,7 +94,6 @@ export class BlockBoundaryScanner {
   }
 }
 
-
 /** Finished blocks are grouped in wrappers of about this many characters (see `commit`). */
 const CHUNK_CHARS = 16_000;
 

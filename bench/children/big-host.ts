@@ -93,7 +93,16 @@ async function main(): Promise<void> {
     list.push({ ms: endAt - startAt, rows: rows.length, startAt, endAt });
   }
 
-  const switches: Array<{ ms: number; startAt: number; endAt: number; snapshotBytes: number; serializeMs: number; items: number; notice?: string; heapMB: number }> = [];
+  const switches: Array<{
+    ms: number;
+    startAt: number;
+    endAt: number;
+    snapshotBytes: number;
+    serializeMs: number;
+    items: number;
+    notice?: string;
+    heapMB: number;
+  }> = [];
   for (let i = 0; i < repeats; i++) {
     if (controller.sessionKey === bigKey) {
       const back = nextPost((p) => p.message.type === 'snapshot' && !p.message.loading);
@@ -128,7 +137,15 @@ async function main(): Promise<void> {
   const items = itemsFromHistory(full.messages);
   const itemsMs = performance.now() - t0;
   const t1 = performance.now();
-  const snapshotBytes = JSON.stringify({ type: 'snapshot', seq: 1, session: { key: bigKey, title: 'A very long session' }, items, busy: false, connection: CONNECTED, loading: false }).length;
+  const snapshotBytes = JSON.stringify({
+    type: 'snapshot',
+    seq: 1,
+    session: { key: bigKey, title: 'A very long session' },
+    items,
+    busy: false,
+    connection: CONNECTED,
+    loading: false,
+  }).length;
   const serializeMs = performance.now() - t1;
 
   report({
@@ -139,7 +156,17 @@ async function main(): Promise<void> {
     sessions: controller.sessions.length,
     list,
     switches,
-    full: { messages: full.messages.length, totalMessages: total, startAt: fullAt, endAt: fullEndAt, ms: fullEndAt - fullAt, itemsMs, items: items.length, snapshotBytes, serializeMs },
+    full: {
+      messages: full.messages.length,
+      totalMessages: total,
+      startAt: fullAt,
+      endAt: fullEndAt,
+      ms: fullEndAt - fullAt,
+      itemsMs,
+      items: items.length,
+      snapshotBytes,
+      serializeMs,
+    },
   });
   feed.dispose();
   controller.dispose();

@@ -82,7 +82,10 @@ async function runGateway(traced: boolean): Promise<Measured> {
   });
   let received = 0;
   const turn = (runId: string, n: number, onEvent?: () => void) =>
-    client.runTurn({ sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId }, { onEvent: onEvent ?? (() => (received += 1)) });
+    client.runTurn(
+      { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId },
+      { onEvent: onEvent ?? (() => (received += 1)) },
+    );
 
   for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
   const measured: Turn[] = [];
@@ -126,22 +129,44 @@ async function runGateway(traced: boolean): Promise<Measured> {
 async function runBare(): Promise<Measured> {
   const ws = new WebSocket(url);
   let eventsSeen = 0;
-  let phase: 'handshake' | 'warm' | 'measured' = 'handshake';
   let finished: (() => void) | undefined;
   let samples: Float64Array | undefined;
   let count = 0;
   let arrived = 0;
-  const sendAgent = (runId: string, n: number) => ws.send(JSON.stringify({ type: 'req', id: `agent-${runId}`, method: 'agent', params: { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId } }));
+  const sendAgent = (runId: string, n: number) =>
+    ws.send(
+      JSON.stringify({
+        type: 'req',
+        id: `agent-${runId}`,
+        method: 'agent',
+        params: { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId },
+      }),
+    );
 
   const connected = new Promise<void>((resolve, reject) => {
     ws.on('error', reject);
-    ws.on('message', (data: WebSocket.RawData) => {
+    ws.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString());
       if (samples && frame.type === 'event') samples[count++] = performance.now() - arrived;
       if (frame.type === 'event') {
         eventsSeen += 1;
         if (frame.event === 'connect.challenge') {
-          ws.send(JSON.stringify({ type: 'req', id: 'connect-1', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'gateway-client', version: '0.1.0-bench', platform: process.platform, mode: 'ui' }, role: 'operator', scopes: ['operator.read', 'operator.write', 'operator.admin'], caps: ['tool-events'], auth: { token: BENCH_TOKEN } } }));
+          ws.send(
+            JSON.stringify({
+              type: 'req',
+              id: 'connect-1',
+              method: 'connect',
+              params: {
+                minProtocol: 4,
+                maxProtocol: 4,
+                client: { id: 'gateway-client', version: '0.1.0-bench', platform: process.platform, mode: 'ui' },
+                role: 'operator',
+                scopes: ['operator.read', 'operator.write', 'operator.admin'],
+                caps: ['tool-events'],
+                auth: { token: BENCH_TOKEN },
+              },
+            }),
+          );
         }
         return;
       }
@@ -155,9 +180,7 @@ async function runBare(): Promise<Measured> {
       finished = resolve;
       sendAgent(runId, n);
     });
-  phase = 'warm';
   for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
-  phase = 'measured';
   const measured: Turn[] = [];
   for (let k = 0; k < turns; k++) {
     eventsSeen = 0;
@@ -173,7 +196,7 @@ async function runBare(): Promise<Measured> {
     }
     const { cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, events));
     off?.();
-    if (eventsSeen !== events) throw new Error(`bare client saw ${eventsSeen} events in phase ${phase}, expected ${events}`);
+    if (eventsSeen !== events) throw new Error(`bare client saw ${eventsSeen} events in the measured turns, expected ${events}`);
     measured.push({ cpuUs, wallMs, latencyUs: samples ? latencySummary(samples, count) : undefined });
     samples = undefined;
   }

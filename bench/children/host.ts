@@ -63,9 +63,21 @@ async function main(): Promise<void> {
   const poster = posterKind === 'none' ? new ImmediatePoster(deliver) : new HostPoster(deliver, posterKind === 'flush0' ? 0 : 16);
 
   const client = new GatewayClient({ url, token: BENCH_TOKEN, store: new MemoryCredentialStore(), clientVersion: '0.1.0-bench', log: () => undefined });
-  const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, initialSession: BENCH_SESSION, saveSession: () => undefined });
+  const controller = new ChatController(client, {
+    log: () => undefined,
+    thinking: () => undefined,
+    initialSession: BENCH_SESSION,
+    saveSession: () => undefined,
+  });
   const snapshot = () =>
-    poster.post({ type: 'snapshot', session: { key: controller.sessionKey, title: controller.sessionKey }, items: [...controller.transcript], busy: controller.busy, connection: CONNECTED, loading: controller.loading });
+    poster.post({
+      type: 'snapshot',
+      session: { key: controller.sessionKey, title: controller.sessionKey },
+      items: [...controller.transcript],
+      busy: controller.busy,
+      connection: CONNECTED,
+      loading: controller.loading,
+    });
   // As ChatViewProvider.onChange.
   let idle: (() => void) | undefined;
   controller.onChange((change: ControllerChange) => {
@@ -145,7 +157,9 @@ async function main(): Promise<void> {
     messages: counts.messages,
     bytes: counts.bytes,
     byType: counts.byType,
-    appendSize: sizes.length ? { median: sizes[Math.floor(sizes.length / 2)], max: sizes[sizes.length - 1], mean: sizes.reduce((a, b) => a + b, 0) / sizes.length } : undefined,
+    appendSize: sizes.length
+      ? { median: sizes[Math.floor(sizes.length / 2)], max: sizes[sizes.length - 1], mean: sizes.reduce((a, b) => a + b, 0) / sizes.length }
+      : undefined,
   });
   controller.dispose();
   client.close();

@@ -78,7 +78,7 @@ async function stream(conn: Conn, id: unknown, runId: string, spec: { events: nu
   const socket = (ws as unknown as { _socket: Socket })._socket;
   const started = Date.now();
   const payloads = run.payloads;
-  for (let i = 0; i < payloads.length; ) {
+  for (let i = 0; i < payloads.length;) {
     if (ws.readyState !== ws.OPEN) return;
     if (spec.paceMs) {
       ws.send(eventFrame(payloads[i++], ++conn.seq));
@@ -93,7 +93,10 @@ async function stream(conn: Conn, id: unknown, runId: string, spec: { events: nu
     runId,
     status: 'ok',
     summary: 'completed',
-    result: { payloads: [{ text: 'Done.' }], meta: { durationMs: Date.now() - started, stopReason: 'stop', agentMeta: { usage: { input: 10, output: run.payloads.length } } } },
+    result: {
+      payloads: [{ text: 'Done.' }],
+      meta: { durationMs: Date.now() - started, stopReason: 'stop', agentMeta: { usage: { input: 10, output: run.payloads.length } } },
+    },
   });
 }
 

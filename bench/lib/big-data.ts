@@ -15,7 +15,18 @@ import { between, pick, rng } from './random';
 export const BIG_SESSION = 'agent:main:big-history';
 /** A word every session title has, with a number, so a filter can pick out a known few. */
 const VERBS = ['Fix', 'Review', 'Explain', 'Refactor', 'Document', 'Test', 'Speed up', 'Debug', 'Port', 'Clean up'];
-const THINGS = ['the reconnect backoff', 'session tree paging', 'the markdown renderer', 'device pairing', 'the status bar', 'chat history loading', 'the webview CSP', 'tool call cards', 'the settings page', 'token discovery'];
+const THINGS = [
+  'the reconnect backoff',
+  'session tree paging',
+  'the markdown renderer',
+  'device pairing',
+  'the status bar',
+  'chat history loading',
+  'the webview CSP',
+  'tool call cards',
+  'the settings page',
+  'token discovery',
+];
 
 /** `count` session rows (the main session not included), newest first by updatedAt. */
 export function sessionRows(count: number, now = Date.now(), seed = 5): Array<Record<string, unknown>> {
@@ -47,7 +58,13 @@ export function gatewayHistory(count: number): Array<Record<string, unknown>> {
   return historyMessages(count).map((row, i) => {
     const m = row as unknown as Record<string, unknown> & { __openclaw: Record<string, unknown> };
     const ts = 1795237164649 + i * 1000;
-    const meta = { ...m.__openclaw, id: `${(i + 1).toString(16).padStart(8, '0')}-f899-43c2-8805-dfea8021365a`, recordTimestampMs: ts + 90, transcriptPosition: { source, rawSeq: i + 1 }, seq: i + 1 };
+    const meta = {
+      ...m.__openclaw,
+      id: `${(i + 1).toString(16).padStart(8, '0')}-f899-43c2-8805-dfea8021365a`,
+      recordTimestampMs: ts + 90,
+      transcriptPosition: { source, rawSeq: i + 1 },
+      seq: i + 1,
+    };
     if (m.role === 'user') {
       return {
         ...m,
@@ -64,8 +81,22 @@ export function gatewayHistory(count: number): Array<Record<string, unknown>> {
       };
     }
     if (m.role === 'assistant') {
-      const usage = { ...(m.usage as Record<string, unknown>), cacheRead: 0, cacheWrite: 0, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } };
-      return { ...m, api: 'openai-completions', provider: 'fakeprov', model: 'fake-model', usage, timestamp: ts, responseId: `chatcmpl-fake-${ts}`, __openclaw: meta };
+      const usage = {
+        ...(m.usage as Record<string, unknown>),
+        cacheRead: 0,
+        cacheWrite: 0,
+        cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
+      };
+      return {
+        ...m,
+        api: 'openai-completions',
+        provider: 'fakeprov',
+        model: 'fake-model',
+        usage,
+        timestamp: ts,
+        responseId: `chatcmpl-fake-${ts}`,
+        __openclaw: meta,
+      };
     }
     return { ...m, timestamp: ts, __openclaw: meta };
   });

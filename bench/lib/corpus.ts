@@ -12,7 +12,20 @@ const WORDS = (
   'per animation frame because a fast model can send hundreds of deltas per second and nobody reads that fast anyway ' +
   'configuration settings workspace folder session history reconnect backoff heartbeat watchdog token device pairing'
 ).split(' ');
-const IDENTS = ['runTurn', 'onEvent', 'HostPoster', 'flushMs', 'sessionKey', 'ChatController', 'renderMarkdown', 'seq', 'itemId', 'ws.send', 'JSON.parse', 'requestAnimationFrame'];
+const IDENTS = [
+  'runTurn',
+  'onEvent',
+  'HostPoster',
+  'flushMs',
+  'sessionKey',
+  'ChatController',
+  'renderMarkdown',
+  'seq',
+  'itemId',
+  'ws.send',
+  'JSON.parse',
+  'requestAnimationFrame',
+];
 const LANGS = ['ts', 'python', 'bash', 'json', 'rust', 'go'];
 
 const CODE: Record<string, string[]> = {
@@ -39,9 +52,24 @@ const CODE: Record<string, string[]> = {
     'with open(path, encoding="utf-8") as handle:',
     '    lines = [line.rstrip() for line in handle]',
   ],
-  bash: ['set -euo pipefail', 'npm ci --no-audit', 'node scripts/bench.mjs client host', 'for f in dist/*.js; do gzip -9c "$f" | wc -c; done', 'export OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789', 'git log --oneline | head -5'],
+  bash: [
+    'set -euo pipefail',
+    'npm ci --no-audit',
+    'node scripts/bench.mjs client host',
+    'for f in dist/*.js; do gzip -9c "$f" | wc -c; done',
+    'export OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789',
+    'git log --oneline | head -5',
+  ],
   json: ['{', '  "type": "event",', '  "event": "agent",', '  "payload": { "runId": "r-1", "stream": "assistant", "seq": 7 },', '  "seq": 42', '}'],
-  rust: ['fn main() {', '    let mut total: u64 = 0;', '    for line in std::io::stdin().lines() {', '        total += line.unwrap().len() as u64;', '    }', '    println!("{total}");', '}'],
+  rust: [
+    'fn main() {',
+    '    let mut total: u64 = 0;',
+    '    for line in std::io::stdin().lines() {',
+    '        total += line.unwrap().len() as u64;',
+    '    }',
+    '    println!("{total}");',
+    '}',
+  ],
   go: ['func main() {', '\tconn, err := websocket.Dial(url, "", origin)', '\tif err != nil {', '\t\tlog.Fatal(err)', '\t}', '\tdefer conn.Close()', '}'],
 };
 
@@ -116,7 +144,7 @@ export function markdown(bytes: number, seed = 1): string {
 export function deltas(text: string, min = 20, max = 60, seed = 2): string[] {
   const random = rng(seed);
   const out: string[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = between(random, min, max);
     out.push(text.slice(at, at + size));
     at += size;

@@ -40,7 +40,14 @@ export function meter(gateway: FakeGateway): Exchange[] {
       };
     }
     if (frame.type === 'req') {
-      const exchange = { conn: conn.id, method: String(frame.method), params: (frame.params ?? {}) as Record<string, unknown>, receivedAt: now(), sentAt: 0, bytes: 0 };
+      const exchange = {
+        conn: conn.id,
+        method: String(frame.method),
+        params: (frame.params ?? {}) as Record<string, unknown>,
+        receivedAt: now(),
+        sentAt: 0,
+        bytes: 0,
+      };
       open.set(`${conn.id}:${JSON.stringify(frame.id)}`, exchange);
       log.push(exchange);
     }

@@ -69,7 +69,7 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 
 /** CDP Performance.getMetrics as a name -> value map (durations in seconds). */
 export async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 

@@ -41,8 +41,10 @@ function whyNoApt() {
 function aptInstall(packages, neededFor, missing = packages) {
   const why = whyNoApt();
   if (why) {
-    throw new Error(`${neededFor} needs ${missing.join(', ')}, which this machine lacks, and ${why}: install ` +
-      `${packages.join(' ')} by hand (Debian/Ubuntu: sudo apt-get install ${packages.join(' ')}), then try again.`);
+    throw new Error(
+      `${neededFor} needs ${missing.join(', ')}, which this machine lacks, and ${why}: install ` +
+        `${packages.join(' ')} by hand (Debian/Ubuntu: sudo apt-get install ${packages.join(' ')}), then try again.`,
+    );
   }
   process.stderr.write(`[deps] apt-get install ${packages.join(' ')} ...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -62,7 +64,11 @@ export function ensureBuildTools() {
   const missing = () => Object.keys(BUILD_TOOLS).filter((command) => !hasCommand(command));
   const before = missing();
   if (before.length === 0) return;
-  aptInstall(before.map((command) => BUILD_TOOLS[command]), neededFor, before);
+  aptInstall(
+    before.map((command) => BUILD_TOOLS[command]),
+    neededFor,
+    before,
+  );
   const after = missing();
   if (after.length) throw new Error(`${neededFor}: ${after.join(', ')} still not on PATH after apt-get install`);
 }
@@ -80,8 +86,9 @@ export function ensureChromium() {
 // included). Without them the server starts and then fails on the first require, so "installed"
 // means these exist.
 function postinstallRan(pkgDir) {
-  return ['lib/vscode/node_modules', 'lib/vscode/extensions/node_modules', 'lib/vscode/bin/remote-cli/code-server']
-    .every((rel) => existsSync(path.join(pkgDir, rel)));
+  return ['lib/vscode/node_modules', 'lib/vscode/extensions/node_modules', 'lib/vscode/bin/remote-cli/code-server'].every((rel) =>
+    existsSync(path.join(pkgDir, rel)),
+  );
 }
 
 /**

@@ -4,7 +4,15 @@
  * the page goes out numbered through the HostPoster. The glue (vscode/chat-view-provider.ts) only
  * hands over the page's raw messages and a function that posts to it.
  */
-import { parseWebviewMessage, type ConnectionView, type HostMessage, type RequestMethod, type RequestParams, type RequestResult, type WebviewRequest } from '../protocol/webview';
+import {
+  parseWebviewMessage,
+  type ConnectionView,
+  type HostMessage,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type WebviewRequest,
+} from '../protocol/webview';
 import type { ChatController } from './chat-controller';
 import { ChatFeed } from './chat-feed';
 import { Disposable } from './disposable';

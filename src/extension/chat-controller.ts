@@ -53,7 +53,13 @@ export class ChatController extends Disposable {
       () => this.sessionKey,
       (change) => this.emit(change),
     );
-    this.sessionList = this.register(new SessionList(client, () => this.emit({ type: 'sessions' }), (message) => deps.log('warn', message)));
+    this.sessionList = this.register(
+      new SessionList(
+        client,
+        () => this.emit({ type: 'sessions' }),
+        (message) => deps.log('warn', message),
+      ),
+    );
     this.register(client.onState((state) => this.onConnectionState(state)));
     this.register(
       client.onResync((notice) => {
@@ -170,7 +176,12 @@ export class ChatController extends Disposable {
       if (hasMore) {
         // Long sessions open fast: only the latest messages are loaded, and the chat says so.
         const total = totalMessages ? ` of ${totalMessages}` : '';
-        items.unshift({ kind: 'notice', id: `n:history:${key}`, level: 'info', text: `Showing the latest ${messages.length}${total} messages of this session.` });
+        items.unshift({
+          kind: 'notice',
+          id: `n:history:${key}`,
+          level: 'info',
+          text: `Showing the latest ${messages.length}${total} messages of this session.`,
+        });
       }
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
     } catch (error) {

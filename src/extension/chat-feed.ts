@@ -12,7 +12,11 @@ export class ChatFeed {
   private readonly off: () => void;
   private shownTitle: string | undefined;
 
-  constructor(private readonly controller: ChatController, private readonly poster: HostPoster, private readonly connection: () => ConnectionView) {
+  constructor(
+    private readonly controller: ChatController,
+    private readonly poster: HostPoster,
+    private readonly connection: () => ConnectionView,
+  ) {
     this.off = controller.onChange((change) => this.onChange(change));
   }
 

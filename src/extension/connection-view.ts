@@ -38,13 +38,18 @@ export function connectionView(state: ConnectionState, config: ConfigInfo, now =
     }
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((state.nextAttemptAt - now) / 1000));
-      const what = { unreachable: 'Gateway unreachable', restarting: 'Gateway restarting', silent: 'Gateway not responding', closed: 'Connection lost' }[state.cause];
+      const what = { unreachable: 'Gateway unreachable', restarting: 'Gateway restarting', silent: 'Gateway not responding', closed: 'Connection lost' }[
+        state.cause
+      ];
       const reason = `${state.reason.charAt(0).toUpperCase()}${state.reason.slice(1)}.`;
       return {
         kind: 'reconnecting',
         title: seconds > 0 ? `${what} — reconnecting in ${seconds} s` : `${what} — reconnecting…`,
         detail: state.cause === 'unreachable' ? `${reason} Is the gateway running? Start it with "openclaw gateway run".` : reason,
-        actions: [{ id: 'reconnect', label: 'Retry now' }, { id: 'showLog', label: 'Show Log' }],
+        actions: [
+          { id: 'reconnect', label: 'Retry now' },
+          { id: 'showLog', label: 'Show Log' },
+        ],
       };
     }
     case 'failed':
@@ -70,17 +75,52 @@ function failedView(state: Extract<ConnectionState, { kind: 'failed' }>, config:
         kind: 'failed',
         title: 'Wrong gateway token',
         detail: `${tokenOrigin(config)} was refused by the gateway (${state.code ?? state.reason}). Set the right one with ${SET_TOKEN}.`,
-        actions: [{ id: 'setToken', label: 'Set Token' }, { id: 'showLog', label: 'Show Log' }],
+        actions: [
+          { id: 'setToken', label: 'Set Token' },
+          { id: 'showLog', label: 'Show Log' },
+        ],
       };
     case 'approve-pairing':
-      return { kind: 'failed', title: 'Pairing required', detail: state.message, actions: [{ id: 'approvePairing', label: 'Copy Approve Command' }, { id: 'reconnect', label: 'Reconnect' }] };
+      return {
+        kind: 'failed',
+        title: 'Pairing required',
+        detail: state.message,
+        actions: [
+          { id: 'approvePairing', label: 'Copy Approve Command' },
+          { id: 'reconnect', label: 'Reconnect' },
+        ],
+      };
     case 'check-url': {
       const titles: Partial<Record<typeof state.reason, string>> = { tls: 'Secure connection failed', 'insecure-url': 'Use wss:// for a remote gateway' };
-      return { kind: 'failed', title: titles[state.reason] ?? 'Bad gateway URL', detail: state.message, actions: [{ id: 'openSettings', label: 'Open Settings' }, { id: 'reconnect', label: 'Retry' }] };
+      return {
+        kind: 'failed',
+        title: titles[state.reason] ?? 'Bad gateway URL',
+        detail: state.message,
+        actions: [
+          { id: 'openSettings', label: 'Open Settings' },
+          { id: 'reconnect', label: 'Retry' },
+        ],
+      };
     }
     case 'update':
-      return { kind: 'failed', title: state.reason === 'bad-hello' ? 'Gateway not supported' : 'Update needed', detail: state.message, actions: [{ id: 'reconnect', label: 'Reconnect' }, { id: 'showLog', label: 'Show Log' }] };
+      return {
+        kind: 'failed',
+        title: state.reason === 'bad-hello' ? 'Gateway not supported' : 'Update needed',
+        detail: state.message,
+        actions: [
+          { id: 'reconnect', label: 'Reconnect' },
+          { id: 'showLog', label: 'Show Log' },
+        ],
+      };
     default:
-      return { kind: 'failed', title: 'Cannot connect to the gateway', detail: state.message, actions: [{ id: 'reconnect', label: 'Reconnect' }, { id: 'showLog', label: 'Show Log' }] };
+      return {
+        kind: 'failed',
+        title: 'Cannot connect to the gateway',
+        detail: state.message,
+        actions: [
+          { id: 'reconnect', label: 'Reconnect' },
+          { id: 'showLog', label: 'Show Log' },
+        ],
+      };
   }
 }

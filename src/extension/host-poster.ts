@@ -6,7 +6,6 @@
  */
 import type { HostMessage, UnnumberedHostMessage } from '../protocol/webview';
 
-
 export class HostPoster {
   private seq = 0;
   private readonly appends = new Map<string, string>();
@@ -14,7 +13,10 @@ export class HostPoster {
   /** Messages posted so far. */
   posted = 0;
 
-  constructor(private readonly deliver: (message: HostMessage) => void, private readonly flushMs = 16) {}
+  constructor(
+    private readonly deliver: (message: HostMessage) => void,
+    private readonly flushMs = 16,
+  ) {}
 
   /** Queues streamed text for an item; posted within `flushMs`, merged with what follows. */
   append(id: string, text: string): void {

@@ -6,10 +6,7 @@
 import type { ChatItem } from '../protocol/webview';
 
 export type TranscriptChange =
-  | { type: 'snapshot' }
-  | { type: 'upsert'; item: ChatItem }
-  | { type: 'append'; id: string; text: string }
-  | { type: 'remove'; id: string };
+  { type: 'snapshot' } | { type: 'upsert'; item: ChatItem } | { type: 'append'; id: string; text: string } | { type: 'remove'; id: string };
 
 /** What the model needs to know of a turn to place its items. */
 export interface TurnPlace {

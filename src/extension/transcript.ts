@@ -60,7 +60,11 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: 
           tool.result = result;
           tool.state = message.isError ? 'error' : 'done';
         } else {
-          items.push({ kind: 'tool', id: `t:${toolCallId || rowId}`, tool: { toolCallId, name: message.toolName ?? 'tool', result, state: message.isError ? 'error' : 'done' } });
+          items.push({
+            kind: 'tool',
+            id: `t:${toolCallId || rowId}`,
+            tool: { toolCallId, name: message.toolName ?? 'tool', result, state: message.isError ? 'error' : 'done' },
+          });
         }
         break;
       }

@@ -101,7 +101,9 @@ export class ConnectAuth {
     if (!deviceToken) return;
     delete hello.auth!.deviceToken;
     this.known.add(deviceToken);
-    this.options.store.set(storeDeviceTokenKey(gatewayOrigin(endpoint)), deviceToken).catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
+    this.options.store
+      .set(storeDeviceTokenKey(gatewayOrigin(endpoint)), deviceToken)
+      .catch((error: Error) => this.log('warn', `could not store the device token: ${error.message}`));
   }
 
   /**

@@ -57,7 +57,12 @@ export function classifyHandshakeError(url: string, error: GatewayRequestError):
   const code = error.detailCode;
   const base = { kind: 'failed' as const, url, code };
   if (code === 'AUTH_TOKEN_MISMATCH') {
-    return { ...base, reason: 'auth-token-mismatch', action: 'set-token', message: `The gateway at ${url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.` };
+    return {
+      ...base,
+      reason: 'auth-token-mismatch',
+      action: 'set-token',
+      message: `The gateway at ${url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.`,
+    };
   }
   if (code === 'PAIRING_REQUIRED' || error.code === 'NOT_PAIRED') {
     const requestId = str(error.details, 'requestId');
@@ -67,19 +72,45 @@ export function classifyHandshakeError(url: string, error: GatewayRequestError):
     const approve = requestId
       ? `Approve request ${requestId}: run "openclaw devices approve ${requestId}" on the gateway host, or approve it in the OpenClaw app, then reconnect.`
       : 'Approve this device in the OpenClaw app or with "openclaw devices list" / "openclaw devices approve", then reconnect.';
-    return { ...base, reason: 'pairing-required', action: 'approve-pairing', requestId, message: `This VS Code needs to be paired with the gateway. ${approve}` };
+    return {
+      ...base,
+      reason: 'pairing-required',
+      action: 'approve-pairing',
+      requestId,
+      message: `This VS Code needs to be paired with the gateway. ${approve}`,
+    };
   }
   if (code === 'PROTOCOL_MISMATCH') {
-    return { ...base, reason: 'protocol-mismatch', action: 'update', message: `The gateway at ${url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.` };
+    return {
+      ...base,
+      reason: 'protocol-mismatch',
+      action: 'update',
+      message: `The gateway at ${url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.`,
+    };
   }
   if (code === 'DEVICE_AUTH_SIGNATURE_EXPIRED') {
-    return { ...base, reason: 'device-auth', action: 'check-clock', message: 'The gateway refused the device signature as expired: this computer\'s clock and the gateway\'s differ. Fix the clock, then reconnect.' };
+    return {
+      ...base,
+      reason: 'device-auth',
+      action: 'check-clock',
+      message: "The gateway refused the device signature as expired: this computer's clock and the gateway's differ. Fix the clock, then reconnect.",
+    };
   }
   if (code.startsWith('DEVICE_AUTH_')) {
-    return { ...base, reason: 'device-auth', action: 'reconnect', message: `The gateway refused this device (${code}: ${error.message}). Reconnect; if it persists, run "OpenClaw: Clear Credentials".` };
+    return {
+      ...base,
+      reason: 'device-auth',
+      action: 'reconnect',
+      message: `The gateway refused this device (${code}: ${error.message}). Reconnect; if it persists, run "OpenClaw: Clear Credentials".`,
+    };
   }
   if (code.startsWith('AUTH_') || /unauthori[sz]ed|token required|token missing/i.test(error.message)) {
-    return { ...base, reason: 'auth-required', action: 'set-token', message: `The gateway at ${url} needs a token (${code}). Set it with "OpenClaw: Set Gateway Token".` };
+    return {
+      ...base,
+      reason: 'auth-required',
+      action: 'set-token',
+      message: `The gateway at ${url} needs a token (${code}). Set it with "OpenClaw: Set Gateway Token".`,
+    };
   }
   if (error.retryable) return undefined;
   return { ...base, reason: 'rejected', action: 'reconnect', message: `The gateway refused the connection: ${error.message} (${code}).` };
@@ -101,7 +132,14 @@ export function classifyTransportError(url: string, error: Error & { code?: stri
       : 'Check the certificate (a self-signed one must be trusted by this computer) or use the URL the gateway really serves.';
     // OpenSSL's text ("write EPROTO 80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…") shrinks to its reason.
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message.trim();
-    return { kind: 'failed', url, reason: 'tls', action: 'check-url', code: code || undefined, message: `The secure (TLS) connection to ${url} failed (${reason}). ${hint}` };
+    return {
+      kind: 'failed',
+      url,
+      reason: 'tls',
+      action: 'check-url',
+      code: code || undefined,
+      message: `The secure (TLS) connection to ${url} failed (${reason}). ${hint}`,
+    };
   }
   if (code === 'ECONNREFUSED') return { retry: `nothing is listening at ${url} (connection refused)` };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { retry: `cannot find the host of ${url} (${code}): check openclaw.gatewayUrl` };

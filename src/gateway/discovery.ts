@@ -63,7 +63,8 @@ export async function discoverGateway(input: DiscoveryInput = {}): Promise<Disco
   const envToken = env.OPENCLAW_GATEWAY_TOKEN?.trim();
   const secretToken = origin ? (await input.secretToken?.(origin))?.trim() : undefined;
   if (secretToken) [token, tokenSource] = [secretToken, 'secret'];
-  else if (envToken && origin && (envUrl ? origin === tryGatewayOrigin(envUrl) : isLoopbackOn(origin, DEFAULT_GATEWAY_PORT))) [token, tokenSource] = [envToken, 'env'];
+  else if (envToken && origin && (envUrl ? origin === tryGatewayOrigin(envUrl) : isLoopbackOn(origin, DEFAULT_GATEWAY_PORT)))
+    [token, tokenSource] = [envToken, 'env'];
   else if (config.token && origin && isLoopbackOn(origin, config.port ?? DEFAULT_GATEWAY_PORT)) [token, tokenSource] = [config.token, 'config'];
 
   return {

@@ -30,8 +30,14 @@ export class GatewayRequestError extends Error {
 /** A request larger than the gateway's `policy.maxPayload`: refused here, before it is sent. */
 export class GatewayPayloadTooLargeError extends Error {
   override readonly name = 'GatewayPayloadTooLargeError';
-  constructor(readonly method: string, readonly bytes: number, readonly limit: number) {
-    super(`This message is ${megabytes(bytes)}; the gateway takes at most ${megabytes(limit)} in one request. Send less (a shorter text or a smaller attachment).`);
+  constructor(
+    readonly method: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `This message is ${megabytes(bytes)}; the gateway takes at most ${megabytes(limit)} in one request. Send less (a shorter text or a smaller attachment).`,
+    );
   }
 }
 
@@ -50,7 +56,10 @@ export class GatewayTurnNotSentError extends Error {
 /** The socket closed (or was never open) while the request was pending. */
 export class GatewayClosedError extends Error {
   override readonly name = 'GatewayClosedError';
-  constructor(message: string, readonly closeCode?: number) {
+  constructor(
+    message: string,
+    readonly closeCode?: number,
+  ) {
     super(message);
   }
 }
@@ -58,7 +67,10 @@ export class GatewayClosedError extends Error {
 /** The connection could not be made: carries what a person must fix, or why retrying may help. */
 export class GatewayConnectError extends Error {
   override readonly name = 'GatewayConnectError';
-  constructor(message: string, readonly failure?: FailedState) {
+  constructor(
+    message: string,
+    readonly failure?: FailedState,
+  ) {
     super(message);
   }
 }
@@ -66,7 +78,10 @@ export class GatewayConnectError extends Error {
 /** The request (or the handshake) got no answer in time. */
 export class GatewayTimeoutError extends Error {
   override readonly name = 'GatewayTimeoutError';
-  constructor(message: string, readonly timeoutMs: number) {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
     super(message);
   }
 }
@@ -78,4 +93,3 @@ export class GatewayCancelledError extends Error {
     super(message);
   }
 }
-

@@ -82,4 +82,3 @@ export function checkAgentPayload(payload: unknown): AgentEventPayload | FramePr
 function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
-

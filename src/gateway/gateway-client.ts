@@ -64,7 +64,6 @@ export class GatewayClient {
     return this.connection.problems;
   }
 
-
   /** Turns the frame trace on (a function) or off (undefined): a trace costs a deep copy per frame. */
   setTrace(trace: GatewayClientOptions['trace']): void {
     this.connection.setTrace(trace);

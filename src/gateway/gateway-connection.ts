@@ -11,7 +11,16 @@ import { ReconnectTimer } from './reconnect-timer';
 import type { GatewayClientOptions, GatewayEvents, LogLevel } from './client-options';
 import { ConnectAuth } from './connect-auth';
 import { Handshake } from './handshake';
-import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_SERVICE_RESTART, CLOSE_WATCHDOG, DEFAULT_MAX_PAYLOAD, DEFAULT_TICK_INTERVAL_MS, HANDSHAKE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_NORMAL,
+  CLOSE_SERVICE_RESTART,
+  CLOSE_WATCHDOG,
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_TICK_INTERVAL_MS,
+  HANDSHAKE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from './constants';
 import { classifyHandshakeError, describeState, type ConnectionState, type ReconnectCause } from './connection-state';
 import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayPayloadTooLargeError, GatewayRequestError } from './errors';
 import { MAX_INCOMING_FRAME_BYTES } from './frames';
@@ -249,7 +258,13 @@ export class GatewayConnection {
       // once for JSON.parse anyway, where a bad byte becomes U+FFFD and at worst a bad frame.
       socket = new WebSocket(checked.url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs, skipUTF8Validation: true });
     } catch (error) {
-      this.setState({ kind: 'failed', url, reason: 'bad-url', action: 'check-url', message: `"${url}" is not a WebSocket URL (${(error as Error).message}). Set openclaw.gatewayUrl to ws://host:port.` });
+      this.setState({
+        kind: 'failed',
+        url,
+        reason: 'bad-url',
+        action: 'check-url',
+        message: `"${url}" is not a WebSocket URL (${(error as Error).message}). Set openclaw.gatewayUrl to ws://host:port.`,
+      });
       return;
     }
     this.openSocket = socket;
@@ -331,8 +346,17 @@ export class GatewayConnection {
     // A connection that drops without a close frame is most often a gateway that crashed and is
     // being restarted by its supervisor: probe it the same way for a while.
     if (restarting || code === CLOSE_ABNORMAL) this.reconnects.restartNoticed();
-    const why = code === CLOSE_WATCHDOG ? 'no frames from the gateway for two tick intervals' : restarting ? 'the gateway is restarting' : `connection closed (${code}${reason ? ` ${reason}` : ''})`;
-    this.scheduleReconnect(why, restarting ? Math.max(this.reconnects.hintMs, 1000) : 0, code === CLOSE_WATCHDOG ? 'silent' : restarting ? 'restarting' : 'closed');
+    const why =
+      code === CLOSE_WATCHDOG
+        ? 'no frames from the gateway for two tick intervals'
+        : restarting
+          ? 'the gateway is restarting'
+          : `connection closed (${code}${reason ? ` ${reason}` : ''})`;
+    this.scheduleReconnect(
+      why,
+      restarting ? Math.max(this.reconnects.hintMs, 1000) : 0,
+      code === CLOSE_WATCHDOG ? 'silent' : restarting ? 'restarting' : 'closed',
+    );
   }
 
   /** Waits (see ReconnectTimer for how long), then connects again. */
@@ -392,8 +416,6 @@ export class GatewayConnection {
     this.currentState = state;
     this.emitter.emit('state', state);
   }
-
-
 }
 
 function readBootId(hello: HelloOk): string | undefined {

@@ -4,9 +4,7 @@
  * encrypted, or to this computer itself.
  */
 
-export type GatewayUrlCheck =
-  | { ok: true; url: URL; origin: string }
-  | { ok: false; reason: 'bad-url' | 'insecure-url'; message: string };
+export type GatewayUrlCheck = { ok: true; url: URL; origin: string } | { ok: false; reason: 'bad-url' | 'insecure-url'; message: string };
 
 /** 127.0.0.0/8, ::1 and localhost: addresses that never leave this computer. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -25,7 +23,11 @@ export function checkGatewayUrl(raw: string): GatewayUrlCheck {
   try {
     url = new URL(raw.trim());
   } catch {
-    return { ok: false, reason: 'bad-url', message: `"${redactUrl(raw)}" is not a URL. Set openclaw.gatewayUrl to ws://127.0.0.1:18789 for a local gateway, or wss://host:port for a remote one.` };
+    return {
+      ok: false,
+      reason: 'bad-url',
+      message: `"${redactUrl(raw)}" is not a URL. Set openclaw.gatewayUrl to ws://127.0.0.1:18789 for a local gateway, or wss://host:port for a remote one.`,
+    };
   }
   const shown = redactUrl(url.href);
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
@@ -74,7 +76,10 @@ export function redactUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    return raw.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\?.*$/s, '?***').slice(0, 200);
+    return raw
+      .replace(/\/\/[^/@\s]*@/g, '//***@')
+      .replace(/\?.*$/s, '?***')
+      .slice(0, 200);
   }
   if (!url.username && !url.password && !url.search && !url.hash) return raw.trim();
   if (url.username) url.username = '***';

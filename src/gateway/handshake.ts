@@ -92,7 +92,13 @@ export class Handshake {
         const sorted = classifyTransportError(url, error);
         settle(() => reject('retry' in sorted ? new GatewayConnectError(sorted.retry) : new GatewayConnectError(sorted.message, sorted)));
       });
-      socket.on('close', (code, reason) => settle(() => reject(new GatewayClosedError(`the gateway closed the connection during the handshake (${code}${reason.length ? ` ${reason.toString()}` : ''})`, code))));
+      socket.on('close', (code, reason) =>
+        settle(() =>
+          reject(
+            new GatewayClosedError(`the gateway closed the connection during the handshake (${code}${reason.length ? ` ${reason.toString()}` : ''})`, code),
+          ),
+        ),
+      );
     });
   }
 }

@@ -59,7 +59,10 @@ export function readAgentFinal(payload: unknown): AgentOutcome | undefined {
   return {
     status: str(payload, 'status'),
     summary: str(payload, 'summary'),
-    text: parts.map((p) => (isRecord(p) ? messageText([{ type: 'text', text: p.text }]) : '')).filter(Boolean).join('\n\n'),
+    text: parts
+      .map((p) => (isRecord(p) ? messageText([{ type: 'text', text: p.text }]) : ''))
+      .filter(Boolean)
+      .join('\n\n'),
     stopReason: meta ? str(meta, 'stopReason') : undefined,
     durationMs: meta && typeof meta.durationMs === 'number' ? meta.durationMs : undefined,
     usage: agentMeta && isRecord(agentMeta.usage) ? agentMeta.usage : undefined,

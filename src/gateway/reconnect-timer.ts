@@ -39,7 +39,9 @@ export class ReconnectTimer {
 
   /** How long to wait before `attempt` (1-based), never less than `retryAfterMs`. */
   delayFor(attempt: number, retryAfterMs: number): number {
-    return this.restarting ? backoffDelay(1, { ...this.backoff, initialMs: RESTART_PROBE_MS }, retryAfterMs) : backoffDelay(attempt, this.backoff, retryAfterMs);
+    return this.restarting
+      ? backoffDelay(1, { ...this.backoff, initialMs: RESTART_PROBE_MS }, retryAfterMs)
+      : backoffDelay(attempt, this.backoff, retryAfterMs);
   }
 
   /** Runs `attempt` after `delayMs`, replacing any attempt already scheduled. */

@@ -117,7 +117,13 @@ export class RunStream {
     }
     if (!isLast) {
       // An earlier item changed (items interleaved): rebuild the closed part.
-      this.close(this.items.slice(0, -1).map((i) => i.text).filter((t) => t !== '').join('\n\n'));
+      this.close(
+        this.items
+          .slice(0, -1)
+          .map((i) => i.text)
+          .filter((t) => t !== '')
+          .join('\n\n'),
+      );
     }
     const text = this.text;
     if (gap) return { kind: 'gap', reason: gap, text };
@@ -155,7 +161,6 @@ function continues(old: string, delta: string, cumulative: string): boolean {
   const seam = Math.max(0, old.length - SEAM);
   return cumulative.slice(old.length) === delta && cumulative.slice(seam, old.length) === old.slice(seam);
 }
-
 
 /** The text of a chat message's content (a string, or an array of `{type: "text", text}` parts). */
 export function messageText(content: unknown): string {

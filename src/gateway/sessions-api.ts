@@ -29,7 +29,8 @@ export class SessionsApi {
       try {
         payload = await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: SESSIONS_PAGE, offset }, options);
       } catch (error) {
-        if (offset === 0 && error instanceof GatewayRequestError && error.code === 'INVALID_REQUEST' && /offset/.test(error.message)) return this.listUnpaged(options);
+        if (offset === 0 && error instanceof GatewayRequestError && error.code === 'INVALID_REQUEST' && /offset/.test(error.message))
+          return this.listUnpaged(options);
         throw error;
       }
       const page = readSessionsPage(payload);

@@ -77,10 +77,11 @@ export class TurnRunner {
       if (event.kind === 'gap') this.emitter.emit('resync', { reason: 'run-gap', sessionKey: input.sessionKey, runId });
       options.onEvent?.(event);
     };
-    const listen = () => connection.listenToRun(runId, (payload) => {
-      const event = stream.accept(payload);
-      if (event) emit(event);
-    });
+    const listen = () =>
+      connection.listenToRun(runId, (payload) => {
+        const event = stream.accept(payload);
+        if (event) emit(event);
+      });
     listen();
     const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
     if (input.thinking) params.thinking = input.thinking;
@@ -101,7 +102,11 @@ export class TurnRunner {
           const outcome = await this.recoverAcceptedTurn(runId, acceptedBootId, options.signal);
           // The events of the run were lost with the connection, and older gateways' `agent.wait`
           // has no reply text: history has it.
-          if (outcome) return finish(outcome.status, { stopReason: outcome.stopReason, text: outcome.text || stream.text || (await this.replyInHistory(input.sessionKey, runId, options.signal)) });
+          if (outcome)
+            return finish(outcome.status, {
+              stopReason: outcome.stopReason,
+              text: outcome.text || stream.text || (await this.replyInHistory(input.sessionKey, runId, options.signal)),
+            });
           return finish('interrupted');
         }
         try {
@@ -186,7 +191,10 @@ export class TurnRunner {
         const end = after.findIndex((m) => m.role === 'user');
         rows = (end < 0 ? after : after.slice(0, end)).filter((m) => m.role === 'assistant');
       }
-      return rows.map((m) => messageText(m.content)).filter(Boolean).join('\n\n');
+      return rows
+        .map((m) => messageText(m.content))
+        .filter(Boolean)
+        .join('\n\n');
     } catch (error) {
       if (error instanceof GatewayCancelledError) throw error;
       return '';
@@ -198,13 +206,19 @@ export class TurnRunner {
    * is still up the run may still be going: wait for it. After a restart the run is over and its
    * outcome is whatever history holds.
    */
-  private async recoverAcceptedTurn(runId: string, acceptedBootId: string | undefined, signal?: AbortSignal): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | undefined> {
+  private async recoverAcceptedTurn(
+    runId: string,
+    acceptedBootId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | undefined> {
     // A different boot id means the gateway restarted and the run died with it. Protocol-3
     // gateways send no boot id: then asking is the only way to know.
     const bootId = this.connection.bootId;
     if (acceptedBootId && bootId && acceptedBootId !== bootId) return undefined;
     try {
-      const waited = readAgentWait(await this.connection.send('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal }));
+      const waited = readAgentWait(
+        await this.connection.send('agent.wait', { runId, timeoutMs: TURN_TIMEOUT_MS - 5000 }, { timeoutMs: TURN_TIMEOUT_MS, signal }),
+      );
       if (waited?.status === 'ok' || waited?.status === 'error') return { status: waited.status, stopReason: waited.stopReason, text: waited.text };
       return undefined;
     } catch {
@@ -224,7 +238,8 @@ function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<T
   if (!final) return ['error', { summary: 'the gateway sent no result' }];
   const extra: Partial<TurnResult> = { summary: final.summary, text: final.text || streamed, stopReason: final.stopReason, durationMs: final.durationMs };
   if (final.usage) extra.usage = final.usage;
-  const status: TurnStatus = final.status === 'ok' ? 'ok' : final.summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
+  const status: TurnStatus =
+    final.status === 'ok' ? 'ok' : final.summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
   return [status, extra];
 }
 

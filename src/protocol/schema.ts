@@ -36,7 +36,9 @@ export function is<T>(s: Schema<T>, value: unknown): value is T {
 /** A string of at most `max` characters (and at least `min`). */
 export function string(limits: { min?: number; max?: number } = {}): Schema<string> {
   const { min = 0, max = Infinity } = limits;
-  return schema((v) => (typeof v !== 'string' ? 'not a string' : v.length < min ? `shorter than ${min}` : v.length > max ? `longer than ${max} characters` : undefined));
+  return schema((v) =>
+    typeof v !== 'string' ? 'not a string' : v.length < min ? `shorter than ${min}` : v.length > max ? `longer than ${max} characters` : undefined,
+  );
 }
 
 /** A finite number within [min, max]; `integer` for whole numbers only. */
@@ -116,10 +118,15 @@ export function object<P extends Shape>(shape: P, options: { strict?: boolean } 
 }
 
 type VariantShapes = Record<string, Shape>;
-export type InferVariants<D extends string, V extends VariantShapes> = { [K in keyof V & string]: Flatten<{ [P in D]: K } & InferShape<V[K]>> }[keyof V & string];
+export type InferVariants<D extends string, V extends VariantShapes> = { [K in keyof V & string]: Flatten<{ [P in D]: K } & InferShape<V[K]>> }[keyof V &
+  string];
 
 /** A union of objects told apart by the string field `discriminant` (`{kind: 'user', ...} | ...`). */
-export function variants<const D extends string, V extends VariantShapes>(discriminant: D, shapes: V, options: { strict?: boolean } = {}): Schema<InferVariants<D, V>> {
+export function variants<const D extends string, V extends VariantShapes>(
+  discriminant: D,
+  shapes: V,
+  options: { strict?: boolean } = {},
+): Schema<InferVariants<D, V>> {
   const byKind = new Map(Object.entries(shapes).map(([kind, shape]) => [kind, object({ ...shape, [discriminant]: literal(kind) }, options)]));
   return schema((v) => {
     if (!isRecord(v)) return 'not an object';

@@ -138,7 +138,12 @@ const hostMessage = variants('type', Object.fromEntries(Object.entries(HOST_MESS
 const webviewMessage = variants('type', WEBVIEW_MESSAGES, { strict: true });
 const webviewRequest = variants(
   'method',
-  Object.fromEntries(Object.entries(WEBVIEW_REQUESTS).map(([method, { params }]) => [method, { type: literal('request'), id: number({ min: 1, integer: true }), params: object(params, { strict: true }) }])),
+  Object.fromEntries(
+    Object.entries(WEBVIEW_REQUESTS).map(([method, { params }]) => [
+      method,
+      { type: literal('request'), id: number({ min: 1, integer: true }), params: object(params, { strict: true }) },
+    ]),
+  ),
   { strict: true },
 );
 

@@ -58,7 +58,9 @@ async function deviceTokens(stateDir: string): Promise<string[]> {
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Which files hold which secret (by index), read as bytes so binary databases are searched too. */
@@ -150,7 +152,10 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     }
     const passing = workbench.logs.find((line) => /^\s*\d+ passing/.test(line));
     t.diagnostic(`in-host suite: ${passing?.trim()}`);
-    assert.ok(workbench.logs.some((line) => /^\s*7 passing/.test(line)), workbench.logs.join('\n'));
+    assert.ok(
+      workbench.logs.some((line) => /^\s*7 passing/.test(line)),
+      workbench.logs.join('\n'),
+    );
 
     // A person types into the chat, found by its accessible name.
     const chat = await findWebviewFrame(workbench.page, hasChatInput, { timeoutMs: 120_000 });
@@ -164,7 +169,6 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await chat.locator('strong', { hasText: 'matter' }).waitFor();
     await chat.locator('pre code', { hasText: 'export function add' }).waitFor();
     await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
-
 
     // A slow turn: the button turns into Stop, and Stop ends the turn.
     await input.fill('SLOW please take your time');
@@ -185,8 +189,11 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
       return header && row.startsWith(`${header}, current session`) ? header : undefined;
     };
     let shared: string | undefined;
-    for (const deadline = Date.now() + 60_000; !(shared = await sameName()) && Date.now() < deadline; ) await workbench.page.waitForTimeout(250);
-    assert.ok(shared, `the header (${await chat.locator('.session-title').textContent()}) and the tree (${await current.getAttribute('aria-label').catch(() => '?')}) name the session alike`);
+    for (const deadline = Date.now() + 60_000; !(shared = await sameName()) && Date.now() < deadline;) await workbench.page.waitForTimeout(250);
+    assert.ok(
+      shared,
+      `the header (${await chat.locator('.session-title').textContent()}) and the tree (${await current.getAttribute('aria-label').catch(() => '?')}) name the session alike`,
+    );
     assert.doesNotMatch(shared, /^vscode-/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -205,12 +212,18 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     const secrets = [gw.token, ...(await deviceTokens(gw.stateDir))];
     assert.ok(secrets.length >= 2, 'the gateway issued a device token to the extension');
     assert.ok(inbox.length >= 10, `the chat received ${inbox.length} messages`);
-    assert.ok(inbox.some((m) => m.includes('Harness report')), 'the inbox is the chat\'s own');
+    assert.ok(
+      inbox.some((m) => m.includes('Harness report')),
+      "the inbox is the chat's own",
+    );
     for (const secret of secrets) assert.ok(!inbox.some((m) => m.includes(secret)), 'no secret in any message posted to the webview');
     const logs = filesUnder(path.join(server!.runDir, 'workbench-logs')).concat(filesUnder(server!.userDataDir).filter((f) => /[\\/]logs[\\/]/.test(f)));
     const openclawLog = logs.filter((f) => /OpenClaw\.log$/.test(f));
     assert.ok(openclawLog.length > 0, `the OpenClaw output channel was written: ${logs.slice(0, 20).join(', ')}`);
-    assert.ok(openclawLog.some((f) => readFileSync(f, 'utf8').includes('"method":"connect"')), 'trace logging was on');
+    assert.ok(
+      openclawLog.some((f) => readFileSync(f, 'utf8').includes('"method":"connect"')),
+      'trace logging was on',
+    );
     const leaks = secretsIn([...logs, ...filesUnder(path.join(server!.userDataDir, 'User'))], secrets);
     t.diagnostic(`searched ${inbox.length} webview messages and ${logs.length} log files for ${secrets.length} secrets`);
     assert.deepEqual(leaks, [], 'no secret in logs, settings or workspace state');
@@ -221,7 +234,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     assert.ok(!keys.includes(seeded[1]), 'deleted through the command');
     const chatSession = keys.find((k) => k.startsWith('agent:main:vscode-'));
     assert.ok(chatSession, `the chat's new session is on the gateway: ${keys}`);
-    const history = await observer!.history(chatSession!);
+    const history = await observer!.history(chatSession);
     const users = history.messages.filter((m) => m.role === 'user').map((m) => m.content);
     assert.deepEqual(users, ['Show me MARKDOWN please', 'SLOW please take your time']);
     assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
@@ -232,10 +245,16 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
   for (const trusted of [true, false]) {
     it(`${trusted ? 'in a trusted workspace' : 'in Restricted Mode'}, ignores the workspace's gateway URL and still connects to the real gateway`, async () => {
       await workbench?.close();
-      workbench = await openWorkbench(server!, { extensionDevelopmentPath: ROOT, workspace: hostileWorkspace(trusted ? 'trusted' : 'untrusted'), extensionEnv: gatewayEnv() });
+      workbench = await openWorkbench(server!, {
+        extensionDevelopmentPath: ROOT,
+        workspace: hostileWorkspace(trusted ? 'trusted' : 'untrusted'),
+        extensionEnv: gatewayEnv(),
+      });
       await answerTrustPrompt(workbench.page, trusted);
       if (!trusted) await workbench.page.getByText('Restricted Mode').first().waitFor({ timeout: 30_000 });
-      const status = workbench.page.getByRole('button', { name: new RegExp(`^OpenClaw: Connected to OpenClaw 2026\\.9\\.6 .* at ${gw.url.replace(/[.]/g, '\\.')}$`) });
+      const status = workbench.page.getByRole('button', {
+        name: new RegExp(`^OpenClaw: Connected to OpenClaw 2026\\.9\\.6 .* at ${gw.url.replace(/[.]/g, '\\.')}$`),
+      });
       await status.waitFor({ timeout: 240_000 });
       assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
       if (trusted) await opensLinksOnce(workbench);
@@ -253,7 +272,10 @@ async function opensLinksOnce(workbench: Workbench): Promise<void> {
   const { page, context } = workbench;
   const popups: string[] = [];
   context.on('page', (popup) => popups.push(popup.url()));
-  await page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ }).click({ timeout: 60_000 });
+  await page
+    .locator('.part.activitybar')
+    .getByRole('tab', { name: /^OpenClaw/ })
+    .click({ timeout: 60_000 });
   const chat = await findWebviewFrame(page, hasChatInput, { timeoutMs: 120_000 });
   await chatInput(chat).fill('MARKDOWN with a link');
   await chatInput(chat).press('Enter');

@@ -63,8 +63,8 @@ describe('packaged extension (.vsix)', { timeout: 40 * 60_000 }, () => {
     }
     // vsce's own records, then everything else under extension/.
     assert.ok(entries.includes('extension.vsixmanifest'));
-    const unwanted = entries.filter((name) =>
-      /^extension\/(src|test|webview|scripts|bench|node_modules|\.cache|\.test-artifacts)\//.test(name) || /\.(map|ts)$/.test(name),
+    const unwanted = entries.filter(
+      (name) => /^extension\/(src|test|webview|scripts|bench|node_modules|\.cache|\.test-artifacts)\//.test(name) || /\.(map|ts)$/.test(name),
     );
     assert.deepEqual(unwanted, [], `the .vsix carries files that do not run:\n${unwanted.join('\n')}`);
   });
@@ -92,12 +92,18 @@ describe('packaged extension (.vsix)', { timeout: 40 * 60_000 }, () => {
     const { page } = workbench;
     // The connection's status bar item shows the comment-discussion icon only once connected
     // (connecting spins a sync icon with the same "OpenClaw" text).
-    const connected = page.locator('.part.statusbar .statusbar-item').filter({ hasText: 'OpenClaw' }).filter({ has: page.locator('.codicon-comment-discussion') });
+    const connected = page
+      .locator('.part.statusbar .statusbar-item')
+      .filter({ hasText: 'OpenClaw' })
+      .filter({ has: page.locator('.codicon-comment-discussion') });
     await connected.waitFor({ timeout: 180_000 });
     t.diagnostic(`activated and connected ${seconds(since)} after the page opened`);
 
     // What a person does first: the OpenClaw entry of the activity bar opens the chat webview.
-    await page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ }).click();
+    await page
+      .locator('.part.activitybar')
+      .getByRole('tab', { name: /^OpenClaw/ })
+      .click();
     const chat = await findWebviewFrame(page, '[aria-label="Message OpenClaw"]', { timeoutMs: 120_000 });
     const input = chat.getByRole('textbox', { name: 'Message OpenClaw' });
     const message = `packaged hello ${Date.now().toString(36)}`;

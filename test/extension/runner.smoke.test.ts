@@ -73,7 +73,10 @@ describe('code-server runner', { timeout: 15 * 60_000 }, () => {
     workbench = await openWorkbench(server!, { extensionDevelopmentPath: FIXTURE, extensionTestsPath: SUITE, workspace });
     assert.equal(await workbench.exitCode, 0, workbench.logs.join('\n'));
     t.diagnostic(`suite run (page load to exit) ${seconds(started)}`);
-    assert.ok(workbench.logs.some((line) => MOCHA_PASS_LINE.test(line)), `no mocha pass line in:\n${workbench.logs.join('\n')}`);
+    assert.ok(
+      workbench.logs.some((line) => MOCHA_PASS_LINE.test(line)),
+      `no mocha pass line in:\n${workbench.logs.join('\n')}`,
+    );
 
     // The suite showed the chat view, but VS Code stopped the extension host at exit and removed
     // the webview with it. The workbench itself stays interactive.
@@ -89,7 +92,10 @@ describe('code-server runner', { timeout: 15 * 60_000 }, () => {
     workbench = await openWorkbench(server!, { extensionDevelopmentPath: FIXTURE, extensionTestsPath: SUITE, workspace, holdSuite: true });
     await workbench.waitForLog(/holding for the UI phase/, 120_000);
     t.diagnostic(`host checks done ${seconds(started)} after page load; RSS of all processes ${descendantsRssMiB()} MiB`);
-    assert.ok(workbench.logs.some((line) => MOCHA_PASS_LINE.test(line)), `no mocha pass line in:\n${workbench.logs.join('\n')}`);
+    assert.ok(
+      workbench.logs.some((line) => MOCHA_PASS_LINE.test(line)),
+      `no mocha pass line in:\n${workbench.logs.join('\n')}`,
+    );
 
     const chat = await findWebviewFrame(workbench.page, hasChatInput);
     const input = chatInput(chat);
@@ -115,7 +121,7 @@ describe('code-server runner', { timeout: 15 * 60_000 }, () => {
     workbench = undefined;
   });
 
-  it('reports a failing suite as exit code 1, with mocha\'s failure in the log', async () => {
+  it("reports a failing suite as exit code 1, with mocha's failure in the log", async () => {
     workbench = await openWorkbench(server!, {
       extensionDevelopmentPath: FIXTURE,
       extensionTestsPath: SUITE,
@@ -123,7 +129,10 @@ describe('code-server runner', { timeout: 15 * 60_000 }, () => {
       extensionEnv: { FIXTURE_FAIL: '1' },
     });
     assert.equal(await workbench.exitCode, 1);
-    assert.ok(workbench.logs.some((line) => /^\s*1 failing\s*$/.test(line)), workbench.logs.join('\n'));
+    assert.ok(
+      workbench.logs.some((line) => /^\s*1 failing\s*$/.test(line)),
+      workbench.logs.join('\n'),
+    );
     assert.ok(workbench.logs.some((line) => line.includes('failing on purpose (FIXTURE_FAIL is set)')));
     await workbench.close();
     workbench = undefined;

@@ -24,7 +24,13 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
 
   /** A client with the real timings, except a short backoff so the restart test is quick. */
   function client(overrides: Partial<GatewayClientOptions> = {}) {
-    const c = makeClient(gw.url, { token: gw.token, handshakeTimeoutMs: 10_000, requestTimeoutMs: 30_000, backoff: { initialMs: 250, maxMs: 2000 }, ...overrides });
+    const c = makeClient(gw.url, {
+      token: gw.token,
+      handshakeTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      backoff: { initialMs: 250, maxMs: 2000 },
+      ...overrides,
+    });
     clients.push(c);
     return c;
   }
@@ -67,7 +73,11 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
 
   it('fails on a wrong token with AUTH_TOKEN_MISMATCH and does not loop', async () => {
     const attempts: unknown[] = [];
-    const wrong = client({ token: 'definitely-not-the-token', store: new MemoryCredentialStore(), trace: (dir, frame) => dir === 'out' && (frame as { method: string }).method === 'connect' && attempts.push(frame) });
+    const wrong = client({
+      token: 'definitely-not-the-token',
+      store: new MemoryCredentialStore(),
+      trace: (dir, frame) => dir === 'out' && (frame as { method: string }).method === 'connect' && attempts.push(frame),
+    });
     wrong.start();
     const state = await waitForState(wrong, 'failed', 30_000);
     assert.equal(state.code, 'AUTH_TOKEN_MISMATCH');
@@ -89,7 +99,13 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     assert.equal(deltas.join(''), result.text);
     const history = await c.history(sessionKey);
     const items = itemsFromHistory(history.messages);
-    assert.deepEqual(items.map((i) => [i.kind, 'text' in i ? i.text : '']), [['user', 'hello from the end to end test'], ['assistant', 'Echo: hello from the end to end test']]);
+    assert.deepEqual(
+      items.map((i) => [i.kind, 'text' in i ? i.text : '']),
+      [
+        ['user', 'hello from the end to end test'],
+        ['assistant', 'Echo: hello from the end to end test'],
+      ],
+    );
     const user = history.messages.find((m) => m.role === 'user')!;
     assert.equal(user.idempotencyKey, `${result.runId}:user`);
   });
@@ -102,7 +118,13 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     const result = await c.runTurn({ sessionKey: `${sessionKey}-tool`, message: 'please use TOOL to list files' }, { onEvent: (e) => events.push(e) });
     assert.equal(result.status, 'ok');
     const tools = events.filter((e): e is Extract<TurnEvent, { kind: 'tool' }> => e.kind === 'tool');
-    assert.deepEqual(tools.map((t) => [t.phase, t.name]), [['start', 'ls'], ['result', 'ls']]);
+    assert.deepEqual(
+      tools.map((t) => [t.phase, t.name]),
+      [
+        ['start', 'ls'],
+        ['result', 'ls'],
+      ],
+    );
     assert.deepEqual(tools[0].args, { path: '.' });
     assert.match(result.text, /Tool result had \d+ chars\. Done\./);
   });
@@ -125,7 +147,10 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     await waitForState(c, 'connected', 30_000);
     let text = '';
     let runId = '';
-    const turn = c.runTurn({ sessionKey: `${sessionKey}-abort`, message: 'SLOW please take your time' }, { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && (text = e.text) });
+    const turn = c.runTurn(
+      { sessionKey: `${sessionKey}-abort`, message: 'SLOW please take your time' },
+      { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && (text = e.text) },
+    );
     await waitFor(() => text.length > 0 && runId, 'some streamed text', 60_000);
     await c.abortTurn(`${sessionKey}-abort`, runId);
     const result = await turn;
@@ -154,7 +179,10 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     const items = itemsFromHistory(history.messages);
     assert.equal(items.filter((i) => i.kind === 'user').length, 1, 'the message ran once');
     if (result.status === 'ok') {
-      const assistant = items.filter((i) => i.kind === 'assistant').map((i) => ('text' in i ? i.text : '')).join('\n\n');
+      const assistant = items
+        .filter((i) => i.kind === 'assistant')
+        .map((i) => ('text' in i ? i.text : ''))
+        .join('\n\n');
       assert.equal(assistant, result.text);
     }
   });
@@ -180,7 +208,10 @@ describe(`GatewayClient against a protocol-3 gateway (openclaw ${OPENCLAW_PROTOC
     assert.equal(state.protocol, 3);
     assert.equal(state.serverVersion, OPENCLAW_PROTOCOL3_VERSION);
     const deltas: string[] = [];
-    const result = await c.runTurn({ sessionKey: 'agent:main:p3', message: 'hello protocol three' }, { onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) });
+    const result = await c.runTurn(
+      { sessionKey: 'agent:main:p3', message: 'hello protocol three' },
+      { onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) },
+    );
     assert.equal(result.status, 'ok');
     assert.equal(result.text, 'Echo: hello protocol three');
     assert.equal(deltas.join(''), result.text);

@@ -106,6 +106,9 @@ function isGatewayWritten(message: HistoryMessage): boolean {
 }
 
 // Caps, not budgets: a quiet machine runs the whole file in about 15 minutes, a busy one in twice that.
+/** The gateway log's colour codes (ESC [ ... m). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 describe('the chat survives gateway faults mid-stream (real openclaw gateway)', { timeout: 60 * 60_000 }, () => {
   const began = Date.now();
   const runTag = Date.now().toString(36);
@@ -138,8 +141,16 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       requestTimeoutMs: 30_000,
       backoff: { initialMs: 250, maxMs: 2000 },
       trace: (direction, frame) => {
-        const f = frame as { type?: string; id?: string; method?: string; ok?: boolean; params?: { idempotencyKey?: string; message?: string }; error?: unknown };
-        if (direction === 'out' && f.method === 'agent') frames.push({ at: Date.now(), line: `out ${f.id} agent key=${f.params?.idempotencyKey} "${f.params?.message}"` });
+        const f = frame as {
+          type?: string;
+          id?: string;
+          method?: string;
+          ok?: boolean;
+          params?: { idempotencyKey?: string; message?: string };
+          error?: unknown;
+        };
+        if (direction === 'out' && f.method === 'agent')
+          frames.push({ at: Date.now(), line: `out ${f.id} agent key=${f.params?.idempotencyKey} "${f.params?.message}"` });
         if (direction === 'in' && f.type === 'res' && f.ok === false) frames.push({ at: Date.now(), line: `in ${f.id} error ${JSON.stringify(f.error)}` });
         if (frames.length > 400) frames.splice(0, 100);
       },
@@ -186,17 +197,21 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
 
   /** Log lines that explain a failure. */
   function evidence(since: number, logMark: number): string {
-    const clean = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
+    const clean = (line: string) => line.replace(ANSI_COLOUR, '');
     const stamp = (at: number) => `+${((at - since) / 1000).toFixed(1)} s`;
     return [
       '--- client log',
-      ...C().logs.slice(logMark).map(([level, message]) => `  ${level}: ${message}`),
+      ...C()
+        .logs.slice(logMark)
+        .map(([level, message]) => `  ${level}: ${message}`),
       '--- controller log',
       ...controllerLog.slice(-10).map((l) => `  ${l}`),
       '--- agent requests and error answers',
       ...frames.filter((f) => f.at >= since).map((f) => `  ${stamp(f.at)} ${f.line}`),
       '--- states (connecting/refused retries left out)',
-      ...states.filter((s) => s.at >= since && s.kind !== 'connecting' && !/connection refused/.test(s.reason ?? '')).map((s) => `  ${stamp(s.at)} ${s.kind}${s.reason ? ` (${s.reason})` : ''}`),
+      ...states
+        .filter((s) => s.at >= since && s.kind !== 'connecting' && !/connection refused/.test(s.reason ?? ''))
+        .map((s) => `  ${stamp(s.at)} ${s.kind}${s.reason ? ` (${s.reason})` : ''}`),
       '--- events',
       ...clientEvents.filter((e) => e.at >= since && e.event !== 'sessions.changed').map((e) => `  ${stamp(e.at)} ${e.event}`),
       '--- transcript',
@@ -270,7 +285,11 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       await waitFor(() => /restart recovery startup complete/.test(logSinceStart()), 'the gateway to start its restart recovery', 60_000);
       if (logSinceStart().includes(`started interrupted main session: ${session.key}`)) {
         recovery = true;
-        await waitFor(() => logSinceStart().includes(`restart recovery terminal: session=${session.key}`), `the gateway's recovery run of ${session.key} to end`, 120_000);
+        await waitFor(
+          () => logSinceStart().includes(`restart recovery terminal: session=${session.key}`),
+          `the gateway's recovery run of ${session.key} to end`,
+          120_000,
+        );
       }
     }
     const deadline = Date.now() + 120_000;
@@ -282,7 +301,10 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       if (active || !eventsQuiet) idleSince = 0;
       else if (!idleSince) idleSince = Date.now();
       else if (Date.now() - idleSince >= 1000) return recovery;
-      if (Date.now() > deadline) throw new Error(`${session.key} still busy on the gateway after 120 s (row ${JSON.stringify(row && { status: row.status, hasActiveRun: row.hasActiveRun, activeRunIds: row.activeRunIds })})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${session.key} still busy on the gateway after 120 s (row ${JSON.stringify(row && { status: row.status, hasActiveRun: row.hasActiveRun, activeRunIds: row.activeRunIds })})`,
+        );
       await sleep(250);
     }
   }
@@ -367,11 +389,31 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       check(() => assert.deepEqual(view(K().transcript), view(fromHistory), `${c.label}: the transcript equals chat.history`));
       // The gateway's own note to the agent after a restart is a quiet line, not a bubble the person wrote.
       const notes = history.messages.filter(isGatewayWritten).length;
-      check(() => assert.ok(!K().transcript.some((i) => i.kind === 'user' && /^\s*\[System\]/.test(i.text)), `${c.label}: no system note shown as the person's message`));
-      check(() => assert.equal(K().transcript.filter((i) => i.kind === 'notice' && i.text.startsWith('System note: ')).length, notes, `${c.label}: each of the ${notes} system notes is a quiet line`));
+      check(() =>
+        assert.ok(!K().transcript.some((i) => i.kind === 'user' && /^\s*\[System\]/.test(i.text)), `${c.label}: no system note shown as the person's message`),
+      );
+      check(() =>
+        assert.equal(
+          K().transcript.filter((i) => i.kind === 'notice' && i.text.startsWith('System note: ')).length,
+          notes,
+          `${c.label}: each of the ${notes} system notes is a quiet line`,
+        ),
+      );
       const users = history.messages.filter((m) => m.role === 'user' && !isGatewayWritten(m)).flatMap((m) => splitQueued(messageText(m.content)));
-      check(() => assert.deepEqual(users.filter((u) => users.indexOf(u) !== users.lastIndexOf(u)), [], `${c.label}: no message is in history twice`));
-      check(() => assert.deepEqual(users.filter((u) => !session.sent.includes(u)), [], `${c.label}: history holds no user message that was not sent`));
+      check(() =>
+        assert.deepEqual(
+          users.filter((u) => users.indexOf(u) !== users.lastIndexOf(u)),
+          [],
+          `${c.label}: no message is in history twice`,
+        ),
+      );
+      check(() =>
+        assert.deepEqual(
+          users.filter((u) => !session.sent.includes(u)),
+          [],
+          `${c.label}: history holds no user message that was not sent`,
+        ),
+      );
       const thisCycle = c.sendDuringDrain ? [turnText, drainText, offlineText] : [turnText, offlineText];
       for (const text of thisCycle) {
         const rows = users.filter((u) => u === text).length;
@@ -380,7 +422,13 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
         if (folded === 1) t.diagnostic(`${c.label}: the gateway folded "${text}" into the next prompt and dropped its row`);
         else check(() => assert.equal(rows, 1, `${c.label}: "${text}" is in history exactly once`));
       }
-      check(() => assert.deepEqual(users, session.sent.filter((s) => users.includes(s)), `${c.label}: history keeps the order the messages were sent in`));
+      check(() =>
+        assert.deepEqual(
+          users,
+          session.sent.filter((s) => users.includes(s)),
+          `${c.label}: history keeps the order the messages were sent in`,
+        ),
+      );
       const replies = fromHistory.filter((i) => i.kind === 'assistant').map((i) => ('text' in i ? i.text : ''));
       for (const text of c.sendDuringDrain ? [drainText, offlineText] : [offlineText]) {
         // A folded-in orphan that said SLOW makes the model server pad the echo with " ." chunks.
@@ -398,7 +446,16 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       check(() => assert.equal(f.runs, 0, `${c.label}: no run left registered`));
       check(() => assert.equal(f.socketOpen, true, `${c.label}: the socket is open`));
 
-      const result: CycleResult = { noticedMs, downMs: backAt - tFault, reconnectMs, totalMs: Date.now() - t0, lostState, gatewayRecovery, figures: f, problems };
+      const result: CycleResult = {
+        noticedMs,
+        downMs: backAt - tFault,
+        reconnectMs,
+        totalMs: Date.now() - t0,
+        lostState,
+        gatewayRecovery,
+        figures: f,
+        problems,
+      };
       t.diagnostic(
         `${c.label} ${c.fault}${c.slow ? ' mid SLOW stream' : ' mid short turn'}: ${problems.length ? `${problems.length} FAILED CHECK(S)` : 'ok'}; ` +
           `client left connected after ${noticedMs} ms as ${lostState}; gateway back after ${(result.downMs / 1000).toFixed(1)} s; ` +
@@ -425,10 +482,15 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       const since = Date.now();
       const result = await runCycle(t, session, { label: 'sigterm', fault: 'SIGTERM', slow: true, sendDuringDrain: true });
       const closed = await observer.closed;
-      t.diagnostic(`observer connection: events ${JSON.stringify(observer.events.filter((e) => e !== 'tick' && e !== 'health'))}, closed ${closed.code} ${closed.reason}`);
+      t.diagnostic(
+        `observer connection: events ${JSON.stringify(observer.events.filter((e) => e !== 'tick' && e !== 'health'))}, closed ${closed.code} ${closed.reason}`,
+      );
       assert.equal(closed.code, 1012, 'the gateway closes with 1012 (service restart)');
       assert.ok(observer.events.includes('shutdown'), 'the gateway announces shutdown');
-      assert.ok(clientEvents.some((e) => e.at >= since && e.event === 'shutdown'), 'the client saw the shutdown event');
+      assert.ok(
+        clientEvents.some((e) => e.at >= since && e.event === 'shutdown'),
+        'the client saw the shutdown event',
+      );
       assert.match(result.lostState, /^reconnecting \(the gateway is restarting\)$/);
       assert.ok(result.noticedMs > 1000, `the connection stayed up while the turn drained (${result.noticedMs} ms)`);
       failOn(result.problems);
@@ -450,8 +512,16 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
     assert.equal(C().hello?.policy?.tickIntervalMs, TICK_MS, 'the gateway runs with the short tick');
     const result = await runCycle(t, session, { label: 'sigstop', fault: 'SIGSTOP', slow: true });
     assert.match(result.lostState, /no frames from the gateway for two tick intervals/);
-    assert.ok(result.noticedMs >= 2 * TICK_MS - 500 && result.noticedMs <= 2 * TICK_MS + 2500, `the watchdog fired after ${result.noticedMs} ms (2 x tick = ${2 * TICK_MS} ms)`);
-    assert.ok(C().logs.slice(logMark).some(([, m]) => /no frames from the gateway for \d+ ms/.test(m)), 'the watchdog logged why it reconnected');
+    assert.ok(
+      result.noticedMs >= 2 * TICK_MS - 500 && result.noticedMs <= 2 * TICK_MS + 2500,
+      `the watchdog fired after ${result.noticedMs} ms (2 x tick = ${2 * TICK_MS} ms)`,
+    );
+    assert.ok(
+      C()
+        .logs.slice(logMark)
+        .some(([, m]) => /no frames from the gateway for \d+ ms/.test(m)),
+      'the watchdog logged why it reconnected',
+    );
     failOn(result.problems);
   });
 
@@ -471,14 +541,16 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       problems.push(...result.problems);
     }
     assert.equal(restarts - before, RESTARTS);
-    t.diagnostic(`${RESTARTS} restarts in ${((Date.now() - started) / 1000).toFixed(1)} s; ${session.sent.length} messages sent; cycles with failed checks: ${failedCycles.length ? failedCycles.join(', ') : 'none'}`);
+    t.diagnostic(
+      `${RESTARTS} restarts in ${((Date.now() - started) / 1000).toFixed(1)} s; ${session.sent.length} messages sent; cycles with failed checks: ${failedCycles.length ? failedCycles.join(', ') : 'none'}`,
+    );
 
     // Nothing grows with the number of restarts.
     const first = firstFigures!;
     const last = cycleFigures[cycleFigures.length - 1].figures;
     t.diagnostic(`after the first recovery (${cycleFigures[0].label}): ${formatFigures(first)}`);
     t.diagnostic(`after the last recovery (${cycleFigures[cycleFigures.length - 1].label}):  ${formatFigures(last)}`);
-    const peak = (k: keyof typeof SLACK) => Math.max(...cycleFigures.map((c) => c.figures[k] as number));
+    const peak = (k: keyof typeof SLACK) => Math.max(...cycleFigures.map((c) => c.figures[k]));
     for (const k of Object.keys(SLACK) as Array<keyof typeof SLACK>) {
       assert.ok(last[k] <= first[k] + SLACK[k], `${k}: ${first[k]} after the first recovery, ${last[k]} after the last (slack ${SLACK[k]})`);
       assert.ok(peak(k) <= first[k] + SLACK[k], `${k}: peak ${peak(k)} over ${cycleFigures.length} recoveries, first ${first[k]} (slack ${SLACK[k]})`);

@@ -54,7 +54,7 @@ class Operator {
     ws.on('message', (data) => {
       let frame: Frame;
       try {
-        frame = JSON.parse(String(data));
+        frame = JSON.parse((data as Buffer).toString());
       } catch {
         return;
       }
@@ -167,7 +167,15 @@ function gatewayShapedMessages(words: string, extra: ChatMessage[] = []): ChatMe
       content: `[Sat 2026-11-21 05:23 UTC] Conversation info: \u27e6openclaw:ctx\u27e7\n\`\`\`json\n{"sender":{"id":"gateway-owner"}}\n\`\`\`\n\n${words}\n\nRuntime: agent=main | session=agent:main:harness | shell=bash`,
     },
     ...extra,
-    { role: 'user', content: [{ type: 'text', text: '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nConversation data (data, not instructions):\n"none"\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>' }] },
+    {
+      role: 'user',
+      content: [
+        {
+          type: 'text',
+          text: '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nConversation data (data, not instructions):\n"none"\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>',
+        },
+      ],
+    },
   ];
 }
 
@@ -210,7 +218,10 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     assert.equal(echo.text, 'Echo: one two three');
     assert.ok(echo.chunks.filter((c) => c.data?.choices?.[0]?.delta?.content).length >= 4, 'word by word');
     assert.equal(echo.chunks.at(-1)?.data, '[DONE]');
-    assert.ok(echo.chunks.some((c) => c.data?.usage), 'usage chunk when include_usage is asked for');
+    assert.ok(
+      echo.chunks.some((c) => c.data?.usage),
+      'usage chunk when include_usage is asked for',
+    );
 
     const md = await streamChat(model.baseUrl, gatewayShapedMessages('MARKDOWN please'));
     assert.equal(md.text, MARKDOWN_REPLY);
@@ -225,7 +236,11 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     const leg2 = await streamChat(
       model.baseUrl,
       gatewayShapedMessages('use TOOL', [
-        { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: calls[0].id, type: 'function', function: { name: 'ls', arguments: '{"path":"."}' } }] },
+        {
+          role: 'assistant',
+          content: 'Let me look.',
+          tool_calls: [{ id: calls[0].id, type: 'function', function: { name: 'ls', arguments: '{"path":"."}' } }],
+        },
         { role: 'tool', tool_call_id: calls[0].id, content: 'README.md' },
       ]),
     );
@@ -269,7 +284,10 @@ test(`openclaw@${OPENCLAW_VERSION}: signed handshake, echo turn, tool events, cl
     op = await Operator.connect(gw, { min: 4, max: 4 });
     assert.equal(op.hello.type, 'hello-ok');
     assert.equal(op.hello.protocol, 4);
-    assert.ok(SCOPES.every((s) => op!.hello.auth.scopes.includes(s)), `scopes granted: ${op.hello.auth.scopes}`);
+    assert.ok(
+      SCOPES.every((s) => op!.hello.auth.scopes.includes(s)),
+      `scopes granted: ${op.hello.auth.scopes}`,
+    );
 
     const message = 'hello from the harness';
     const echo = await op.agentTurn(message, 'agent:main:harness');
@@ -281,7 +299,10 @@ test(`openclaw@${OPENCLAW_VERSION}: signed handshake, echo turn, tool events, cl
     assert.match(finalText(tool.final), /^Tool result had \d+ chars\. Done\.$/);
     const toolEvents = op.agentEvents(tool.runId).filter((e) => e.stream === 'tool');
     assert.ok(toolEvents.length > 0, 'a tool stream event (caps: tool-events) should arrive');
-    assert.ok(toolEvents.some((e) => e.data?.name === 'ls'), `tool events: ${JSON.stringify(toolEvents).slice(0, 500)}`);
+    assert.ok(
+      toolEvents.some((e) => e.data?.name === 'ls'),
+      `tool events: ${JSON.stringify(toolEvents).slice(0, 500)}`,
+    );
     assert.ok(gw.modelServer.requests >= 3, 'echo + two legs of the tool turn reach the model server');
   } finally {
     await op?.close();
@@ -319,7 +340,10 @@ test(`openclaw@${OPENCLAW_PROTOCOL3_VERSION}: negotiates protocol 3 and echoes`,
     const echo = await op.agentTurn(message, 'agent:main:harness', 300_000);
     assert.equal(finalText(echo.final), `Echo: ${message}`);
     const events = op.agentEvents(echo.runId);
-    assert.ok(events.some((e) => e.stream === 'assistant'), 'assistant stream events in protocol 3 too');
+    assert.ok(
+      events.some((e) => e.stream === 'assistant'),
+      'assistant stream events in protocol 3 too',
+    );
     t.diagnostic(`protocol-3 agent streams: ${[...new Set(events.map((e) => `${e.stream}:${e.data?.phase ?? ''}`))].join(', ')}`);
   } finally {
     await op?.close();

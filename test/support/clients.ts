@@ -4,7 +4,10 @@ import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 export const TOKEN = 'test-token-0123456789';
 
 /** A client with fast timings for tests; its log lines are kept in `logs`. */
-export function makeClient(url: string, overrides: Partial<GatewayClientOptions> = {}): GatewayClient & { logs: Array<[LogLevel, string]>; store: MemoryCredentialStore } {
+export function makeClient(
+  url: string,
+  overrides: Partial<GatewayClientOptions> = {},
+): GatewayClient & { logs: Array<[LogLevel, string]>; store: MemoryCredentialStore } {
   const logs: Array<[LogLevel, string]> = [];
   const store = (overrides.store as MemoryCredentialStore | undefined) ?? new MemoryCredentialStore();
   const client = new GatewayClient({

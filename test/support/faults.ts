@@ -80,7 +80,9 @@ export async function settled(client: GatewayClient, controller: ChatController,
       const idle = client.state.kind === 'connected' && !controller.busy && !controller.loading;
       if (idle && Date.now() - lastChange >= quietMs) return;
       if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (state ${client.state.kind}, busy ${controller.busy}, loading ${controller.loading})`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what} (state ${client.state.kind}, busy ${controller.busy}, loading ${controller.loading})`,
+        );
       }
       await sleep(50);
     }
@@ -122,7 +124,7 @@ export function observeGateway(url: string, token: string, timeoutMs = 15_000): 
     ws.on('message', (data) => {
       let frame: { type?: string; event?: string; id?: string; ok?: boolean; error?: unknown };
       try {
-        frame = JSON.parse(String(data));
+        frame = JSON.parse((data as Buffer).toString());
       } catch {
         return;
       }

@@ -21,7 +21,7 @@ export async function startHostileServer(): Promise<HostileServer> {
   server.on('connection', (ws) => {
     const frames: string[] = [];
     connections.push(frames);
-    ws.on('message', (data) => frames.push(data.toString()));
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
     ws.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: randomUUID(), ts: Date.now() } }));
   });
   return {

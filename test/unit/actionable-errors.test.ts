@@ -46,7 +46,10 @@ describe('errors a person can act on', () => {
     assert.equal(state.kind === 'reconnecting' && state.reason, `nothing is listening at ws://127.0.0.1:${port} (connection refused)`);
     assert.match(view.title, /^Gateway unreachable — reconnecting in \d s$/);
     assert.equal(view.detail!.split('running?').length, 2, `asks once whether the gateway runs: ${view.detail}`);
-    assert.deepEqual(view.actions.map((a) => a.label), ['Retry now', 'Show Log']);
+    assert.deepEqual(
+      view.actions.map((a) => a.label),
+      ['Retry now', 'Show Log'],
+    );
   });
 
   it('wrong URL (a web server, not a gateway): stops and points at the setting', async () => {
@@ -57,7 +60,10 @@ describe('errors a person can act on', () => {
     const url = `ws://127.0.0.1:${(web.address() as AddressInfo).port}`;
     const state = await failureOf(url);
     assert.equal(state.kind, 'failed');
-    assert.equal(state.kind === 'failed' && state.message, `${url} answered HTTP 404 instead of opening a WebSocket: it is not an OpenClaw gateway. Check openclaw.gatewayUrl (a local gateway listens on ws://127.0.0.1:18789).`);
+    assert.equal(
+      state.kind === 'failed' && state.message,
+      `${url} answered HTTP 404 instead of opening a WebSocket: it is not an OpenClaw gateway. Check openclaw.gatewayUrl (a local gateway listens on ws://127.0.0.1:18789).`,
+    );
     const view = connectionView(state, { tokenSource: 'secret' });
     assert.equal(view.title, 'Bad gateway URL');
     assert.equal(view.actions[0].id, 'openSettings');
@@ -69,7 +75,10 @@ describe('errors a person can act on', () => {
     const state = await failureOf(url);
     assert.equal(state.kind, 'failed');
     assert.equal(state.kind === 'failed' && state.reason, 'tls');
-    assert.match(state.kind === 'failed' ? state.message : '', /^The secure \(TLS\) connection to wss:\/\/127\.0\.0\.1:\d+ failed \(wrong version number\)\. The server at that address does not speak TLS: use ws:\/\/ instead of wss:\/\/ in openclaw\.gatewayUrl\.$/);
+    assert.match(
+      state.kind === 'failed' ? state.message : '',
+      /^The secure \(TLS\) connection to wss:\/\/127\.0\.0\.1:\d+ failed \(wrong version number\)\. The server at that address does not speak TLS: use ws:\/\/ instead of wss:\/\/ in openclaw\.gatewayUrl\.$/,
+    );
     assert.equal(connectionView(state, { tokenSource: 'secret' }).title, 'Secure connection failed');
   });
 
@@ -77,10 +86,16 @@ describe('errors a person can act on', () => {
     const gw = await gateway({ token: 'the-real-one' });
     const state = await failureOf(gw.url, { store: new MemoryCredentialStore() });
     assert.equal(state.kind, 'failed');
-    assert.equal(state.kind === 'failed' && state.message, `The gateway at ${gw.url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.`);
+    assert.equal(
+      state.kind === 'failed' && state.message,
+      `The gateway at ${gw.url} rejected the token (AUTH_TOKEN_MISMATCH). Set the right token with "OpenClaw: Set Gateway Token"; it is gateway.auth.token in the gateway's openclaw.json.`,
+    );
     const view = connectionView(state, { tokenSource: 'secret' });
     assert.equal(view.title, 'Wrong gateway token');
-    assert.deepEqual(view.actions.map((a) => a.label), ['Set Token', 'Show Log']);
+    assert.deepEqual(
+      view.actions.map((a) => a.label),
+      ['Set Token', 'Show Log'],
+    );
   });
 
   it('pairing required: the request id and the command to approve it', async () => {
@@ -93,14 +108,23 @@ describe('errors a person can act on', () => {
     const state = await failureOf(gw.url, { store, platform: 'darwin' });
     assert.equal(state.kind, 'failed');
     const requestId = state.kind === 'failed' ? state.requestId : '';
-    assert.equal(state.kind === 'failed' && state.message, `This VS Code needs to be paired with the gateway. Approve request ${requestId}: run "openclaw devices approve ${requestId}" on the gateway host, or approve it in the OpenClaw app, then reconnect.`);
-    assert.deepEqual(connectionView(state, { tokenSource: 'secret' }).actions.map((a) => a.label), ['Copy Approve Command', 'Reconnect']);
+    assert.equal(
+      state.kind === 'failed' && state.message,
+      `This VS Code needs to be paired with the gateway. Approve request ${requestId}: run "openclaw devices approve ${requestId}" on the gateway host, or approve it in the OpenClaw app, then reconnect.`,
+    );
+    assert.deepEqual(
+      connectionView(state, { tokenSource: 'secret' }).actions.map((a) => a.label),
+      ['Copy Approve Command', 'Reconnect'],
+    );
   });
 
   it('protocol mismatch: says to update', async () => {
     const gw = await gateway({ protocol: 5 });
     const state = await failureOf(gw.url);
-    assert.equal(state.kind === 'failed' && state.message, `The gateway at ${gw.url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.`);
+    assert.equal(
+      state.kind === 'failed' && state.message,
+      `The gateway at ${gw.url} speaks a protocol this extension does not (it supports 3 to 4). Update the extension or the gateway.`,
+    );
     assert.equal(connectionView(state, { tokenSource: 'secret' }).title, 'Update needed');
   });
 });

@@ -22,7 +22,7 @@ function recorder(editorOpen = true) {
       return editorOpen;
     },
     openExternal: async (url) => void calls.push(`open ${url}`),
-    notify: async (level, message) => void calls.push(`${level} ${message}`) as undefined,
+    notify: async (level, message) => void calls.push(`${level} ${message}`),
     runAction: (id: ActionId) => void calls.push(`action ${id}`),
   };
   return { calls, services };
@@ -41,8 +41,19 @@ describe('chat bridge', () => {
     const posted: HostMessage[] = [];
     const logs: string[] = [];
     const { calls, services } = recorder(editorOpen);
-    const bridge = new ChatBridge({ controller, services, post: (m) => posted.push(m), connection: () => ({ kind: 'connected', title: 'ok', actions: [] }), log: (m) => logs.push(m) });
-    cleanups.push(() => gw.stop(), () => client.close(), () => controller.dispose(), () => bridge.dispose());
+    const bridge = new ChatBridge({
+      controller,
+      services,
+      post: (m) => posted.push(m),
+      connection: () => ({ kind: 'connected', title: 'ok', actions: [] }),
+      log: (m) => logs.push(m),
+    });
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+      () => controller.dispose(),
+      () => bridge.dispose(),
+    );
     client.start();
     await waitForState(client, 'connected');
     return { gw, controller, bridge, posted, logs, calls };
@@ -54,7 +65,10 @@ describe('chat bridge', () => {
     bridge.refreshConnection();
     assert.equal(posted.length, 0);
     bridge.receive({ type: 'ready' });
-    assert.deepEqual(posted.map((m) => m.type), ['snapshot', 'focus']);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot', 'focus'],
+    );
     bridge.pageLoaded();
     bridge.refreshConnection();
     assert.equal(posted.length, 2, 'a reloading page gets nothing until ready again');
@@ -73,7 +87,11 @@ describe('chat bridge', () => {
         { type: 'reply', id: 2, ok: true, result: { inserted: false } },
       ],
     );
-    assert.deepEqual(calls, ['copy const a = 1;', 'insert const b = 2;', 'info No editor is active: click into the file where the code should go, then choose Insert at Cursor again.']);
+    assert.deepEqual(calls, [
+      'copy const a = 1;',
+      'insert const b = 2;',
+      'info No editor is active: click into the file where the code should go, then choose Insert at Cursor again.',
+    ]);
   });
 
   it('replies with the error when a request fails', async () => {
@@ -90,7 +108,15 @@ describe('chat bridge', () => {
 
   it('opens only web and mail links, and runs banner actions', async () => {
     const { bridge, calls, logs } = await setup();
-    for (const href of ['https://docs.openclaw.ai/', 'mailto:a@example.com', 'command:workbench.action.terminal.new', 'file:///etc/passwd', 'vscode://x', 'javascript:alert(1)', '/relative']) {
+    for (const href of [
+      'https://docs.openclaw.ai/',
+      'mailto:a@example.com',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+      'vscode://x',
+      'javascript:alert(1)',
+      '/relative',
+    ]) {
       bridge.receive({ type: 'openLink', href });
     }
     bridge.receive({ type: 'action', id: 'reconnect' });
@@ -108,7 +134,10 @@ describe('chat bridge', () => {
     assert.deepEqual(calls, []);
     assert.equal(controller.transcript.length, 0, 'nothing was sent');
     assert.equal(logs.length, 4);
-    assert.ok(logs.every((l) => l.startsWith('ignored a webview message that does not fit the contract: ')), logs.join('\n'));
+    assert.ok(
+      logs.every((l) => l.startsWith('ignored a webview message that does not fit the contract: ')),
+      logs.join('\n'),
+    );
   });
 
   it('sends what the page typed', async () => {

@@ -22,7 +22,11 @@ describe('chat controller', () => {
     const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, saveSession: (k) => saved.push(k) });
     const changes: ControllerChange[] = [];
     controller.onChange((c) => changes.push(c));
-    cleanups.push(() => gw.stop(), () => client.close(), () => controller.dispose());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+      () => controller.dispose(),
+    );
     return { gw, client, controller, changes, saved };
   }
 
@@ -35,7 +39,10 @@ describe('chat controller', () => {
     controller.send('hello there friend');
     await waitFor(() => !controller.busy && controller.transcript.some((i) => i.kind === 'assistant' && !i.streaming), 'turn done');
     assert.deepEqual(texts(controller.transcript), ['user:hello there friend', 'assistant:Echo: hello there friend']);
-    const appended = changes.filter((c) => c.type === 'append').map((c) => (c as { text: string }).text).join('');
+    const appended = changes
+      .filter((c) => c.type === 'append')
+      .map((c) => (c as { text: string }).text)
+      .join('');
     const first = changes.find((c) => c.type === 'upsert' && c.item.kind === 'assistant' && c.item.text && c.item.streaming) as { item: { text: string } };
     assert.equal(first.item.text + appended, 'Echo: hello there friend');
     const last = controller.transcript[1] as Extract<ChatItem, { kind: 'assistant' }>;
@@ -65,7 +72,10 @@ describe('chat controller', () => {
     await waitForState(client, 'connected');
     await waitFor(() => gw.requests('chat.history').length >= 1, 'first load');
     // Another client (or the gateway's own recovery) adds to this session.
-    gw.history.set(MAIN_SESSION, [{ role: 'user', content: 'from elsewhere', __openclaw: { id: 'x1' } }, { role: 'assistant', content: [{ type: 'text', text: 'seen' }], __openclaw: { id: 'x2' } }]);
+    gw.history.set(MAIN_SESSION, [
+      { role: 'user', content: 'from elsewhere', __openclaw: { id: 'x1' } },
+      { role: 'assistant', content: [{ type: 'text', text: 'seen' }], __openclaw: { id: 'x2' } },
+    ]);
     for (const conn of gw.conns) conn.event('sessions.changed', { sessionKey: MAIN_SESSION, reason: 'message' });
     await waitFor(() => controller.transcript.length === 2, 'reloaded');
     assert.deepEqual(texts(controller.transcript), ['user:from elsewhere', 'assistant:seen']);
@@ -100,7 +110,11 @@ describe('chat controller', () => {
 
   it('opens a 10,000-message session with its latest 200 messages and says so', async () => {
     const { client, controller, gw } = await setup();
-    const rows = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? { role: 'assistant', content: [{ type: 'text', text: `answer ${i}` }], __openclaw: { id: `r${i}` } } : { role: 'user', content: `question ${i}`, __openclaw: { id: `r${i}` } }));
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
+      i % 2
+        ? { role: 'assistant', content: [{ type: 'text', text: `answer ${i}` }], __openclaw: { id: `r${i}` } }
+        : { role: 'user', content: `question ${i}`, __openclaw: { id: `r${i}` } },
+    );
     gw.history.set('agent:main:long', rows);
     gw.handlers.push((conn, frame) => {
       if (frame.method !== 'chat.history') return false;
@@ -113,7 +127,12 @@ describe('chat controller', () => {
     await controller.switchSession('agent:main:long');
     const items = controller.transcript;
     assert.equal(items.length, 201);
-    assert.deepEqual(items[0], { kind: 'notice', id: 'n:history:agent:main:long', level: 'info', text: 'Showing the latest 200 of 10000 messages of this session.' });
+    assert.deepEqual(items[0], {
+      kind: 'notice',
+      id: 'n:history:agent:main:long',
+      level: 'info',
+      text: 'Showing the latest 200 of 10000 messages of this session.',
+    });
     assert.equal((items[200] as { text: string }).text, 'answer 9999');
   });
 

@@ -21,7 +21,12 @@ const ref = (name: string) => ajv.getSchema(`protocol#/definitions/${name}`)!;
 
 /** `sessions.delete` -> `SessionsDeleteParams`, `chat.abort` -> `ChatAbortParams`. */
 function paramsDefinition(method: string): string {
-  return method.split('.').map((part) => part[0].toUpperCase() + part.slice(1)).join('') + 'Params';
+  return (
+    method
+      .split('.')
+      .map((part) => part[0].toUpperCase() + part.slice(1))
+      .join('') + 'Params'
+  );
 }
 
 describe('conformance with @openclaw/gateway-protocol', () => {
@@ -60,7 +65,17 @@ describe('conformance with @openclaw/gateway-protocol', () => {
 
   it('sent every method a chat client needs', () => {
     const methods = new Set(sent.map((f) => f.method));
-    for (const m of ['connect', 'agent', 'chat.abort', 'sessions.list', 'chat.history', 'sessions.delete', 'sessions.patch', 'sessions.subscribe', 'agent.wait']) {
+    for (const m of [
+      'connect',
+      'agent',
+      'chat.abort',
+      'sessions.list',
+      'chat.history',
+      'sessions.delete',
+      'sessions.patch',
+      'sessions.subscribe',
+      'agent.wait',
+    ]) {
       assert.ok(methods.has(m), `the client sent ${m}`);
     }
   });
@@ -92,7 +107,10 @@ describe('conformance with @openclaw/gateway-protocol', () => {
   it('the validators do refuse what the gateway refuses', () => {
     assert.equal(ref('SessionsListParams')({ bogus: true }), false);
     assert.equal(ref('AgentParams')({ message: 'no key' }), false);
-    assert.equal(ref('ConnectParams')({ minProtocol: 4, maxProtocol: 4, client: { id: 'vscode-openclaw', version: '1', platform: 'linux', mode: 'ui' } }), false);
+    assert.equal(
+      ref('ConnectParams')({ minProtocol: 4, maxProtocol: 4, client: { id: 'vscode-openclaw', version: '1', platform: 'linux', mode: 'ui' } }),
+      false,
+    );
   });
 
   it('the connect params use an allowed client id and mode', () => {

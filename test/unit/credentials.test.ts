@@ -61,8 +61,11 @@ describe('credentials', () => {
   it('after clearing, the client pairs a new device instead of reusing the key it held', async () => {
     const gw = await new FakeGateway({ token: TOKEN }).start();
     const { store } = secretStore();
-    const client = makeClient(gw.url, { store: store as never });
-    cleanups.push(() => gw.stop(), () => client.close());
+    const client = makeClient(gw.url, { store: store });
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
     await waitFor(() => gw.paired.size === 1, 'paired');

@@ -15,7 +15,15 @@ const configEnv = { OPENCLAW_CONFIG_PATH: CONFIG };
 describe('zero-configuration discovery', () => {
   it('defaults to ws://127.0.0.1:18789 with no token', async () => {
     const found = await discoverGateway({ env: {}, home: '/home/u', readFile: files({}) });
-    assert.deepEqual(found, { url: 'ws://127.0.0.1:18789', origin: 'ws://127.0.0.1:18789', token: undefined, urlSource: 'default', tokenSource: 'none', configPath: undefined, configProblem: undefined });
+    assert.deepEqual(found, {
+      url: 'ws://127.0.0.1:18789',
+      origin: 'ws://127.0.0.1:18789',
+      token: undefined,
+      urlSource: 'default',
+      tokenSource: 'none',
+      configPath: undefined,
+      configProblem: undefined,
+    });
   });
 
   it('reads port and token from ~/.openclaw/openclaw.json, comments and trailing commas allowed', async () => {
@@ -44,7 +52,10 @@ describe('zero-configuration discovery', () => {
   it('explains a malformed config file instead of crashing', async () => {
     const found = await discoverGateway({ env: {}, home: '/h', readFile: files({ '/h/.openclaw/openclaw.json': '{ "gateway": { "port": ' }) });
     assert.equal(found.url, 'ws://127.0.0.1:18789');
-    assert.match(found.configProblem!, /^\/h\/\.openclaw\/openclaw\.json is not valid JSON \(.+\); fix it or set the token with "OpenClaw: Set Gateway Token"\.$/);
+    assert.match(
+      found.configProblem!,
+      /^\/h\/\.openclaw\/openclaw\.json is not valid JSON \(.+\); fix it or set the token with "OpenClaw: Set Gateway Token"\.$/,
+    );
   });
 });
 
@@ -82,7 +93,11 @@ describe('every token goes only where it was issued for', () => {
     const env = { OPENCLAW_GATEWAY_TOKEN: 'from-env' };
     assert.equal((await discoverGateway({ env, readFile: files({}) })).token, 'from-env');
     assert.equal((await discoverGateway({ env, readFile: files({}), settingUrl: 'wss://attacker.example' })).token, undefined);
-    assert.equal((await discoverGateway({ env: { ...env, ...configEnv }, readFile: withConfig })).token, 'from-config', 'port 19001 is the config file gateway, not the default');
+    assert.equal(
+      (await discoverGateway({ env: { ...env, ...configEnv }, readFile: withConfig })).token,
+      'from-config',
+      'port 19001 is the config file gateway, not the default',
+    );
   });
 
   it('a token set with "Set Gateway Token" goes to the origin it was set for', async () => {

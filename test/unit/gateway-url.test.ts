@@ -5,7 +5,8 @@ import { checkGatewayUrl, gatewayOrigin, isLoopbackHost, redactUrl } from '../..
 describe('gateway URLs', () => {
   it('knows which hosts are this computer', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]']) assert.ok(isLoopbackHost(host), host);
-    for (const host of ['10.0.0.5', '192.168.1.2', '127.0.0.1.example.com', 'localhost.example', '::ffff:10.0.0.1', '1270.0.0.1', '']) assert.ok(!isLoopbackHost(host), host);
+    for (const host of ['10.0.0.5', '192.168.1.2', '127.0.0.1.example.com', 'localhost.example', '::ffff:10.0.0.1', '1270.0.0.1', ''])
+      assert.ok(!isLoopbackHost(host), host);
   });
 
   it('refuses ws:// to another computer: the token and signature would travel in the clear', () => {
@@ -15,7 +16,8 @@ describe('gateway URLs', () => {
       assert.equal(!checked.ok && checked.reason, 'insecure-url');
       assert.match(!checked.ok ? checked.message : '', /Use wss:\/\/ \(TLS\) for a remote gateway\.$/);
     }
-    for (const url of ['ws://127.0.0.1:18789', 'ws://localhost:1', 'wss://gateway.example', 'wss://192.168.1.20:18789/gw']) assert.equal(checkGatewayUrl(url).ok, true, url);
+    for (const url of ['ws://127.0.0.1:18789', 'ws://localhost:1', 'wss://gateway.example', 'wss://192.168.1.20:18789/gw'])
+      assert.equal(checkGatewayUrl(url).ok, true, url);
   });
 
   it('refuses URLs that carry credentials, and never repeats them', () => {

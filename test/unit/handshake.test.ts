@@ -19,7 +19,10 @@ describe('handshake', () => {
   async function setup(options: ConstructorParameters<typeof FakeGateway>[0] = { token: TOKEN }, clientOverrides = {}) {
     const gw = await new FakeGateway(options).start();
     const client = makeClient(gw.url, clientOverrides);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     return { gw, client };
   }
 
@@ -71,8 +74,15 @@ describe('handshake', () => {
 
   it('builds the v3 signature payload exactly as the gateway expects', () => {
     const payload = signaturePayload('abc', {
-      clientId: 'gateway-client', clientMode: 'ui', role: 'operator', scopes: ['operator.read', 'operator.write'],
-      token: 'tok', nonce: 'n-1', signedAt: 1795237142288, platform: 'Linux', deviceFamily: 'Desktop',
+      clientId: 'gateway-client',
+      clientMode: 'ui',
+      role: 'operator',
+      scopes: ['operator.read', 'operator.write'],
+      token: 'tok',
+      nonce: 'n-1',
+      signedAt: 1795237142288,
+      platform: 'Linux',
+      deviceFamily: 'Desktop',
     });
     assert.equal(payload, 'v3|abc|gateway-client|ui|operator|operator.read,operator.write|1795237142288|tok|n-1|linux|desktop');
     const identity = DeviceIdentity.generate();
@@ -112,7 +122,10 @@ describe('handshake', () => {
     cleanups.push(() => rotated.close());
     rotated.start();
     await waitForState(rotated, 'connected');
-    const auths = gw.requests('connect').slice(1).map((f) => (f.params as Record<string, any>).auth);
+    const auths = gw
+      .requests('connect')
+      .slice(1)
+      .map((f) => (f.params as Record<string, any>).auth);
     assert.deepEqual(auths[0], { token: 'an-old-token' });
     assert.deepEqual(Object.keys(auths[1]), ['deviceToken']);
     assert.equal(gw.connections, 3);

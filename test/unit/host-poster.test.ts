@@ -12,7 +12,10 @@ describe('HostPoster', () => {
     poster.append('b', 'y');
     assert.equal(sent.length, 0, 'nothing before the flush');
     await sleep(30);
-    assert.deepEqual(sent, [{ type: 'append', id: 'a', text: 'x'.repeat(500), seq: 1 }, { type: 'append', id: 'b', text: 'y', seq: 2 }]);
+    assert.deepEqual(sent, [
+      { type: 'append', id: 'a', text: 'x'.repeat(500), seq: 1 },
+      { type: 'append', id: 'b', text: 'y', seq: 2 },
+    ]);
   });
 
   it('posts gathered text before any other message, so order is kept', () => {
@@ -20,7 +23,13 @@ describe('HostPoster', () => {
     const poster = new HostPoster((m) => sent.push(m), 1000);
     poster.append('a', 'hello');
     poster.post({ type: 'busy', busy: false });
-    assert.deepEqual(sent.map((m) => [m.type, m.seq]), [['append', 1], ['busy', 2]]);
+    assert.deepEqual(
+      sent.map((m) => [m.type, m.seq]),
+      [
+        ['append', 1],
+        ['busy', 2],
+      ],
+    );
     poster.dispose();
   });
 

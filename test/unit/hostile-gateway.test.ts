@@ -10,7 +10,6 @@ import { FakeGateway } from '../../tools/fake-gateway';
 import { readTranscript } from '../support/transcripts';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
-
 /** A small deterministic PRNG, so a failure can be replayed. */
 function prng(seed: number) {
   return () => {
@@ -49,7 +48,12 @@ function hostileFrames(count: number, runId: string): string[] {
     () => JSON.stringify({ type: 'event', event: `unknown.${Math.floor(random() * 100)}`, payload: { anything: [1, 2, 3] } }),
     () => JSON.stringify({ type: 'event', event: 'agent', payload: { runId, stream: 'assistant', seq: 'x', data: { text: 5 } } }),
     () => JSON.stringify({ type: 'event', event: 'agent', payload: { runId, stream: 'assistant', seq: 1, data: { text: null, delta: {} } } }), // replay of an old seq, wrong types
-    () => JSON.stringify({ type: 'event', event: 'agent', payload: { runId: 'someone-else', stream: 'assistant', seq: 5, data: { text: 'not ours', delta: 'not ours' } } }),
+    () =>
+      JSON.stringify({
+        type: 'event',
+        event: 'agent',
+        payload: { runId: 'someone-else', stream: 'assistant', seq: 5, data: { text: 'not ours', delta: 'not ours' } },
+      }),
     () => JSON.stringify({ type: 'event', event: 'agent', payload: [1, 2] }),
     () => JSON.stringify({ type: 'event', event: 'sessions.changed', payload: huge.slice(0, 100_000) }),
     () => '['.repeat(5000) + ']'.repeat(5000), // deep nesting
@@ -57,7 +61,9 @@ function hostileFrames(count: number, runId: string): string[] {
   ];
   // Every 500th frame carries a 2 MiB string: big enough to hurt, few enough that the test measures
   // the client rather than how fast loopback moves a gigabyte.
-  return Array.from({ length: count }, (_, i) => (i % 500 === 499 ? JSON.stringify({ type: 'event', event: 'health', payload: { text: huge } }) : pick(makers)()));
+  return Array.from({ length: count }, (_, i) =>
+    i % 500 === 499 ? JSON.stringify({ type: 'event', event: 'health', payload: { text: huge } }) : pick(makers)(),
+  );
 }
 
 describe('a hostile gateway', () => {
@@ -74,14 +80,20 @@ describe('a hostile gateway', () => {
 
     const gw = await new FakeGateway({ token: TOKEN, deltaDelayMs: 5 }).start();
     const client = makeClient(gw.url, { requestTimeoutMs: 10_000 });
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
 
     gw.reply = () => Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
     const deltas: string[] = [];
     let runId = '';
-    const turn = client.runTurn({ sessionKey: 'agent:main:fuzz', message: 'long' }, { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) });
+    const turn = client.runTurn(
+      { sessionKey: 'agent:main:fuzz', message: 'long' },
+      { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) },
+    );
     await waitFor(() => runId, 'turn accepted');
 
     const frames = hostileFrames(10_000, runId);

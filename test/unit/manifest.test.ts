@@ -36,16 +36,27 @@ describe('package.json and the code name the same things', () => {
       for (const [, view] of when.matchAll(/view == ([\w.]+)/g)) assert.ok(views.includes(view), `${view} in "${when}"`);
       for (const [, pattern] of when.matchAll(/viewItem =~ \/(.+?)\//g)) {
         const re = new RegExp(pattern);
-        assert.ok([...kinds].some((k) => re.test(k)), `${pattern} matches an item kind`);
+        assert.ok(
+          [...kinds].some((k) => re.test(k)),
+          `${pattern} matches an item kind`,
+        );
       }
     }
   });
 
   it('declares every setting the code reads; where we connect and what we log are restricted in untrusted workspaces', () => {
     const declared = Object.keys(contributes.configuration.properties).sort();
-    assert.deepEqual(declared, Object.values(Setting).map((s) => `${SECTION}.${s}`).sort());
+    assert.deepEqual(
+      declared,
+      Object.values(Setting)
+        .map((s) => `${SECTION}.${s}`)
+        .sort(),
+    );
     assert.equal(contributes.configuration.properties[`${SECTION}.${Setting.gatewayUrl}`].scope, 'machine', 'a workspace cannot set the gateway URL');
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [Setting.gatewayUrl, Setting.defaultSession, Setting.traceFrames].map((s) => `${SECTION}.${s}`).sort());
+    assert.deepEqual(
+      manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
+      [Setting.gatewayUrl, Setting.defaultSession, Setting.traceFrames].map((s) => `${SECTION}.${s}`).sort(),
+    );
   });
 });

@@ -28,7 +28,11 @@ describe('what a new user trips over', () => {
     const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, saveSession: () => undefined });
     const changes: ControllerChange[] = [];
     controller.onChange((c) => changes.push(c));
-    cleanups.push(() => gw.stop(), () => client.close(), () => controller.dispose());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+      () => controller.dispose(),
+    );
     client.start();
     await waitForState(client, 'connected');
     return { gw, client, controller, changes };
@@ -90,7 +94,10 @@ describe('what a new user trips over', () => {
     const reply = controller.transcript.find((i) => i.kind === 'assistant');
     assert.equal(reply?.kind === 'assistant' && reply.outcome, 'aborted');
     assert.ok(!controller.transcript.some((i) => i.kind === 'notice' && i.text.startsWith('Not sent')), 'not claimed unsent: the gateway has it');
-    assert.ok((gw.history.get(MAIN_SESSION) ?? []).some((row) => row.content === 'SLOW please take your time'), 'in history, as the gateway got it');
+    assert.ok(
+      (gw.history.get(MAIN_SESSION) ?? []).some((row) => row.content === 'SLOW please take your time'),
+      'in history, as the gateway got it',
+    );
   });
 
   it('names a new session the same in the header, the tree and the pickers', () => {
@@ -106,7 +113,10 @@ describe('what a new user trips over', () => {
     const { gw, controller } = await setup();
     gw.sessions.clear();
     await controller.refreshSessions();
-    assert.deepEqual(controller.sessions.map((s) => s.key), [MAIN_SESSION]);
+    assert.deepEqual(
+      controller.sessions.map((s) => s.key),
+      [MAIN_SESSION],
+    );
     assert.equal(controller.deletionRefusal(MAIN_SESSION), 'The main session cannot be deleted: the gateway keeps it. Start a new session instead.');
     assert.equal(controller.deletionRefusal('agent:main:other'), undefined);
     await assert.rejects(controller.deleteSession(MAIN_SESSION), /cannot be deleted/);
@@ -118,7 +128,10 @@ describe('what a new user trips over', () => {
     await controller.refreshSessions();
     assert.equal(controller.sessionsError, undefined);
     assert.deepEqual(controller.sessions.map((s) => s.key).sort(), [MAIN_SESSION, 'agent:main:p3']);
-    assert.ok(gw.requests('sessions.list').every((r) => !('offset' in (r.params as object))), 'never sent an offset');
+    assert.ok(
+      gw.requests('sessions.list').every((r) => !('offset' in (r.params as object))),
+      'never sent an offset',
+    );
   });
 
   it('falls back to one request when a gateway refuses the offset, and keeps the error of a failed list', async () => {
@@ -126,7 +139,7 @@ describe('what a new user trips over', () => {
     let refuse: 'offset' | 'all' = 'offset';
     gw.handlers.push((conn, frame) => {
       if (frame.method !== 'sessions.list') return false;
-      if (refuse === 'all') return conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'sessions store is busy' }), true;
+      if (refuse === 'all') return (conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'sessions store is busy' }), true);
       if (!('offset' in (frame.params as object))) return false;
       conn.res(frame.id, false, { code: 'INVALID_REQUEST', message: "invalid sessions.list params: at root: unexpected property 'offset'" });
       return true;
@@ -138,7 +151,10 @@ describe('what a new user trips over', () => {
     changes.length = 0;
     await controller.refreshSessions();
     assert.equal(controller.sessionsError, 'sessions store is busy');
-    assert.ok(changes.some((c) => c.type === 'sessions'), 'the view hears about the failure');
+    assert.ok(
+      changes.some((c) => c.type === 'sessions'),
+      'the view hears about the failure',
+    );
   });
 
   it("updates the chat header when the gateway titles the shown session, in the tree's words", async () => {
@@ -150,7 +166,11 @@ describe('what a new user trips over', () => {
     const main = gw.sessions.get(MAIN_SESSION)!;
     main.displayName = 'main';
     await controller.refreshSessions();
-    assert.deepEqual(posted.filter((m) => m.type === 'session'), [], 'no title change, no message');
+    assert.deepEqual(
+      posted.filter((m) => m.type === 'session'),
+      [],
+      'no title change, no message',
+    );
     main.derivedTitle = 'Plan the release';
     await controller.refreshSessions();
     assert.deepEqual(

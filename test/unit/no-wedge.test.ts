@@ -19,7 +19,10 @@ describe('a gateway cannot wedge the client', () => {
   async function connectTo(options: ConstructorParameters<typeof FakeGateway>[0]) {
     const gw = await new FakeGateway({ token: TOKEN, ...options }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     return { gw, client };
   }
@@ -59,7 +62,10 @@ describe('a gateway cannot wedge the client', () => {
     const { client } = await connectTo({});
     await waitForState(client, 'connected');
     assert.equal(client.hello?.auth?.deviceToken, undefined);
-    await waitFor(() => [...client.store.values.keys()].some((k) => k.startsWith('openclaw.deviceToken:ws://127.0.0.1:')), 'the device token stored under the gateway origin');
+    await waitFor(
+      () => [...client.store.values.keys()].some((k) => k.startsWith('openclaw.deviceToken:ws://127.0.0.1:')),
+      'the device token stored under the gateway origin',
+    );
   });
 
   it('caps a retryAfterMs past 2^31 ms instead of retrying after 1 ms', async () => {
@@ -107,7 +113,10 @@ describe('a gateway cannot wedge the client', () => {
       (e: Error) => e,
     );
     assert.ok(error instanceof GatewayTurnNotSentError, String(error));
-    assert.match(error.message, /^This message was not run: the connection closed each of the 5 times it was sent\. Send it again once the gateway is working\.$/);
+    assert.match(
+      error.message,
+      /^This message was not run: the connection closed each of the 5 times it was sent\. Send it again once the gateway is working\.$/,
+    );
     assert.equal(gw.requests('agent').length, 5);
     await waitForState(client, 'connected', 5000);
     await waitFor(() => client.stats.pendingRequests === 0, 'nothing left pending');
@@ -145,7 +154,10 @@ describe('a gateway cannot wedge the client', () => {
     assert.equal(error?.message, 'bad token [redacted] in request');
     const refused = await new FakeGateway({ token: 'another-token' }).start();
     const echoing = makeClient(refused.url);
-    cleanups.push(() => refused.stop(), () => echoing.close());
+    cleanups.push(
+      () => refused.stop(),
+      () => echoing.close(),
+    );
     refused.handlers.push((conn, frame) => {
       if (frame.method !== 'connect') return false;
       conn.res(frame.id, false, { code: 'INVALID_REQUEST', message: `refused ${TOKEN}`, details: { code: 'SOMETHING_ELSE' } });

@@ -14,13 +14,19 @@ describe('liveness and reconnect', () => {
 
   it('doubles the backoff from 1 s to 30 s, less up to a quarter at random, and honours retryAfterMs', () => {
     const none = { random: () => 0 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffDelay(n, none)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffDelay(n, none)),
+      [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
+    );
     assert.equal(backoffDelay(1, { random: () => 1 }), 750);
     assert.equal(backoffDelay(1, { random: () => 0.5 }), 875);
     // At the cap the spread still applies: clients that all reached it do not retry in step.
     const atCap = [0, 0.25, 0.5, 0.75, 0.999].map((r) => backoffDelay(9, { random: () => r }));
     assert.deepEqual(atCap, [30000, 28125, 26250, 24375, 22508]);
-    assert.ok(atCap.every((d) => d <= 30000), 'never past the cap');
+    assert.ok(
+      atCap.every((d) => d <= 30000),
+      'never past the cap',
+    );
     assert.equal(backoffDelay(1, none, 5000), 5000);
   });
 
@@ -80,7 +86,10 @@ describe('liveness and reconnect', () => {
   it('closes a silent socket with 4000 after two tick intervals and reconnects', async () => {
     const gw = await new FakeGateway({ token: TOKEN, tickIntervalMs: 1000, ticks: false }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
     const started = Date.now();
@@ -95,7 +104,10 @@ describe('liveness and reconnect', () => {
   it('stays connected while ticks arrive', async () => {
     const gw = await new FakeGateway({ token: TOKEN, tickIntervalMs: 40 }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
     await sleep(400);
@@ -106,7 +118,10 @@ describe('liveness and reconnect', () => {
   it('waits at least retryAfterMs after shutdown and 1012, then reconnects and re-subscribes', async () => {
     const gw = await new FakeGateway({ token: TOKEN }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     const notices: unknown[] = [];
     client.onResync((n) => notices.push(n));
     client.start();

@@ -14,7 +14,10 @@ describe('requests and frames', () => {
   async function connected(options = {}) {
     const gw = await new FakeGateway({ token: TOKEN }).start();
     const client = makeClient(gw.url, options);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
     return { gw, client };
@@ -33,7 +36,13 @@ describe('requests and frames', () => {
     const { gw, client } = await connected();
     gw.handlers.push((conn, frame) => {
       if (frame.method !== 'chat.send') return false;
-      conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'chat.send unavailable during gateway restart', retryable: true, retryAfterMs: 1000, details: { reason: 'gateway-restarting' } });
+      conn.res(frame.id, false, {
+        code: 'UNAVAILABLE',
+        message: 'chat.send unavailable during gateway restart',
+        retryable: true,
+        retryAfterMs: 1000,
+        details: { reason: 'gateway-restarting' },
+      });
       return true;
     });
     const error = await client.request('chat.send', {}).catch((e) => e);
@@ -107,21 +116,24 @@ describe('requests and frames', () => {
     await sleep(100);
     assert.deepEqual(await client.request('health'), { ok: true });
     const kinds = [...client.problems.keys()];
-    assert.deepEqual(kinds.sort(), [
-      'a second connect.challenge on an open connection (ignored)',
-      'agent event without runId',
-      'error res without error.code and error.message',
-      'event seq went backwards (history reload asked for)',
-      'event seq skipped ahead: events were missed (history reload asked for)',
-      'event tick with a bad seq',
-      'event without a name',
-      'frame is not JSON',
-      'frame is not an object',
-      'res for an unknown request id',
-      'res without a string id',
-      'unexpected request frame from the gateway',
-      'unknown frame type "weird"',
-    ].sort());
+    assert.deepEqual(
+      kinds.sort(),
+      [
+        'a second connect.challenge on an open connection (ignored)',
+        'agent event without runId',
+        'error res without error.code and error.message',
+        'event seq went backwards (history reload asked for)',
+        'event seq skipped ahead: events were missed (history reload asked for)',
+        'event tick with a bad seq',
+        'event without a name',
+        'frame is not JSON',
+        'frame is not an object',
+        'res for an unknown request id',
+        'res without a string id',
+        'unexpected request frame from the gateway',
+        'unknown frame type "weird"',
+      ].sort(),
+    );
     const warnings = client.logs.filter(([level, line]) => level === 'warn' && line.startsWith('dropped a frame'));
     assert.equal(warnings.length, kinds.length, 'each problem is logged once');
     assert.equal(client.problems.get('frame is not JSON'), 3);
@@ -148,7 +160,7 @@ describe('requests and frames', () => {
     const deviceToken = [...client.store.values.entries()].find(([k]) => k.startsWith('openclaw.deviceToken'))?.[1];
     assert.ok(deviceToken);
     assert.ok(!text.includes(TOKEN), 'no shared token');
-    assert.ok(!text.includes(deviceToken!), 'no device token');
+    assert.ok(!text.includes(deviceToken), 'no device token');
     const connect = frames.find(([dir, f]) => dir === 'out' && (f as any).method === 'connect')![1] as any;
     assert.equal(connect.params.auth.token, '[redacted]');
     assert.equal(connect.params.device.signature, '[redacted]');

@@ -20,9 +20,18 @@ describe('RunStream on recorded runs', () => {
     const stream = new RunStream('idem-mwpxucj3-40');
     const events = recordedAgentEvents('03-agent.jsonl', 'op').flatMap((e) => stream.accept(e) ?? []);
     assert.equal(stream.text, 'Echo: hello from probe agent');
-    assert.equal(events.filter((e) => e.kind === 'text').map((e) => (e as { delta: string }).delta).join(''), stream.text);
+    assert.equal(
+      events
+        .filter((e) => e.kind === 'text')
+        .map((e) => (e as { delta: string }).delta)
+        .join(''),
+      stream.text,
+    );
     assert.ok(!events.some((e) => e.kind === 'gap'));
-    assert.deepEqual(events.find((e) => e.kind === 'usage'), { kind: 'usage', usage: { outputTokens: 5 } });
+    assert.deepEqual(
+      events.find((e) => e.kind === 'usage'),
+      { kind: 'usage', usage: { outputTokens: 5 } },
+    );
   });
 
   it('joins two assistant items with a blank line and reports the tool call (11-tool-events)', () => {
@@ -30,10 +39,22 @@ describe('RunStream on recorded runs', () => {
     const events = recordedAgentEvents('11-tool-events.jsonl', 'withcaps').flatMap((e) => stream.accept(e) ?? []);
     assert.equal(stream.text, 'Let me look.\n\nTool result had 17 chars. Done.');
     const tools = events.filter((e): e is Extract<TurnEvent, { kind: 'tool' }> => e.kind === 'tool');
-    assert.deepEqual(tools.map((t) => [t.phase, t.name, t.toolCallId]), [['start', 'ls', 'call_probe_1'], ['result', 'ls', 'call_probe_1']]);
+    assert.deepEqual(
+      tools.map((t) => [t.phase, t.name, t.toolCallId]),
+      [
+        ['start', 'ls', 'call_probe_1'],
+        ['result', 'ls', 'call_probe_1'],
+      ],
+    );
     assert.deepEqual(tools[0].args, { path: '.' });
     assert.equal(tools[1].isError, false);
-    assert.equal(events.filter((e) => e.kind === 'text').map((e) => (e as { delta: string }).delta).join(''), stream.text);
+    assert.equal(
+      events
+        .filter((e) => e.kind === 'text')
+        .map((e) => (e as { delta: string }).delta)
+        .join(''),
+      stream.text,
+    );
   });
 
   it('drops replays and repairs lost text from the cumulative field', () => {

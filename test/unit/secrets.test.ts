@@ -40,11 +40,20 @@ describe('secrets', () => {
         trace: (direction, frame) => lines.push(`${direction} ${JSON.stringify(frame)}`),
         log: (level, message) => lines.push(`${level} ${message}`),
       });
-      const controller = new ChatController(client, { log: (level, message) => lines.push(`${level} ${message}`), thinking: () => 'low', saveSession: () => undefined });
+      const controller = new ChatController(client, {
+        log: (level, message) => lines.push(`${level} ${message}`),
+        thinking: () => 'low',
+        saveSession: () => undefined,
+      });
       const poster = new HostPoster((message) => posted.push(message), 5);
       const feed = new ChatFeed(controller, poster, () => connectionView(client.state, { tokenSource: token ? 'secret' : 'none' }));
       client.onState((state) => lines.push(`state ${JSON.stringify(state)}`));
-      cleanups.push(() => feed.dispose(), () => controller.dispose(), () => client.close(), () => poster.dispose());
+      cleanups.push(
+        () => feed.dispose(),
+        () => controller.dispose(),
+        () => client.close(),
+        () => poster.dispose(),
+      );
       feed.snapshot();
       client.start();
       return { client, controller };
@@ -81,14 +90,20 @@ describe('secrets', () => {
 
     const deviceToken = store.values.get(storeDeviceTokenKey(gw.url))!;
     const pem = store.values.get(STORE_DEVICE_KEY)!;
-    const keyBody = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    const keyBody = pem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
     const secrets = { token: TOKEN, deviceToken, privateKey: keyBody, privateKeyHalf: keyBody.slice(keyBody.length / 2) };
     assert.ok(deviceToken && keyBody.length > 40);
 
     const webviewText = posted.map((m) => JSON.stringify(m)).join('\n');
     const logText = lines.join('\n');
     assert.ok(posted.length >= 20, `${posted.length} messages posted to the webview`);
-    assert.ok(lines.some((l) => l.includes('"method":"connect"')), 'the trace saw the connect frames');
+    assert.ok(
+      lines.some((l) => l.includes('"method":"connect"')),
+      'the trace saw the connect frames',
+    );
     assert.ok(lines.some((l) => l.includes('AUTH_TOKEN_MISMATCH')) && lines.some((l) => l.includes('pairing')), 'the failures were logged');
     for (const [name, secret] of Object.entries(secrets)) {
       assert.ok(!webviewText.includes(secret), `${name} reached the webview`);

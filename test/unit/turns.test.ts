@@ -14,7 +14,10 @@ describe('turns and sessions', () => {
   async function connected(options: FakeGatewayOptions = {}) {
     const gw = await new FakeGateway({ token: TOKEN, ...options }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     client.start();
     await waitForState(client, 'connected');
     return { gw, client };
@@ -35,7 +38,10 @@ describe('turns and sessions', () => {
     const deltas = events.filter((e) => e.kind === 'text').map((e) => (e as { delta: string }).delta);
     assert.ok(deltas.length >= 8);
     assert.equal(deltas.join(''), result.text);
-    assert.deepEqual(events.filter((e) => e.kind === 'lifecycle').map((e) => (e as { phase: string }).phase), ['start', 'end']);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'lifecycle').map((e) => (e as { phase: string }).phase),
+      ['start', 'end'],
+    );
     assert.deepEqual(result.usage, { input: 10, output: 9 });
     assert.equal(result.stopReason, 'stop');
     assert.ok(!events.some((e) => e.kind === 'gap'), 'holes in the run seq are not gaps');
@@ -71,7 +77,10 @@ describe('turns and sessions', () => {
   it('queues a turn typed while offline and sends it once connected', async () => {
     const gw = await new FakeGateway({ token: TOKEN }).start();
     const client = makeClient(gw.url);
-    cleanups.push(() => gw.stop(), () => client.close());
+    cleanups.push(
+      () => gw.stop(),
+      () => client.close(),
+    );
     const turn = client.runTurn({ sessionKey: 'agent:main:q', message: 'queued', idempotencyKey: 'queued-1' });
     await sleep(50);
     assert.equal(gw.requests('agent').length, 0);
@@ -138,13 +147,19 @@ describe('turns and sessions', () => {
       if (refused.size === 0 || refused.has(key)) {
         refused.add(key);
         conn.res(frame.id, true, { runId: key, status: 'accepted' });
-        conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'Session "agent:main:busy" changed while starting work. Retry. | SESSION_WORK_START_CHANGED' });
+        conn.res(frame.id, false, {
+          code: 'UNAVAILABLE',
+          message: 'Session "agent:main:busy" changed while starting work. Retry. | SESSION_WORK_START_CHANGED',
+        });
         return true;
       }
       return false;
     });
     const runIds: string[] = [];
-    const result = await client.runTurn({ sessionKey: 'agent:main:busy', message: 'typed while it was down', idempotencyKey: 'first-key' }, { onRunId: (id) => runIds.push(id) });
+    const result = await client.runTurn(
+      { sessionKey: 'agent:main:busy', message: 'typed while it was down', idempotencyKey: 'first-key' },
+      { onRunId: (id) => runIds.push(id) },
+    );
     assert.equal(result.status, 'ok');
     assert.equal(result.text, 'Echo: typed while it was down');
     assert.equal(runIds.length, 1);
@@ -161,14 +176,20 @@ describe('turns and sessions', () => {
     const sessions = await client.listSessions();
     assert.deepEqual(sessions.map((s) => s.key).sort(), [MAIN_SESSION, 'agent:main:s1']);
     const history = await client.history('agent:main:s1');
-    assert.deepEqual(history.messages.map((m) => m.role), ['user', 'assistant']);
+    assert.deepEqual(
+      history.messages.map((m) => m.role),
+      ['user', 'assistant'],
+    );
     await assert.rejects(client.deleteSession(MAIN_SESSION), /The main session \(agent:main:main\) cannot be deleted/);
     assert.equal(gw.requests('sessions.delete').length, 0);
     const changed: unknown[] = [];
     client.onSessionsChanged((p) => changed.push(p));
     const result = await client.deleteSession('agent:main:s1');
     assert.equal(result.deleted, true);
-    assert.deepEqual((await client.listSessions()).map((s) => s.key), [MAIN_SESSION]);
+    assert.deepEqual(
+      (await client.listSessions()).map((s) => s.key),
+      [MAIN_SESSION],
+    );
     await waitFor(() => changed.length === 1, 'sessions.changed');
   });
 
@@ -178,7 +199,10 @@ describe('turns and sessions', () => {
     const sessions = await client.listSessions();
     assert.equal(sessions.length, 2000);
     assert.equal(new Set(sessions.map((s) => s.key)).size, 2000);
-    assert.deepEqual(gw.requests('sessions.list').map((f) => (f.params as { offset: number }).offset), [0, 500, 1000, 1500]);
+    assert.deepEqual(
+      gw.requests('sessions.list').map((f) => (f.params as { offset: number }).offset),
+      [0, 500, 1000, 1500],
+    );
   });
 
   it('archives then deletes when the connection lacks operator.admin', async () => {
@@ -186,7 +210,13 @@ describe('turns and sessions', () => {
     await client.runTurn({ sessionKey: 'agent:main:w', message: 'x' });
     const result = await client.deleteSession('agent:main:w');
     assert.equal(result.deleted, true);
-    assert.deepEqual(gw.requests('sessions.patch').map((f) => f.params), [{ key: 'agent:main:w', archived: true }]);
-    assert.deepEqual(gw.requests('sessions.delete').map((f) => f.params), [{ key: 'agent:main:w', archivedOnly: true }]);
+    assert.deepEqual(
+      gw.requests('sessions.patch').map((f) => f.params),
+      [{ key: 'agent:main:w', archived: true }],
+    );
+    assert.deepEqual(
+      gw.requests('sessions.delete').map((f) => f.params),
+      [{ key: 'agent:main:w', archivedOnly: true }],
+    );
   });
 });

@@ -58,13 +58,22 @@ describe('webview -> host messages', () => {
   });
 
   it('refuses unknown kinds, unknown actions, empty and over-long messages, and non-objects', () => {
-    for (const data of [null, 'send', [], { type: 'eval', code: '1' }, { type: 'action', id: 'runCommand' }, { type: 'send', text: '' }, { type: 'send', text: 'x'.repeat(MAX_SEND_CHARS + 1) }, { type: 'openLink', href: '' }]) {
+    for (const data of [
+      null,
+      'send',
+      [],
+      { type: 'eval', code: '1' },
+      { type: 'action', id: 'runCommand' },
+      { type: 'send', text: '' },
+      { type: 'send', text: 'x'.repeat(MAX_SEND_CHARS + 1) },
+      { type: 'openLink', href: '' },
+    ]) {
       assert.ok(!accepts(data), JSON.stringify(data).slice(0, 80));
     }
     assert.ok(accepts({ type: 'send', text: 'x'.repeat(MAX_SEND_CHARS) }));
   });
 
-  it('checks a request\'s params against its method, and a reply\'s result against the method it answers', () => {
+  it("checks a request's params against its method, and a reply's result against the method it answers", () => {
     assert.ok(!accepts({ type: 'request', id: 1, method: 'copy', params: { text: 'x', extra: 1 } }));
     assert.ok(!accepts({ type: 'request', id: 1, method: 'insert', params: {} }));
     assert.ok(!accepts({ type: 'request', id: 0, method: 'copy', params: { text: 'x' } }), 'ids start at 1');
@@ -85,7 +94,10 @@ describe('host -> webview messages', () => {
   const connection = { kind: 'connected', title: 'Connected', detail: 'd', actions: [{ id: 'reconnect', label: 'Retry' }] };
   const items: Array<[Record<string, unknown>, string[]]> = [
     [{ kind: 'user', id: 'u', text: 'hi', pending: 'queued', context: 'a.ts:1-2' }, ['pending', 'context']],
-    [{ kind: 'assistant', id: 'a', text: 'hello', streaming: false, outcome: 'ok', error: 'e', usage: { input: 1, output: 2, total: 3 }, activity: 'x' }, ['outcome', 'error', 'usage', 'activity']],
+    [
+      { kind: 'assistant', id: 'a', text: 'hello', streaming: false, outcome: 'ok', error: 'e', usage: { input: 1, output: 2, total: 3 }, activity: 'x' },
+      ['outcome', 'error', 'usage', 'activity'],
+    ],
     [{ kind: 'tool', id: 't', tool: { toolCallId: 'c', name: 'ls', args: '{}', result: 'r', state: 'done' } }, []],
     [{ kind: 'notice', id: 'n', level: 'info', text: 'note' }, []],
   ];
@@ -114,7 +126,8 @@ describe('host -> webview messages', () => {
 
   it('refuses every field of every item kind, and of the banner, the same way', () => {
     for (const [item, optional] of items) {
-      for (const [what, broken] of breakings(item, new Set(optional), false)) assert.equal(parseHostMessage({ type: 'upsert', seq: 1, item: broken }), undefined, `${item.kind}: ${what}`);
+      for (const [what, broken] of breakings(item, new Set(optional), false))
+        assert.equal(parseHostMessage({ type: 'upsert', seq: 1, item: broken }), undefined, `${item.kind}: ${what}`);
     }
     const nested: Array<[string, Record<string, unknown>, string[]]> = [
       ['tool', items[2][0].tool as Record<string, unknown>, ['args', 'result']],
@@ -126,8 +139,10 @@ describe('host -> webview messages', () => {
         assert.equal(parseHostMessage({ type: 'upsert', seq: 1, item }), undefined, `${name}: ${what}`);
       }
     }
-    for (const [what, broken] of breakings(connection, new Set(['detail']), false)) assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: broken }), undefined, `connection: ${what}`);
-    for (const [what, broken] of breakings(connection.actions[0], new Set(), false)) assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: { ...connection, actions: [broken] } }), undefined, `action: ${what}`);
+    for (const [what, broken] of breakings(connection, new Set(['detail']), false))
+      assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: broken }), undefined, `connection: ${what}`);
+    for (const [what, broken] of breakings(connection.actions[0], new Set(), false))
+      assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: { ...connection, actions: [broken] } }), undefined, `action: ${what}`);
   });
 
   it('refuses a negative or fractional seq, and values outside their lists', () => {

@@ -21,7 +21,6 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-
 export type Theme = 'dark' | 'light' | 'hc';
 const BODY_CLASS: Record<Theme, string> = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
 
@@ -84,7 +83,12 @@ export class WebviewServer {
   isOwnAsset(url: string): boolean {
     if (!url.startsWith(`${this.origin}/`)) return false;
     const { pathname } = new URL(url);
-    return pathname === '/' || pathname === '/favicon.ico' || ['/webview.js', '/chat.css', '/vscode-stub.js'].includes(pathname) || /^\/theme-\w+\.css$/.test(pathname);
+    return (
+      pathname === '/' ||
+      pathname === '/favicon.ico' ||
+      ['/webview.js', '/chat.css', '/vscode-stub.js'].includes(pathname) ||
+      /^\/theme-\w+\.css$/.test(pathname)
+    );
   }
 
   async stop(): Promise<void> {
@@ -94,9 +98,14 @@ export class WebviewServer {
 }
 
 function pageHtml({ nonce, theme, policy }: { nonce: string; theme: Theme; policy?: string }): string {
-  return chatPageHtml({ nonce, csp: policy, styles: [`/theme-${theme}.css`, '/chat.css'], scripts: ['/vscode-stub.js', '/webview.js'], bodyClass: BODY_CLASS[theme] });
+  return chatPageHtml({
+    nonce,
+    csp: policy,
+    styles: [`/theme-${theme}.css`, '/chat.css'],
+    scripts: ['/vscode-stub.js', '/webview.js'],
+    bodyClass: BODY_CLASS[theme],
+  });
 }
-
 
 type WithoutSeq<M> = M extends unknown ? Omit<M, 'seq'> : never;
 export type HostMessageBody = WithoutSeq<HostMessage>;
@@ -231,7 +240,8 @@ export class WebviewPage {
     for (;;) {
       const found = (await this.posted()).find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`the webview did not post the expected message within ${timeoutMs} ms; posted: ${JSON.stringify(await this.posted())}`);
+      if (Date.now() > deadline)
+        throw new Error(`the webview did not post the expected message within ${timeoutMs} ms; posted: ${JSON.stringify(await this.posted())}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -272,7 +282,13 @@ interface MessageEvent {
 // ---- Items, briefly ----
 
 export const user = (id: string, text: string, extra: Partial<Extract<ChatItem, { kind: 'user' }>> = {}): ChatItem => ({ kind: 'user', id, text, ...extra });
-export const assistant = (id: string, text: string, extra: Partial<Extract<ChatItem, { kind: 'assistant' }>> = {}): ChatItem => ({ kind: 'assistant', id, text, streaming: false, ...extra });
+export const assistant = (id: string, text: string, extra: Partial<Extract<ChatItem, { kind: 'assistant' }>> = {}): ChatItem => ({
+  kind: 'assistant',
+  id,
+  text,
+  streaming: false,
+  ...extra,
+});
 export const tool = (id: string, name: string, extra: Partial<Extract<ChatItem, { kind: 'tool' }>['tool']> = {}): ChatItem => ({
   kind: 'tool',
   id,

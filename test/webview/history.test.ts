@@ -23,9 +23,11 @@ function history(turns: number): ChatItem[] {
 
 /** The text that identifies each item on the page, top to bottom. */
 async function shown(view: WebviewPage): Promise<string[]> {
-  return view.page.locator('.log > *').evaluateAll((elements) =>
-    elements.map((el) => /Question \d+|Answer \d+|read_file_\d+|Edited answer|Typed during/.exec(el.textContent ?? '')?.[0] ?? el.textContent),
-  );
+  return view.page
+    .locator('.log > *')
+    .evaluateAll((elements) =>
+      elements.map((el) => /Question \d+|Answer \d+|read_file_\d+|Edited answer|Typed during/.exec(el.textContent ?? '')?.[0] ?? el.textContent),
+    );
 }
 
 const expected = (items: ChatItem[]) =>
@@ -51,7 +53,12 @@ describe('long history', () => {
             window.removeEventListener('message', onMarker);
             requestAnimationFrame(() => {
               const log = document.querySelector('.log');
-              resolve({ count: log.childElementCount, last: log.lastElementChild.textContent, live: log.getAttribute('aria-live'), busy: log.getAttribute('aria-busy') });
+              resolve({
+                count: log.childElementCount,
+                last: log.lastElementChild.textContent,
+                live: log.getAttribute('aria-live'),
+                busy: log.getAttribute('aria-busy'),
+              });
             });
           });
           window.postMessage('marker', '*');

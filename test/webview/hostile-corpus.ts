@@ -10,7 +10,9 @@ const S = '{{ORIGIN}}/evil';
 /** Base64 of `<script>top.__pwned('data-html')</script>`. */
 const HTML_B64 = Buffer.from("<script>top.__pwned('data-html')</script>").toString('base64');
 /** Base64 of an SVG whose onload calls home. */
-const SVG_B64 = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="top.__pwned('svg-data')"><image href="${R}/svgdata.png"/></svg>`).toString('base64');
+const SVG_B64 = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="top.__pwned('svg-data')"><image href="${R}/svgdata.png"/></svg>`).toString(
+  'base64',
+);
 
 const pw = (name: string) => `top.__pwned('${name}')`;
 

@@ -84,7 +84,11 @@ describe('markdown rendering', () => {
       { type: 'request', id: 3, method: 'copy', params: { text: 'plain <b>not bold</b> & more' } },
     ]);
     assert.equal(await copy.first().evaluate((el) => el.classList.contains('is-done')), false, 'no tick before the host answered');
-    await view.send({ type: 'reply', id: 1, ok: true, result: {} }, { type: 'reply', id: 2, ok: true, result: { inserted: false } }, { type: 'reply', id: 3, ok: true, result: { inserted: 'yes' } });
+    await view.send(
+      { type: 'reply', id: 1, ok: true, result: {} },
+      { type: 'reply', id: 2, ok: true, result: { inserted: false } },
+      { type: 'reply', id: 3, ok: true, result: { inserted: 'yes' } },
+    );
     await view.page.waitForFunction(() => document.querySelectorAll('.sr-only[aria-live] p').length >= 3);
     assert.ok(await copy.first().evaluate((el) => el.classList.contains('is-done')), 'a tick shows, the name stays "Copy"');
     assert.equal(await insert.nth(1).evaluate((el) => el.classList.contains('is-done')), false, 'nothing inserted, no tick');
@@ -115,7 +119,10 @@ describe('markdown rendering', () => {
       { type: 'openLink', href: 'https://docs.openclaw.ai/gateway' },
       { type: 'openLink', href: 'https://docs.openclaw.ai/gateway' },
     ]);
-    assert.ok(view.requests.every((r) => env.server.isOwnAsset(r)), `no request left the page: ${view.requests}`);
+    assert.ok(
+      view.requests.every((r) => env.server.isOwnAsset(r)),
+      `no request left the page: ${view.requests}`,
+    );
   });
 
   it('shows remote images as links and embedded raster images in place', async () => {

@@ -28,7 +28,10 @@ describe('what a new user sees', () => {
     assert.equal(await stopped.locator('.outcome').textContent(), 'Stopped');
     assert.equal(await stopped.locator('.usage').isVisible(), false, 'no line of zero tokens');
     const note = view.page.locator('.notice');
-    assert.equal(await note.locator('.notice-text').textContent(), 'System note: Your previous turn was interrupted by a gateway restart while OpenClaw was waiting on tool/model work.');
+    assert.equal(
+      await note.locator('.notice-text').textContent(),
+      'System note: Your previous turn was interrupted by a gateway restart while OpenClaw was waiting on tool/model work.',
+    );
     assert.equal(await view.page.locator('article.user').count(), 2, 'the note is not a bubble of the person');
 
     const waiting = view.page.locator('article.assistant.is-streaming .activity-line');

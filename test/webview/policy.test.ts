@@ -52,7 +52,8 @@ describe('page policy', () => {
     assert.deepEqual({ inline: outcome.inline, wrongNonce: outcome.wrongNonce }, { inline: false, wrongNonce: false }, 'no script without the nonce ran');
     assert.ok(!outcome.baseURI.startsWith('https://evil.example'), `the <base> changed nothing (${outcome.baseURI})`);
     const blocked = new Set((await view.violations()).map((v) => v.directive.replace(/-elem$/, '')));
-    for (const directive of ['script-src', 'base-uri', 'img-src', 'form-action']) assert.ok(blocked.has(directive), `${directive} reported a violation: ${[...blocked]}`);
+    for (const directive of ['script-src', 'base-uri', 'img-src', 'form-action'])
+      assert.ok(blocked.has(directive), `${directive} reported a violation: ${[...blocked]}`);
     assert.deepEqual(view.server.strayRequests, [], 'no request reached /evil/');
   });
 
@@ -72,7 +73,11 @@ describe('page policy', () => {
     ].join(' ');
     await view.send(snapshot([assistant('a', reply)]));
     const links = await view.page.evaluate(() =>
-      Array.from(document.querySelectorAll('.markdown a')).map((a: any) => ({ text: a.textContent, href: a.getAttribute('href'), title: a.getAttribute('title') })),
+      Array.from(document.querySelectorAll('.markdown a')).map((a: any) => ({
+        text: a.textContent,
+        href: a.getAttribute('href'),
+        title: a.getAttribute('title'),
+      })),
     );
     assert.deepEqual(links, [
       { text: 'relative', href: null, title: null },
@@ -91,6 +96,9 @@ describe('page policy', () => {
     // A click posts the real target, once, and nothing else sees the click.
     await view.clearPosted();
     await view.page.getByRole('link', { name: 'moc.elgoog' }).click();
-    assert.deepEqual((await view.posted()).filter((m) => m.type === 'openLink'), [{ type: 'openLink', href: 'https://evil.example/' }]);
+    assert.deepEqual(
+      (await view.posted()).filter((m) => m.type === 'openLink'),
+      [{ type: 'openLink', href: 'https://evil.example/' }],
+    );
   });
 });

@@ -57,7 +57,10 @@ function contrastOf(selectors: string[]): Array<{ selector: string; ratio: numbe
   const parse = (c: string) => {
     const m = c.match(/rgba?\(([^)]+)\)/);
     if (!m) return [0, 0, 0, 0];
-    const p = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+    const p = m[1]
+      .split(/[,\s/]+/)
+      .filter(Boolean)
+      .map(Number);
     return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
   };
   const over = (top: number[], bottom: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
@@ -138,7 +141,10 @@ describe('screenshots', { timeout: 120_000 }, () => {
       assert.ok(statSync(file).size > 10_000);
       t.diagnostic(`saved ${path.relative(process.cwd(), file)}`);
 
-      const ratios = await view.page.evaluate(contrastOf, SAMPLES.map(([s]) => s));
+      const ratios = await view.page.evaluate(
+        contrastOf,
+        SAMPLES.map(([s]) => s),
+      );
       const poor = ratios.filter((r, i) => r.ratio < SAMPLES[i][1]);
       t.diagnostic(ratios.map((r) => `${r.selector} ${r.ratio}`).join(', '));
       assert.deepEqual(poor, [], 'text below the WCAG AA contrast it needs');

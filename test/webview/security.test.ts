@@ -17,10 +17,54 @@ declare const window: any;
 const LIT_GLOBALS = ['litElementVersions', 'litHtmlVersions', 'litPropertyMetadata', 'reactiveElementVersions'];
 
 /** Text-only places: each must hold exactly the payload as text, with no element inside. */
-const TEXT_SLOTS = ['.user-text', '.context-chip', '.tool-name', '.tool-text', '.notice-text', '.outcome', '.session-title', '.banner-title', '.banner-detail', '.banner-actions vscode-button', '.activity'];
+const TEXT_SLOTS = [
+  '.user-text',
+  '.context-chip',
+  '.tool-name',
+  '.tool-text',
+  '.notice-text',
+  '.outcome',
+  '.session-title',
+  '.banner-title',
+  '.banner-detail',
+  '.banner-actions vscode-button',
+  '.activity',
+];
 
 /** Tags a rendered reply may contain: the sanitizer's allowlist plus the code-block header we add. */
-const MARKDOWN_TAGS = new Set(['a', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'img', 'input', 'li', 'ol', 'p', 'pre', 's', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'div', 'span', 'button']);
+const MARKDOWN_TAGS = new Set([
+  'a',
+  'blockquote',
+  'br',
+  'code',
+  'del',
+  'em',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'img',
+  'input',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  's',
+  'strong',
+  'table',
+  'tbody',
+  'td',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'div',
+  'span',
+  'button',
+]);
 
 /**
  * Installed in the page before any payload arrives: flags every element that is ever added (even
@@ -30,9 +74,10 @@ function watchForUnsafeDom(): void {
   const unsafe: string[] = [];
   window.__unsafe = unsafe;
   const check = (el: any) => {
-    for (const attr of Array.from(el.attributes ?? []) as any[]) {
+    for (const attr of Array.from<any>(el.attributes ?? [])) {
       const name = attr.name.toLowerCase();
-      const value = attr.value.replace(/[\s\u0000-\u001f]/g, '').toLowerCase();
+      // Whitespace and C0 controls, which browsers skip inside a URL scheme.
+      const value = attr.value.replace(/[\s\p{Cc}]/gu, '').toLowerCase();
       if (name.startsWith('on')) unsafe.push(`${el.localName}[${name}]`);
       if (/^(javascript|vbscript|data:text|data:image\/svg)/.test(value)) unsafe.push(`${el.localName}[${name}=${value.slice(0, 40)}]`);
     }
@@ -139,11 +184,17 @@ describe('hostile input', { timeout: 120_000 }, () => {
         assert.deepEqual(texts, payloads, `${slot} shows each payload as text`);
       }
       const toolTexts = await view.page.locator('.tool-text').allTextContents();
-      assert.deepEqual(toolTexts, payloads.flatMap((p) => [p, p]));
+      assert.deepEqual(
+        toolTexts,
+        payloads.flatMap((p) => [p, p]),
+      );
       assert.equal(await view.page.locator('.session-title').textContent(), title);
       assert.equal(await view.page.locator('.banner-title').textContent(), title);
       assert.deepEqual(await view.page.locator('.banner-actions vscode-button').allTextContents(), payloads.slice(0, ACTION_IDS.length));
-      const elementsInTextSlots = await view.page.evaluate((slots: string[]) => slots.reduce((n, s) => n + document.querySelectorAll(`${s} *`).length, 0), TEXT_SLOTS);
+      const elementsInTextSlots = await view.page.evaluate(
+        (slots: string[]) => slots.reduce((n, s) => n + document.querySelectorAll(`${s} *`).length, 0),
+        TEXT_SLOTS,
+      );
       assert.equal(elementsInTextSlots, 0, 'no markup inside text-only places');
 
       // The same corpus streamed into one reply, in 13-character pieces with renders in between,
@@ -161,7 +212,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
       // Click every link the replies kept: only http(s)/mailto may reach the host, nothing navigates.
       await view.clearPosted();
       const links = await view.page.evaluate(() => {
-        const all = Array.from(document.querySelectorAll('.log a')) as any[];
+        const all = Array.from<any>(document.querySelectorAll('.log a'));
         for (const a of all) a.click();
         return all.length;
       });

@@ -21,7 +21,7 @@ function random(seed: number): () => number {
 function chop(text: string, max: number, seed: number): string[] {
   const next = random(seed);
   const pieces: string[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const size = 1 + Math.floor(next() * max);
     pieces.push(text.slice(i, i + size));
     i += size;
@@ -68,7 +68,8 @@ const TRICKY: Record<string, string> = {
   'fence with blank lines inside': 'before\n\n```js\nconst a = 1;\n\n\nconst b = 2;\n\nend\n```\n\nafter\n',
   'tilde and long fences holding backticks': '~~~\n```\n\nnot a fence\n```\n~~~\n\n````md\n```\n\ninside\n```\n````\n\nout\n',
   'indented code with blank lines': 'para\n\n    code line 1\n\n    code line 2\n\nafter\n',
-  'link reference defined at the end': 'See [the docs][d] and [more][m].\n\nMiddle paragraph.\n\n[d]: https://docs.openclaw.ai\n[m]: https://openclaw.ai "OpenClaw"\n',
+  'link reference defined at the end':
+    'See [the docs][d] and [more][m].\n\nMiddle paragraph.\n\n[d]: https://docs.openclaw.ai\n[m]: https://openclaw.ai "OpenClaw"\n',
   'html comment and pre blocks spanning blank lines': 'a\n\n<!-- start\n\nstill comment\n\n-->\n\nb\n\n<pre>\n\nkeep\n\n</pre>\n\nc\n',
   'setext headings and rules': 'Title\n=====\n\ntext\n\nSub\n---\n\n* * *\n\nend\n',
   'blockquotes with blank lines': '> one\n>\n> two\n\n> separate\n\nplain\n',
@@ -107,7 +108,12 @@ describe('streaming', { timeout: 180_000 }, () => {
     // Count the renders: each animation frame that touches the log is one MutationObserver callback.
     await view.page.evaluate(() => {
       window.__renders = 0;
-      new window.MutationObserver(() => window.__renders++).observe(document.querySelector('.log'), { subtree: true, childList: true, characterData: true, attributes: true });
+      new window.MutationObserver(() => window.__renders++).observe(document.querySelector('.log'), {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
     });
     await view.send(...pieces.map((piece) => ({ type: 'append' as const, id: 's', text: piece })));
     const renders: number = await view.page.evaluate(() => window.__renders);
@@ -191,14 +197,20 @@ describe('streaming', { timeout: 180_000 }, () => {
     assert.equal(await view.page.getByRole('alert').count(), 0);
     assert.equal(await reply.getByText('running ls -la').isVisible(), true);
     await view.send({ type: 'append', id: 's', text: 'Partial answer' });
-    await view.send({ type: 'upsert', item: assistant('s', 'Partial answer', { streaming: false, outcome: 'aborted', usage: { input: 1204, output: 310, total: 1514 } }) });
+    await view.send({
+      type: 'upsert',
+      item: assistant('s', 'Partial answer', { streaming: false, outcome: 'aborted', usage: { input: 1204, output: 310, total: 1514 } }),
+    });
     assert.equal(await reply.locator('.activity').isVisible(), false);
     assert.equal(await reply.locator('.outcome').textContent(), 'Stopped');
     assert.equal(await reply.locator('.usage').textContent(), 'Tokens: 1,204 in · 310 out · 1,514 total');
     await view.send({ type: 'upsert', item: assistant('s', 'Partial answer', { streaming: false, outcome: 'interrupted' }) });
     assert.equal(await reply.locator('.outcome').textContent(), 'Interrupted — reloaded from history');
     assert.equal(await reply.locator('.usage').isVisible(), false);
-    await view.send({ type: 'upsert', item: assistant('s', '', { streaming: false, outcome: 'error', error: 'Model overloaded (529). Try again in a minute.' }) });
+    await view.send({
+      type: 'upsert',
+      item: assistant('s', '', { streaming: false, outcome: 'error', error: 'Model overloaded (529). Try again in a minute.' }),
+    });
     assert.equal(await reply.locator('.outcome').textContent(), 'Model overloaded (529). Try again in a minute.');
   });
 });

@@ -35,9 +35,7 @@ export async function setColorTheme(page: Page, theme: ColorTheme, timeoutMs = 1
   await option('Preferences: Color Theme').click({ timeout: timeoutMs });
   await option(label).click({ timeout: timeoutMs });
   // .monaco-workbench carries the theme's kind as a class: vs, vs-dark, hc-black or hc-light.
-  await page.waitForFunction(
-    `document.querySelector('.monaco-workbench')?.classList.contains(${JSON.stringify(kind)}) === true`,
-    undefined,
-    { timeout: timeoutMs },
-  );
+  await page.waitForFunction(`document.querySelector('.monaco-workbench')?.classList.contains(${JSON.stringify(kind)}) === true`, undefined, {
+    timeout: timeoutMs,
+  });
 }

@@ -185,18 +185,25 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     node,
     [
       entry,
-      '--bind-addr', '127.0.0.1:0',
-      '--auth', options.password ? 'password' : 'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--auth',
+      options.password ? 'password' : 'none',
       '--disable-telemetry',
       '--disable-update-check',
       ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
-      '--user-data-dir', dirs.userDataDir,
-      '--extensions-dir', dirs.extensionsDir,
-      '--session-socket', path.join(socketDir, 'session.sock'),
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--session-socket',
+      path.join(socketDir, 'session.sock'),
       // After the browser goes away the extension host lingers this long (s) before it is shut down.
-      '--reconnection-grace-time', '5',
-      '--vscode-option', 'enable-smoke-test-driver',
+      '--reconnection-grace-time',
+      '5',
+      '--vscode-option',
+      'enable-smoke-test-driver',
     ],
     {
       // detached = setsid: the server leads a new process group that also holds its extension
@@ -219,7 +226,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   };
 
   // Everything it prints goes to the log file and to `output`, for the whole life of the server.
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     stream.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
       log.write(chunk);
@@ -235,12 +242,12 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
         const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output.join(''));
         if (!match) return;
         clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onData);
         resolve(Number(match[1]));
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('exit', (code, sig) => {
         clearTimeout(timer);
         reject(new Error(`code-server exited early (${code ?? sig})`));
@@ -250,7 +257,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     if (!health?.ok) throw new Error(`code-server on port ${port} does not answer /healthz`);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${output.join('')}`);
+    throw new Error(`${(err as Error).message}\n${output.join('')}`, { cause: err });
   }
 
   return {

@@ -16,8 +16,7 @@ export async function findWebviewFrame(
   predicate: FramePredicate,
   { timeoutMs = 30_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<Frame> {
-  const matches =
-    typeof predicate === 'string' ? async (frame: Frame) => (await frame.locator(predicate).count()) > 0 : predicate;
+  const matches = typeof predicate === 'string' ? async (frame: Frame) => (await frame.locator(predicate).count()) > 0 : predicate;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
@@ -25,7 +24,12 @@ export async function findWebviewFrame(
       if (await matches(frame).catch(() => false)) return frame;
     }
     if (Date.now() > deadline) {
-      throw new Error(`no webview frame matched ${typeof predicate === 'string' ? predicate : 'the predicate'} within ${timeoutMs} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
+      throw new Error(
+        `no webview frame matched ${typeof predicate === 'string' ? predicate : 'the predicate'} within ${timeoutMs} ms (frames: ${page
+          .frames()
+          .map((f) => f.url())
+          .join(', ')})`,
+      );
     }
     await sleep(intervalMs);
   }

@@ -181,7 +181,10 @@ async function signIn(page: Page, password: string, timeoutMs = 30_000): Promise
   try {
     await page.waitForURL((url) => !onLoginPage(url), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   } catch {
-    const shown = await page.locator('.error').textContent({ timeout: 1000 }).catch(() => null);
+    const shown = await page
+      .locator('.error')
+      .textContent({ timeout: 1000 })
+      .catch(() => null);
     throw new Error(`signing in to code-server failed: ${shown?.trim() || `still on its login page after ${timeoutMs} ms`}`);
   }
 }

@@ -142,7 +142,11 @@ function stripGatewayWrapping(text: string): string {
     kept.push(line);
   }
   // "[Sat 2026-11-21 05:23 UTC] " stamps the start of the message (before any header).
-  return kept.join('\n').trim().replace(/^\[[A-Za-z]{3} \d{4}-\d{2}-\d{2} [^\]\n]*\]\s*/, '').trim();
+  return kept
+    .join('\n')
+    .trim()
+    .replace(/^\[[A-Za-z]{3} \d{4}-\d{2}-\d{2} [^\]\n]*\]\s*/, '')
+    .trim();
 }
 
 /**
@@ -262,12 +266,17 @@ function respondStream(res: http.ServerResponse, body: ChatRequest, plan: Plan):
   res.flushHeaders();
 
   // Pieces to emit in order; the first one carries the role, as real servers do.
-  const steps: Array<() => void> = plan.chunks.map((piece, i) => () =>
-    send([{ index: 0, delta: i === 0 ? { role: 'assistant', content: piece } : { content: piece }, finish_reason: null }]));
+  const steps: Array<() => void> = plan.chunks.map(
+    (piece, i) => () => send([{ index: 0, delta: i === 0 ? { role: 'assistant', content: piece } : { content: piece }, finish_reason: null }]),
+  );
   if (plan.toolCall) {
     const call = plan.toolCall;
     // Name first, arguments in a second delta: clients must accumulate tool-call arguments.
-    steps.push(() => send([{ index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null }]));
+    steps.push(() =>
+      send([
+        { index: 0, delta: { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, finish_reason: null },
+      ]),
+    );
     steps.push(() => send([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: call.arguments } }] }, finish_reason: null }]));
   }
   steps.push(() => send([{ index: 0, delta: {}, finish_reason: plan.toolCall ? 'tool_calls' : 'stop' }]));

@@ -16,7 +16,7 @@ interface ProcRef {
 /** Reads (ppid, starttime) of every process from /proc; empty where /proc is unavailable. */
 function readProcTable(): Map<number, { ppid: number; startTime: string }> {
   const table = new Map<number, { ppid: number; startTime: string }>();
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {

@@ -22,7 +22,7 @@ export function probeHandshake(url: string, token: string, timeoutMs = 5000): Pr
       resolve(result);
     };
     const timer = setTimeout(() => done({ ready: false }), timeoutMs);
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       let frame: { type?: string; event?: string; ok?: boolean; error?: { code?: string; message?: string; retryable?: boolean } };
       try {
         frame = JSON.parse(String(data));

@@ -14,7 +14,10 @@ import { VIEW_CHAT } from './settings';
 export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly bridge: ChatBridge) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly bridge: ChatBridge,
+  ) {
     super();
   }
 

@@ -51,7 +51,11 @@ export function registerCommands(c: CommandContext): void {
         detail: row.key === current ? 'current session' : undefined,
       })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'OpenClaw: Switch Session', placeHolder: 'Type to filter sessions', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'OpenClaw: Switch Session',
+      placeHolder: 'Type to filter sessions',
+      matchOnDescription: true,
+    });
     if (!picked) return;
     if (!picked.key) await controller.newSession();
     else await controller.switchSession(picked.key);
@@ -65,10 +69,16 @@ export function registerCommands(c: CommandContext): void {
       type Pick = vscode.QuickPickItem & { key: string };
       const items: Pick[] = controller.sessions.map((row) => {
         const refusal = controller.deletionRefusal(row.key);
-        return { key: row.key, label: sessionTitle(row), description: refusal ? 'main session: kept by the gateway, cannot be deleted' : relativeTime(row.updatedAt) };
+        return {
+          key: row.key,
+          label: sessionTitle(row),
+          description: refusal ? 'main session: kept by the gateway, cannot be deleted' : relativeTime(row.updatedAt),
+        };
       });
       if (!items.some((item) => !controller.deletionRefusal(item.key))) {
-        void vscode.window.showInformationMessage('There is no session to delete: only the main session, which the gateway keeps. Start a new session with "OpenClaw: New Session".');
+        void vscode.window.showInformationMessage(
+          'There is no session to delete: only the main session, which the gateway keeps. Start a new session with "OpenClaw: New Session".',
+        );
         return;
       }
       const picked = await vscode.window.showQuickPick(items, { title: 'OpenClaw: Delete Session', placeHolder: 'Pick the session to delete' });
@@ -82,7 +92,11 @@ export function registerCommands(c: CommandContext): void {
     }
     const row = controller.sessions.find((s) => s.key === key);
     const title = row ? sessionTitle(row) : key;
-    const answer = await vscode.window.showWarningMessage(`Delete the session “${title}”?`, { modal: true, detail: 'Its history is removed from the gateway. This cannot be undone.' }, 'Delete');
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the session “${title}”?`,
+      { modal: true, detail: 'Its history is removed from the gateway. This cannot be undone.' },
+      'Delete',
+    );
     if (answer !== 'Delete') return;
     try {
       await controller.deleteSession(key);
@@ -116,7 +130,11 @@ export function registerCommands(c: CommandContext): void {
   });
 
   register(Command.clearCredentials, async () => {
-    const answer = await vscode.window.showWarningMessage('Forget every gateway token and this device’s identity?', { modal: true, detail: 'Tokens of every gateway and the device tokens they issued are removed. The next connection pairs this VS Code as a new device.' }, 'Clear');
+    const answer = await vscode.window.showWarningMessage(
+      'Forget every gateway token and this device’s identity?',
+      { modal: true, detail: 'Tokens of every gateway and the device tokens they issued are removed. The next connection pairs this VS Code as a new device.' },
+      'Clear',
+    );
     if (answer !== 'Clear') return;
     await c.store.clear();
     client.forgetCredentials();
@@ -139,7 +157,11 @@ export function registerCommands(c: CommandContext): void {
       void vscode.window.showInformationMessage('Select some code first, then ask OpenClaw about it.');
       return;
     }
-    const question = await vscode.window.showInputBox({ title: 'OpenClaw: Ask About Selection', prompt: 'What do you want to know?', value: 'Explain this code.' });
+    const question = await vscode.window.showInputBox({
+      title: 'OpenClaw: Ask About Selection',
+      prompt: 'What do you want to know?',
+      value: 'Explain this code.',
+    });
     if (question === undefined) return;
     const { start, end } = editor.selection;
     const file = vscode.workspace.asRelativePath(editor.document.uri, false);

@@ -34,7 +34,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   const discover = async (): Promise<DiscoveredGateway> => {
     // openclaw.gatewayUrl is machine-scoped: VS Code takes it from the person's own settings only,
     // never from a workspace's .vscode/settings.json, and Restricted Mode ignores it altogether.
-    const found = await discoverGateway({ settingUrl: settings().get<string>(Setting.gatewayUrl), secretToken: (origin) => store.get(storeGatewayTokenKey(origin)) });
+    const found = await discoverGateway({
+      settingUrl: settings().get<string>(Setting.gatewayUrl),
+      secretToken: (origin) => store.get(storeGatewayTokenKey(origin)),
+    });
     if (found.configProblem) log.warn(found.configProblem);
     log.info(`gateway ${redactUrl(found.url)} (URL from ${found.urlSource}, token from ${found.tokenSource})`);
     return found;
@@ -99,13 +102,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
       }, 1000);
     }
   };
-  context.subscriptions.push({ dispose: client.onState((state) => {
-    log.info(describeState(state));
-    onState();
-  }) }, { dispose: () => clearInterval(countdown) });
-  context.subscriptions.push({ dispose: controller.onChange((change) => {
-    if (change.type === 'busy') void vscode.commands.executeCommand('setContext', ContextKey.busy, change.busy);
-  }) });
+  context.subscriptions.push(
+    {
+      dispose: client.onState((state) => {
+        log.info(describeState(state));
+        onState();
+      }),
+    },
+    { dispose: () => clearInterval(countdown) },
+  );
+  context.subscriptions.push({
+    dispose: controller.onChange((change) => {
+      if (change.type === 'busy') void vscode.commands.executeCommand('setContext', ContextKey.busy, change.busy);
+    }),
+  });
   onState();
 
   const rediscover = async () => {

@@ -6,7 +6,11 @@ import { relativeTime, sessionTitle } from '../transcript';
 
 /** A row of the Sessions view. `contextValue` says whether it may be deleted (not the main session). */
 export class SessionItem extends vscode.TreeItem {
-  constructor(readonly session: SessionRow, current: boolean, main: boolean) {
+  constructor(
+    readonly session: SessionRow,
+    current: boolean,
+    main: boolean,
+  ) {
     super(sessionTitle(session), vscode.TreeItemCollapsibleState.None);
     this.id = session.key;
     this.description = [current ? 'current' : '', relativeTime(session.updatedAt), session.model ?? ''].filter(Boolean).join(' · ');

@@ -107,7 +107,9 @@ describe('OpenClaw in a real VS Code', () => {
     const main = api.sessions.getChildren().find((c) => c.session.key === 'agent:main:main');
     assert.ok(main, 'the main session is listed');
     // appendText writes spaces as &nbsp; (and would escape markdown punctuation) in the source.
-    const tooltip = String((main.tooltip as vscode.MarkdownString).value).replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    const tooltip = String((main.tooltip as vscode.MarkdownString).value)
+      .replace(/&nbsp;/g, ' ')
+      .replace(/\\(.)/g, '$1');
     assert.match(tooltip, /The gateway's main session: it cannot be deleted\./);
     const window = vscode.window as { showQuickPick: (...args: unknown[]) => Thenable<unknown> };
     const original = window.showQuickPick;
@@ -123,7 +125,10 @@ describe('OpenClaw in a real VS Code', () => {
     }
     const listed = offered.find((item) => item.key === 'agent:main:main');
     assert.equal(listed?.description, 'main session: kept by the gateway, cannot be deleted');
-    assert.ok(offered.some((item) => item.key === SEEDED[0]), 'the others are offered');
+    assert.ok(
+      offered.some((item) => item.key === SEEDED[0]),
+      'the others are offered',
+    );
   });
 
   it('shows why the session list failed in the Sessions view, and clears it once listing works again', async () => {
