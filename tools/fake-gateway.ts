@@ -29,6 +29,13 @@ export interface FakeGatewayOptions {
   silent?: boolean;
   /** Changes the hello-ok before it is sent (a hostile or broken gateway). */
   hello?: (hello: Record<string, any>) => void;
+  /**
+   * History as an older gateway may keep it: rows without idempotency key or run id, and
+   * `agent.wait` without the reply text.
+   */
+  bareHistory?: boolean;
+  /** The assistant row lands in history this long after the run ends (0: at once). */
+  replyRowLagMs?: number;
 }
 
 type Handler = (conn: Conn, frame: Record<string, unknown>) => boolean | void;
@@ -113,8 +120,11 @@ export class FakeGateway {
   }
 
   /** A new boot id, as after a restart of the process. */
+  /** A new process: a new boot id, and the runs in flight die with the old one (no more events). */
   reboot(): void {
     this.bootId = randomUUID();
+    for (const run of this.activeRuns.values()) run.kill();
+    this.activeRuns.clear();
   }
 
   async stop(): Promise<void> {
@@ -295,7 +305,7 @@ export class FakeGateway {
               runId: params.runId,
               status: final.status,
               stopReason: 'stop',
-              terminalReply: { text: (final as any).result?.payloads?.[0]?.text },
+              ...(this.options.bareHistory ? {} : { terminalReply: { text: (final as any).result?.payloads?.[0]?.text } }),
             });
           if (!this.activeRuns.has(params.runId) || Date.now() > deadline) return conn.res(id, true, { runId: params.runId, status: 'timeout' });
           setTimeout(poll, 5);
@@ -366,7 +376,7 @@ export class FakeGateway {
     return this.options.grantScopes ?? params.scopes ?? [];
   }
 
-  readonly activeRuns = new Map<string, { runId: string; sessionKey: string; abort(): void }>();
+  readonly activeRuns = new Map<string, { runId: string; sessionKey: string; abort(): void; kill(): void }>();
 
   /** Streams a turn the way 2026.9.6 does: ack, lifecycle, assistant deltas (seq with holes), usage, end, final. */
   private agent(conn: Conn, id: unknown, params: Record<string, any>): void {
@@ -378,7 +388,8 @@ export class FakeGateway {
     conn.res(id, true, { runId: key, sessionKey, agentId: 'main', status: 'accepted', acceptedAt: Date.now() });
     if (!this.sessions.has(sessionKey)) this.sessions.set(sessionKey, { key: sessionKey, updatedAt: Date.now(), model: 'fake-model' });
     const rows = this.history.get(sessionKey) ?? [];
-    rows.push({ role: 'user', content: params.message, timestamp: Date.now(), idempotencyKey: `${key}:user`, __openclaw: { runId: key } });
+    const tags = (extra: Record<string, unknown>) => (this.options.bareHistory ? {} : extra);
+    rows.push({ role: 'user', content: params.message, timestamp: Date.now(), ...tags({ idempotencyKey: `${key}:user`, __openclaw: { runId: key } }) });
     this.history.set(sessionKey, rows);
     const text = this.reply(String(params.message));
     const words = text.match(/\S+\s*/g) ?? [text];
@@ -390,10 +401,12 @@ export class FakeGateway {
       seq += stream === 'assistant' && seq % 3 === 0 ? 2 : 1; // holes, as on the real gateway
       for (const c of this.conns) if (c.authed) c.event('agent', { runId: key, sessionKey, agentId: 'main', stream, data, seq, ts: Date.now() });
     };
-    this.activeRuns.set(key, { runId: key, sessionKey, abort: () => (aborted = true) });
+    let killed = false;
+    this.activeRuns.set(key, { runId: key, sessionKey, abort: () => (aborted = true), kill: () => (killed = true) });
     broadcast('lifecycle', { phase: 'start', startedAt: Date.now() });
     let i = 0;
     const step = () => {
+      if (killed) return;
       if (aborted || i >= words.length) return finish();
       const delta = words[i++];
       sent += delta;
@@ -404,13 +417,15 @@ export class FakeGateway {
       this.activeRuns.delete(key);
       broadcast('usage', { outputTokens: words.length });
       broadcast('lifecycle', { phase: 'end', stopReason: aborted ? 'aborted' : 'stop', aborted });
-      rows.push({
+      const reply = {
         role: 'assistant',
         content: [{ type: 'text', text: sent }],
         timestamp: Date.now(),
         stopReason: aborted ? 'aborted' : 'stop',
-        __openclaw: { runId: key },
-      });
+        ...tags({ __openclaw: { runId: key } }),
+      };
+      if (this.options.replyRowLagMs) setTimeout(() => rows.push(reply), this.options.replyRowLagMs);
+      else rows.push(reply);
       const final = aborted
         ? { runId: key, status: 'timeout', summary: 'aborted', result: { payloads: [{ text: sent }], meta: { durationMs: 5, stopReason: 'aborted' } } }
         : {

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { ChatHistoryResult } from '../protocol/gateway';
+import type { ChatHistoryResult, HistoryMessage } from '../protocol/gateway';
 import { MAX_TURN_RESENDS, MAX_TURN_RETRIES, MIN_RETRY_WAIT_MS, TURN_TIMEOUT_MS } from './constants';
 import { GatewayCancelledError, GatewayClosedError, GatewayRequestError, GatewayTurnNotSentError } from './errors';
 import type { GatewayEvents } from './client-options';
@@ -19,6 +19,7 @@ import { messageText, RunStream, type TurnEvent } from './run-stream';
 /** How often, and how long apart, a message refused because its session was busy is tried again. */
 const SESSION_BUSY_RETRIES = 60;
 const SESSION_BUSY_WAIT_MS = 2000;
+const REPLY_IN_HISTORY_TRIES = 30;
 
 export interface TurnInput {
   sessionKey: string;
@@ -105,7 +106,10 @@ export class TurnRunner {
           if (outcome)
             return finish(outcome.status, {
               stopReason: outcome.stopReason,
-              text: outcome.text || stream.text || (await this.replyInHistory(input.sessionKey, runId, options.signal)),
+              text:
+                outcome.text ||
+                stream.text ||
+                (outcome.status === 'ok' ? await this.replyInHistory(input.sessionKey, runId, input.message, options.signal) : ''),
             });
           return finish('interrupted');
         }
@@ -180,24 +184,27 @@ export class TurnRunner {
     }
   }
 
-  /** The assistant text history holds for a run: its rows, else the rows after its user message. */
-  private async replyInHistory(sessionKey: string, runId: string, signal?: AbortSignal): Promise<string> {
-    try {
-      const { messages } = await this.history(sessionKey, 50, { signal });
-      let rows = messages.filter((m) => m.role === 'assistant' && m.__openclaw?.runId === runId);
-      if (!rows.length) {
-        const start = messages.findIndex((m) => m.role === 'user' && (m.idempotencyKey === `${runId}:user` || m.__openclaw?.runId === runId));
-        const after = start < 0 ? [] : messages.slice(start + 1);
-        const end = after.findIndex((m) => m.role === 'user');
-        rows = (end < 0 ? after : after.slice(0, end)).filter((m) => m.role === 'assistant');
+  /**
+   * The assistant text history holds for a run: its rows, else the rows after its user message (found
+   * by key, or, for gateways that keep no key on the row, as the last user row with the same text).
+   * The reply row can land a moment after `agent.wait` answers, so an empty answer is asked again,
+   * a second apart, up to REPLY_IN_HISTORY_TRIES times.
+   */
+  private async replyInHistory(sessionKey: string, runId: string, message: string, signal?: AbortSignal): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connection.whenConnected(signal);
+        const { messages } = await this.history(sessionKey, 50, { signal });
+        const text = replyRows(messages, runId, message)
+          .map((m) => messageText(m.content))
+          .filter(Boolean)
+          .join('\n\n');
+        if (text || attempt >= REPLY_IN_HISTORY_TRIES) return text;
+      } catch (error) {
+        if (error instanceof GatewayCancelledError) throw error;
+        if (attempt >= REPLY_IN_HISTORY_TRIES) return '';
       }
-      return rows
-        .map((m) => messageText(m.content))
-        .filter(Boolean)
-        .join('\n\n');
-    } catch (error) {
-      if (error instanceof GatewayCancelledError) throw error;
-      return '';
+      await delay(1000, signal, this.connection.closedSignal);
     }
   }
 
@@ -241,6 +248,19 @@ function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<T
   const status: TurnStatus =
     final.status === 'ok' ? 'ok' : final.summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';
   return [status, extra];
+}
+
+/** The assistant rows of one run in history: tagged with its id, else those after its user message. */
+function replyRows(messages: HistoryMessage[], runId: string, message: string): HistoryMessage[] {
+  const tagged = messages.filter((m) => m.role === 'assistant' && m.__openclaw?.runId === runId);
+  if (tagged.length) return tagged;
+  const isOurs = (m: HistoryMessage) => m.role === 'user' && (m.idempotencyKey === `${runId}:user` || m.__openclaw?.runId === runId);
+  let start = messages.findIndex(isOurs);
+  if (start < 0) start = messages.findLastIndex((m) => m.role === 'user' && messageText(m.content).trim() === message.trim());
+  if (start < 0) return [];
+  const after = messages.slice(start + 1);
+  const end = after.findIndex((m) => m.role === 'user');
+  return (end < 0 ? after : after.slice(0, end)).filter((m) => m.role === 'assistant');
 }
 
 /** Waits `ms`, unless the caller cancels (GatewayCancelledError) or the client closes (GatewayClosedError). */

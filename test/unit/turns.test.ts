@@ -136,6 +136,32 @@ describe('turns and sessions', () => {
     assert.equal(gw.requests('agent.wait').length, 1);
   });
 
+  it('after a reconnect, reads the reply from history when agent.wait has none and the rows carry no key', async () => {
+    // An older gateway (2026.4.27) under load: its event loop stalls, the events of the run are lost
+    // with the connection, its agent.wait names no reply text, and the reply row lands a moment later.
+    const { client, gw } = await connected({ deltaDelayMs: 30, bareHistory: true, replyRowLagMs: 1500 });
+    let runId = '';
+    const deltas: string[] = [];
+    const turn = client.runTurn(
+      { sessionKey: 'agent:main:stall', message: 'one two three four five six seven eight' },
+      { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && deltas.push(e.delta) },
+    );
+    await waitFor(() => runId, 'accepted');
+    // Not back before the run is over, so the rest of its events are gone for good.
+    gw.handlers.push((conn, frame) => {
+      if (frame.method !== 'connect' || gw.finals.has(runId)) return false;
+      conn.res(frame.id, false, { code: 'UNAVAILABLE', message: 'busy', retryable: true, retryAfterMs: 100 });
+      return true;
+    });
+    [...gw.conns][0].ws.terminate();
+    const result = await turn;
+    assert.equal(result.status, 'ok');
+    assert.notEqual(deltas.join(''), result.text, 'the stream alone did not carry the reply');
+    assert.equal(result.text, 'Echo: one two three four five six seven eight');
+    assert.equal(gw.requests('agent').length, 1, 'not sent twice');
+    assert.ok(gw.requests('chat.history').length >= 2, 'history asked again while the reply row was missing');
+  });
+
   it('sends again under a new key when the gateway refused the message because its session was busy', { timeout: 20_000 }, async () => {
     const { client, gw } = await connected();
     const refused = new Set<string>();
