@@ -79,6 +79,7 @@ describe('what the chat says about the connection', () => {
         cause: 'unreachable',
       },
       { tokenSource: 'secret' },
+      undefined,
       6_500,
     );
     assert.equal(view.title, 'Gateway unreachable — reconnecting in 4 s');
@@ -90,6 +91,7 @@ describe('what the chat says about the connection', () => {
     const view = connectionView(
       { kind: 'reconnecting', url: URL, attempt: 1, delayMs: 1000, nextAttemptAt: 1_000, reason: 'the gateway is restarting', cause: 'restarting' },
       { tokenSource: 'secret' },
+      undefined,
       1_000,
     );
     assert.equal(view.title, 'Gateway restarting — reconnecting…');

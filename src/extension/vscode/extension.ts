@@ -78,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     controller,
     services: new VsCodeHostServices(runAction),
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, found),
+    connection: () => connectionView(client.state, found, controller.approvals.route),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
