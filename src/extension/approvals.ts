@@ -349,7 +349,7 @@ export class Approvals extends Disposable {
     if (!isOpen(entry)) {
       // The gateway's own words may follow ours (resolvedBy): keep the first ending, add what it lacked.
       if (entry.resolution && !entry.resolution.resolvedBy && resolution.resolvedBy)
-        entry.resolution = { ...entry.resolution, resolvedBy: resolution.resolvedBy };
+        this.update(entry, { resolution: { ...entry.resolution, resolvedBy: resolution.resolvedBy } });
       return;
     }
     // Our own decision is often announced before the gateway answers our request: it is ours.
@@ -373,6 +373,9 @@ export class Approvals extends Disposable {
   private endQuestion(id: string, status: Exclude<QuestionStatus, 'pending'>, answers?: Record<string, string[]>): void {
     const entry = this.questions.get(id);
     if (!entry || !isOpen(entry)) return;
+    // Our own answer is often announced before the gateway answers our request (both in one read
+    // of the socket): while ours is on its way, the ending is ours.
+    if (entry.state === 'submitting' && status !== 'expired') entry.endedHere = true;
     const state: QuestionState = status === 'cancelled' && entry.endedHere ? 'skipped' : status;
     this.update(entry, { state, answers: answers ?? entry.answers, error: undefined });
     this.scheduleExpiry();
