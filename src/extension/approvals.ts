@@ -22,38 +22,22 @@ import {
   type QuestionStatus,
 } from '../gateway/payloads';
 import type { ApprovalDecision, EventFrame } from '../protocol/gateway';
-import type { APPROVAL_STATES, QUESTION_STATES } from '../protocol/webview';
 import { Disposable } from './disposable';
-import type { HostServices } from './host-services';
+import {
+  createdAt,
+  expiresAt,
+  isOpen,
+  mergeKnown,
+  sessionOf,
+  type ApprovalEntry,
+  type PendingEntry,
+  type QuestionEntry,
+  type QuestionState,
+} from './approval-entries';
+import { checkAnswers } from './approval-checks';
 
-export type ApprovalState = (typeof APPROVAL_STATES)[number];
-export type QuestionState = (typeof QUESTION_STATES)[number];
-
-export interface ApprovalEntry {
-  kind: 'approval';
-  approval: ExecApproval;
-  state: ApprovalState;
-  resolution?: ApprovalResolution;
-  /** This VS Code decided it. */
-  decidedHere: boolean;
-  /** The decision on its way, while `deciding`. */
-  sending?: ApprovalDecision;
-  /** Why the last decision could not be sent. */
-  error?: string;
-}
-
-export interface QuestionEntry {
-  kind: 'question';
-  question: AgentQuestion;
-  state: QuestionState;
-  /** Answered or skipped from this VS Code. */
-  endedHere: boolean;
-  /** The answers given, per question id (only ever shown masked where the question is a secret). */
-  answers?: Record<string, string[]>;
-  error?: string;
-}
-
-export type PendingEntry = ApprovalEntry | QuestionEntry;
+export { isOpen, sessionOf, type ApprovalEntry, type PendingEntry, type QuestionEntry } from './approval-entries';
+export { decideWithConsent } from './approval-checks';
 
 /** `entry`: one approval or question changed, `fresh` when the gateway just asked. `reset`: another gateway, nothing is pending. */
 export type ApprovalsChange = { kind: 'entry'; entry: PendingEntry; fresh: boolean } | { kind: 'reset' };
@@ -67,19 +51,6 @@ const MAX_KEPT = 500;
 /** The gateway's own timer decides; ours only catches what it never told us, a moment later. */
 const EXPIRY_GRACE_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const OPEN_APPROVAL: ReadonlySet<ApprovalState> = new Set(['pending', 'deciding']);
-const OPEN_QUESTION: ReadonlySet<QuestionState> = new Set(['pending', 'submitting']);
-
-/** Whether the agent still waits on it. */
-export function isOpen(entry: PendingEntry): boolean {
-  return entry.kind === 'approval' ? OPEN_APPROVAL.has(entry.state) : OPEN_QUESTION.has(entry.state);
-}
-
-/** The session an approval or question belongs to (absent for runs outside any session). */
-export function sessionOf(entry: PendingEntry): string | undefined {
-  return entry.kind === 'approval' ? entry.approval.sessionKey : entry.question.sessionKey;
-}
 
 export class Approvals extends Disposable {
   private readonly emitter = new EventEmitter<{ change: [ApprovalsChange] }>();
@@ -464,81 +435,4 @@ export class Approvals extends Disposable {
       }
     }
   }
-}
-
-/**
- * Decides as the person asked, with their consent for what outlasts this one command: "allow
- * always" is asked again in a native modal first. Resolves false when the person cancelled.
- */
-export async function decideWithConsent(
-  approvals: Approvals,
-  services: Pick<HostServices, 'confirm'>,
-  id: string,
-  decision: ApprovalDecision,
-): Promise<boolean> {
-  const entry = approvals.checkDecidable(id, decision);
-  if (decision === 'allow-always') {
-    const { command, host, cwd } = entry.approval;
-    const where = [host && `on ${host}`, cwd && `in ${cwd}`].filter(Boolean).join(' ');
-    const confirmed = await services.confirm(
-      'Always allow this command?',
-      `From now on the gateway runs it${where ? ` ${where}` : ''} without asking anyone:\n\n${command}`,
-      'Allow Always',
-    );
-    if (!confirmed) return false;
-  }
-  await approvals.decide(id, decision);
-  return true;
-}
-
-/**
- * The answers as the gateway takes them, `{<questionId>: [values]}`, from what the page sent; or an
- * error saying what is missing or not allowed.
- */
-export function checkAnswers(question: AgentQuestion, given: ReadonlyArray<{ questionId: string; values: readonly string[] }>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const { questionId, values } of given) {
-    const asked = question.questions.find((q) => q.id === questionId);
-    if (!asked) throw new Error(`The agent did not ask "${questionId}".`);
-    if (questionId in out) throw new Error(`"${asked.header || asked.question}" was answered twice.`);
-    // A secret is taken exactly as typed; other answers without the spaces around them.
-    const kept = values.map((v) => (asked.secret ? v : v.trim())).filter((v) => v !== '');
-    const labels = new Set(asked.options.map((o) => o.label));
-    const own = kept.filter((v) => !labels.has(v));
-    if (own.length && asked.options.length && !asked.other) throw new Error(`"${asked.header || asked.question}" takes one of its options only.`);
-    if (!asked.multiSelect && kept.length > 1) throw new Error(`"${asked.header || asked.question}" takes one answer.`);
-    out[questionId] = kept;
-  }
-  for (const asked of question.questions) {
-    if (!out[asked.id]?.length) throw new Error(`Answer "${asked.header || asked.question}" first, or skip the question.`);
-  }
-  return out;
-}
-
-/** Fields the known approval lacks, taken from a later reading; undefined when nothing is new. */
-function mergeKnown(known: ExecApproval, later: ExecApproval): ExecApproval | undefined {
-  const merged: ExecApproval = { ...known, warnings: [...known.warnings] };
-  let changed = false;
-  for (const [key, value] of Object.entries(later) as Array<[keyof ExecApproval, unknown]>) {
-    if (value === undefined || key === 'warnings' || key === 'allowedDecisions') continue;
-    if (merged[key] === undefined) {
-      (merged as unknown as Record<string, unknown>)[key] = value;
-      changed = true;
-    }
-  }
-  for (const line of later.warnings) {
-    if (!merged.warnings.includes(line)) {
-      merged.warnings.push(line);
-      changed = true;
-    }
-  }
-  return changed ? merged : undefined;
-}
-
-function createdAt(entry: PendingEntry): number {
-  return (entry.kind === 'approval' ? entry.approval.createdAtMs : entry.question.createdAtMs) ?? 0;
-}
-
-function expiresAt(entry: PendingEntry): number | undefined {
-  return entry.kind === 'approval' ? entry.approval.expiresAtMs : entry.question.expiresAtMs;
 }

@@ -166,7 +166,7 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
     await waitFor(() => controller.transcript.some((i) => i.kind === 'assistant' && /cancelled/.test(i.text)), 'the agent went on without an answer', TURN_MS);
   });
 
-  it('a pending approval survives a reconnect of the client and a SIGKILL restart of the gateway, exactly once', async () => {
+  it('a pending approval survives a reconnect of the client and a SIGKILL restart of the gateway, exactly once', async (t) => {
     const { client: c, controller, request, cards, waitCard, tools, idle } = await chat(`agent:main:appr-restart-${Date.now().toString(36)}`);
     const marker = `approved-${Date.now()}`;
     controller.send(`EXEC \`echo ${marker}\``);
@@ -191,6 +191,8 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
     await waitForState(c, 'connected', 120_000);
     const listed = await c.approvals.pending();
     const stillPending = listed.some((a) => a.id === card.approvalId);
+    // Observed on 2026.9.6: gone after the SIGKILL (its restart recovery re-runs the session instead).
+    t.diagnostic(`after the SIGKILL the gateway ${stillPending ? 'still waits for' : 'no longer knows'} the approval`);
     if (stillPending) {
       await waitFor(() => controller.approvals.approval(card.approvalId)?.state === 'pending', 'pending after the restart', 30_000);
       assert.deepEqual(await request('decideApproval', { id: card.approvalId, decision: 'allow-once' }), { decided: true });
