@@ -3,9 +3,11 @@
 // the host (never deciding itself), a cancelled "allow always" dialog giving the buttons back, the
 // outcome once the host says so, and questions with options, an own answer and a masked secret.
 import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChatItem, WebviewMessage } from '../../src/protocol/webview';
-import { snapshot, user, webviewSuite, type WebviewPage } from './harness';
+import { ARTIFACTS, assistant, snapshot, tool, user, webviewSuite, type WebviewPage } from './harness';
 
 declare const document: any;
 
@@ -183,4 +185,24 @@ describe('approval and question cards', { timeout: 120_000 }, () => {
     const skipped = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'skipQuestion')) as Request;
     assert.deepEqual(skipped.params, { id: other });
   });
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`screenshot in the ${theme} theme: a long command (folded, scrollable), and a question`, async () => {
+      const view = await env.open({ theme, height: 1400 });
+      await view.send(
+        snapshot([
+          user('u1', 'EXEC please deploy'),
+          assistant('a1', 'Calling exec.'),
+          tool('t1', 'exec', { args: '{"command": "…"}', state: 'running' }),
+          approval(),
+          question(),
+        ]),
+      );
+      await view.page.locator('article.card.question').waitFor();
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `webview-${theme}-approval.png`);
+      await view.page.screenshot({ path: file });
+      assert.ok(statSync(file).size > 10_000);
+    });
+  }
 });
