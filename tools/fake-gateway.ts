@@ -62,11 +62,13 @@ export class FakeGateway {
   readonly history = new Map<string, Array<Record<string, unknown>>>();
   readonly sessions = new Map<string, Record<string, unknown>>();
   /** Device id -> platform it was paired with, and issued device tokens. */
-  readonly paired = new Map<string, { platform: string; deviceToken: string }>();
+  readonly paired = new Map<string, { platform: string; deviceToken: string; scopes: string[] }>();
   bootId = randomUUID();
   connections = 0;
   /** Tests put handlers here; the first that returns true has answered the frame. */
   handlers: Handler[] = [];
+  /** Methods hello-ok lists besides the built-in ones (tools/fake-approvals.ts adds its own). */
+  readonly extraMethods: string[] = [];
   /** The assistant reply for a message (default: echo). */
   reply: (message: string) => string = (message) => `Echo: ${message}`;
   private server!: WebSocketServer;
@@ -257,10 +259,26 @@ export class FakeGateway {
         details: { code: 'PAIRING_REQUIRED', reason: 'metadata-upgrade', requestId, deviceId: device!.id },
       });
     }
+    // As recorded (features/04): a device token covers the scopes it was paired with; wider ones
+    // need the shared token (granted silently on loopback) or an approved upgrade.
+    const asked: string[] = params.scopes ?? [];
+    if (known && deviceTokenOk && !tokenOk && asked.some((scope) => !known.scopes.includes(scope))) {
+      return this.fail(conn, frame.id, {
+        code: 'INVALID_REQUEST',
+        message: 'unauthorized: device token scope mismatch (re-pair or approve scope upgrade)',
+        details: {
+          code: 'AUTH_SCOPE_MISMATCH',
+          authReason: 'scope_mismatch',
+          canRetryWithDeviceToken: false,
+          recommendedNextStep: 'review_auth_configuration',
+        },
+      });
+    }
     let deviceToken: string | undefined;
     if (device) {
       deviceToken = known?.deviceToken ?? randomUUID().replace(/-/g, '');
-      this.paired.set(device.id, { platform, deviceToken });
+      const scopes = tokenOk ? [...new Set([...(known?.scopes ?? []), ...asked])] : (known?.scopes ?? asked);
+      this.paired.set(device.id, { platform, deviceToken, scopes });
     }
     conn.authed = true;
     conn.platform = platform;
@@ -270,7 +288,18 @@ export class FakeGateway {
       protocol,
       server: { version: protocol === 4 ? OPENCLAW_VERSION : OPENCLAW_PROTOCOL3_VERSION, bootId: this.bootId, connId: randomUUID() },
       features: {
-        methods: ['health', 'agent', 'agent.wait', 'chat.abort', 'chat.history', 'sessions.list', 'sessions.delete', 'sessions.patch', 'sessions.subscribe'],
+        methods: [
+          'health',
+          'agent',
+          'agent.wait',
+          'chat.abort',
+          'chat.history',
+          'sessions.list',
+          'sessions.delete',
+          'sessions.patch',
+          'sessions.subscribe',
+          ...this.extraMethods,
+        ],
         events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed'],
       },
       snapshot: { sessionDefaults: { mainSessionKey: MAIN_SESSION }, uptimeMs: 1000 },
@@ -370,10 +399,19 @@ export class FakeGateway {
     }
   }
 
-  private scopesOf(conn: Conn): string[] {
-    const connect = this.received.find((r) => r.conn === conn.id && r.frame.method === 'connect');
-    const params = (connect?.frame.params ?? {}) as Record<string, any>;
-    return this.options.grantScopes ?? params.scopes ?? [];
+  /** The scopes a connection was granted (the last connect it sent). */
+  scopesOf(conn: Conn): string[] {
+    return this.options.grantScopes ?? this.connectOf(conn).scopes ?? [];
+  }
+
+  /** The caps a connection declared. */
+  capsOf(conn: Conn): string[] {
+    return this.connectOf(conn).caps ?? [];
+  }
+
+  private connectOf(conn: Conn): Record<string, any> {
+    const connect = this.received.findLast((r) => r.conn === conn.id && r.frame.method === 'connect');
+    return (connect?.frame.params ?? {}) as Record<string, any>;
   }
 
   readonly activeRuns = new Map<string, { runId: string; sessionKey: string; abort(): void; kill(): void }>();

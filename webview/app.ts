@@ -18,6 +18,8 @@ import type { HostChannel } from './vscode-api';
 const READY_RETRY_MS = 2000;
 const SAVE_DELAY_MS = 200;
 const ANNOUNCER_KEEP = 8;
+/** A decision may wait on the editor's own dialog ("Always allow?"), which a person takes their time over. */
+const DECISION_TIMEOUT_MS = 15 * 60_000;
 
 export class ChatApp {
   private readonly state = new ChatState();
@@ -42,6 +44,10 @@ export class ChatApp {
   private lastReadyAt = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private announcedConnection = '';
+  /** Approval and question cards the page has shown, and those a snapshot brought that are new to the person. */
+  private knownCards = new Set<string>();
+  private readonly freshCards = new Set<string>();
+  private seenFirstSnapshot = false;
 
   constructor(
     root: HTMLElement,
@@ -111,11 +117,17 @@ export class ChatApp {
     const change = this.state.apply(message);
     switch (change.kind) {
       case 'reset':
+        this.noteCards();
         this.resetPending = true;
         this.dirty.clear();
         this.chromeDirty = true;
         break;
-      case 'item':
+      case 'item': {
+        const kind = this.state.get(change.id)?.kind;
+        if (kind === 'approval' || kind === 'question') this.knownCards.add(change.id);
+        this.dirty.add(change.id);
+        break;
+      }
       case 'removed':
         this.dirty.add(change.id);
         break;
@@ -132,6 +144,19 @@ export class ChatApp {
         return;
     }
     this.schedule();
+  }
+
+  /**
+   * After a snapshot: which pending cards the page never showed (a card the host placed mid-
+   * transcript comes in one), so they are announced like a card that came on its own. The page's
+   * first snapshot is what it opens with: nothing in it is news.
+   */
+  private noteCards(): void {
+    if (this.state.loading) return;
+    const cards = this.state.items.filter((i) => i.kind === 'approval' || i.kind === 'question');
+    if (this.seenFirstSnapshot) for (const card of cards) if (card.state === 'pending' && !this.knownCards.has(card.id)) this.freshCards.add(card.id);
+    this.knownCards = new Set(cards.map((c) => c.id));
+    this.seenFirstSnapshot = true;
   }
 
   private requestSnapshot(): void {
@@ -191,6 +216,14 @@ export class ChatApp {
       this.saveSoon();
     },
     announce: (text: string) => this.announce(text),
+    decide: async (id, decision) => (await this.requests.request('decideApproval', { id, decision }, DECISION_TIMEOUT_MS)).decided,
+    answer: async (id, answers) => (await this.requests.request('answerQuestion', { id, answers }, DECISION_TIMEOUT_MS)).answered,
+    skip: async (id) => (await this.requests.request('skipQuestion', { id }, DECISION_TIMEOUT_MS)).skipped,
+    copy: async (text) => void (await this.requests.request('copy', { text })),
+    takeFreshCard: (id: string) => {
+      this.knownCards.add(id);
+      return this.freshCards.delete(id);
+    },
   };
 
   private announce(text: string): void {

@@ -2,13 +2,14 @@
 // item, touching only what changed, so a streaming reply does not disturb its neighbours (or the
 // screen reader). Every host string goes in as text; only assistant markdown becomes markup.
 import type { ChatItem, UsageView } from '../src/protocol/webview';
+import { ApprovalView, QuestionView, type CardContext } from './approval-views';
 import { h, setText, show } from './dom';
 import { progressRing } from './elements';
 import { IncrementalMarkdown } from './stream';
 
 type Item<K extends ChatItem['kind']> = Extract<ChatItem, { kind: K }>;
 
-export interface ItemContext {
+export interface ItemContext extends CardContext {
   isToolOpen(id: string): boolean;
   onToolToggle(id: string, open: boolean): void;
   /** Says `text` once through the polite announcer (used for streamed text, see app.ts). */
@@ -35,6 +36,10 @@ export function createItemView(item: ChatItem, context: ItemContext): ItemView {
       return new ToolView(item.id, context);
     case 'notice':
       return new NoticeView();
+    case 'approval':
+      return new ApprovalView(context);
+    case 'question':
+      return new QuestionView(context);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type RequestResult,
   type WebviewRequest,
 } from '../protocol/webview';
+import { decideWithConsent } from './approvals';
 import type { ChatController } from './chat-controller';
 import { ChatFeed } from './chat-feed';
 import { Disposable } from './disposable';
@@ -47,7 +48,13 @@ export class ChatBridge extends Disposable {
     this.poster = this.register(new HostPoster((message) => this.ready && options.post(message)));
     this.feed = this.register(new ChatFeed(options.controller, this.poster, options.connection));
     const { services } = options;
+    const approvals = options.controller.approvals;
     this.handlers = {
+      // The page only says what the person clicked: the host checks the approval is one this
+      // gateway waits for and the decision one it offers, and asks before allowing it always.
+      decideApproval: async ({ id, decision }) => ({ decided: await decideWithConsent(approvals, services, id, decision) }),
+      answerQuestion: async ({ id, answers }) => ({ answered: await approvals.answer(id, answers) }),
+      skipQuestion: async ({ id }) => ({ skipped: await approvals.skip(id) }),
       copy: async ({ text }) => {
         await services.copyText(text);
         return {};

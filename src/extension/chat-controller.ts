@@ -13,6 +13,8 @@ import type { GatewayClient, TurnResult } from '../gateway/gateway-client';
 import { str } from '../protocol/schema';
 import type { SessionRow } from '../protocol/gateway';
 import type { ChatItem } from '../protocol/webview';
+import { anchorOf, cardItem, runOfEntry } from './approval-items';
+import { Approvals, isOpen, sessionOf, type ApprovalsChange } from './approvals';
 import { Disposable } from './disposable';
 import { LiveTurn } from './live-turn';
 import { SessionList } from './session-list';
@@ -36,6 +38,8 @@ export class ChatController extends Disposable {
   private readonly emitter = new EventEmitter<{ change: [ControllerChange] }>();
   private readonly model: TranscriptModel;
   private readonly sessionList: SessionList;
+  /** What the agent waits on a person for, in every session; the shown session's show as cards. */
+  readonly approvals: Approvals;
   private turns: LiveTurn[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private currentSession: string;
@@ -60,6 +64,9 @@ export class ChatController extends Disposable {
         (message) => deps.log('warn', message),
       ),
     );
+    // Before the controller's own state listener: a connection lists approvals first, then loads history.
+    this.approvals = this.register(new Approvals(client, { log: (level, message) => deps.log(level, message) }));
+    this.register(this.approvals.onChange((change) => this.onApprovalsChange(change)));
     this.register(client.onState((state) => this.onConnectionState(state)));
     this.register(
       client.onResync((notice) => {
@@ -147,6 +154,7 @@ export class ChatController extends Disposable {
     if (key === this.sessionKey && this.model.items.length) return;
     this.currentSession = key;
     this.deps.saveSession(key);
+    this.approvals.watch(key);
     this.model.replace([]);
     this.emit({ type: 'busy', busy: this.busy });
     this.emit({ type: 'sessions' });
@@ -172,7 +180,9 @@ export class ChatController extends Disposable {
       const { messages, hasMore, totalMessages } = await this.client.history(key, HISTORY_LIMIT);
       if (generation !== this.historyGeneration || key !== this.sessionKey) return;
       const inFlight = this.turns.filter((t) => t.sessionKey === key);
-      items = itemsFromHistory(messages, new Set(inFlight.flatMap((t) => [...t.runIds])));
+      const cards = this.approvals.entriesOf(key);
+      const waiting = new Set(cards.flatMap((e) => (e.kind === 'approval' && isOpen(e) && e.approval.toolCallId ? [e.approval.toolCallId] : [])));
+      items = itemsFromHistory(messages, new Set(inFlight.flatMap((t) => [...t.runIds])), waiting);
       if (hasMore) {
         // Long sessions open fast: only the latest messages are loaded, and the chat says so.
         const total = totalMessages ? ` of ${totalMessages}` : '';
@@ -184,6 +194,7 @@ export class ChatController extends Disposable {
         });
       }
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
+      placeCards(items, cards);
     } catch (error) {
       if (generation === this.historyGeneration) this.deps.log('warn', `could not load history of ${key}: ${(error as Error).message}`);
     } finally {
@@ -254,11 +265,26 @@ export class ChatController extends Disposable {
     }
   }
 
+  // ---- approvals and questions -----------------------------------------------------------
+
+  /** A card of the shown session: in the turn whose run asked, else after the tool call it is about. */
+  private onApprovalsChange(change: ApprovalsChange): void {
+    if (change.kind === 'reset') return this.scheduleReload(0);
+    const { entry } = change;
+    if (sessionOf(entry) !== this.sessionKey) return;
+    const item = cardItem(entry);
+    const runId = runOfEntry(entry);
+    const turn = runId ? this.turns.find((t) => t.runIds.has(runId)) : undefined;
+    if (turn) turn.showCard(item);
+    else this.model.upsertAfter(item, anchorOf(entry));
+  }
+
   // ---- connection -------------------------------------------------------------------------
 
   private onConnectionState(state: ConnectionState): void {
     this.emit({ type: 'connection', state });
     if (state.kind === 'connected') {
+      this.approvals.watch(this.sessionKey);
       for (const turn of this.turns) if (turn.user.pending === 'queued') turn.setPending('sending');
       void this.sessionList.refresh();
       // The first connection: show this session's history. Later ones: the resync notice reloads it.
@@ -280,5 +306,24 @@ export class ChatController extends Disposable {
 
   private emit(change: ControllerChange): void {
     this.emitter.emit('change', change);
+  }
+}
+
+/**
+ * Puts the cards of a session into its history items: each replaces an older self, else follows
+ * the tool call it is about, else goes last.
+ */
+function placeCards(items: ChatItem[], entries: ReturnType<Approvals['entriesOf']>): void {
+  for (const entry of entries) {
+    const item = cardItem(entry);
+    const index = items.findIndex((i) => i.id === item.id);
+    if (index >= 0) {
+      items[index] = item;
+      continue;
+    }
+    const anchor = anchorOf(entry);
+    const at = anchor ? items.findIndex((i) => i.id === anchor) : -1;
+    if (at >= 0) items.splice(at + 1, 0, item);
+    else items.push(item);
   }
 }

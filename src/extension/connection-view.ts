@@ -1,4 +1,5 @@
 /** How the connection state reads to a person, in the chat banner and the status bar. Pure. */
+import type { ApprovalRoute } from '../gateway/approvals-api';
 import type { ConnectionState } from '../gateway/connection-state';
 import type { TokenSource } from '../gateway/discovery';
 import type { ConnectionView } from '../protocol/webview';
@@ -27,12 +28,14 @@ function tokenOrigin(config: ConfigInfo): string {
   }
 }
 
-export function connectionView(state: ConnectionState, config: ConfigInfo, now = Date.now()): ConnectionView {
+export function connectionView(state: ConnectionState, config: ConfigInfo, route?: ApprovalRoute, now = Date.now()): ConnectionView {
   switch (state.kind) {
     case 'idle':
     case 'connecting':
       return { kind: 'connecting', title: 'Connecting to the OpenClaw gateway…', detail: state.kind === 'connecting' ? state.url : undefined, actions: [] };
     case 'connected': {
+      const limited = route && limitedView(state.serverVersion, route);
+      if (limited) return limited;
       const detail = config.tokenSource === 'config' && config.configPath ? `Using the token from ${config.configPath}.` : undefined;
       return { kind: 'connected', title: `Connected to OpenClaw ${state.serverVersion}`, detail, actions: [] };
     }
@@ -59,7 +62,51 @@ export function connectionView(state: ConnectionState, config: ConfigInfo, now =
   }
 }
 
+/**
+ * Connected, but what the agent waits for cannot reach VS Code: the gateway did not grant the scope
+ * (so a command that needs approval is denied at once, and a question waits for nobody), or it is
+ * too old to send approvals. Undefined when both reach it. A gateway without questions at all
+ * (2026.4.27) has no agent that asks any: nothing to say.
+ */
+export function limitedView(serverVersion: string, route: ApprovalRoute): ConnectionView | undefined {
+  const missing = [route.approvals === 'missing-scope' && 'operator.approvals', route.questions === 'missing-scope' && 'operator.questions'].filter(
+    (scope): scope is string => !!scope,
+  );
+  if (missing.length) {
+    const what = route.approvals === 'missing-scope' ? "approve the agent's commands" : "answer the agent's questions";
+    return {
+      kind: 'limited',
+      title: `Connected, but VS Code cannot ${what}`,
+      detail: `The gateway did not grant this VS Code ${missing.join(' and ')}, so it sends it nothing to decide: commands that need approval are denied and questions go unanswered. Set the gateway's token with ${SET_TOKEN} (on this computer the gateway then grants them), or approve this device's new permissions on the gateway host ("openclaw devices list", "openclaw devices approve <requestId>"), then reconnect.`,
+      actions: [
+        { id: 'setToken', label: 'Set Token' },
+        { id: 'reconnect', label: 'Reconnect' },
+      ],
+    };
+  }
+  if (route.approvals === 'unsupported') {
+    return {
+      kind: 'limited',
+      title: "Connected, but VS Code cannot approve the agent's commands",
+      detail: `OpenClaw ${serverVersion} does not send exec approvals to editors: commands that need approval wait for another client or are denied. Update OpenClaw on the gateway host, then reconnect.`,
+      actions: [{ id: 'reconnect', label: 'Reconnect' }],
+    };
+  }
+  return undefined;
+}
+
 function failedView(state: Extract<ConnectionState, { kind: 'failed' }>, config: ConfigInfo): ConnectionView {
+  if (state.reason === 'scope-upgrade') {
+    return {
+      kind: 'failed',
+      title: 'Approve the new permissions',
+      detail: state.message,
+      actions: [
+        { id: 'setToken', label: 'Set Token' },
+        { id: 'reconnect', label: 'Reconnect' },
+      ],
+    };
+  }
   if ((state.reason === 'auth-required' || state.reason === 'auth-token-mismatch') && config.tokenSource === 'none') {
     const where = config.origin ? `No token is set for the gateway at ${config.origin}.` : 'No token is set for this gateway.';
     return {

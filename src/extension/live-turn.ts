@@ -144,6 +144,12 @@ export class LiveTurn implements TurnPlace {
     this.notice('info', `Not sent: “${shorten(this.user.text)}”`);
   }
 
+  /** An approval or question card of this turn's run, in the turn's place (added, or replacing its older self). */
+  showCard(item: ChatItem): void {
+    this.live.set(item.id, item);
+    this.transcript.upsert(item, this);
+  }
+
   /** A notice in this turn's place. */
   notice(level: 'info' | 'warning' | 'error', text: string): void {
     this.transcript.upsert({ kind: 'notice', id: `n:${randomUUID()}`, level, text }, this);

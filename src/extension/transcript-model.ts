@@ -55,6 +55,21 @@ export class TranscriptModel {
     this.changed({ type: 'upsert', item });
   }
 
+  /**
+   * Adds or replaces an item that belongs after `anchorId` (an approval card after the tool call
+   * that needs it), or at the end when that item is not shown.
+   */
+  upsertAfter(item: ChatItem, anchorId: string | undefined): void {
+    const index = this.list.findLastIndex((i) => i.id === item.id);
+    const anchor = index < 0 && anchorId ? this.list.findLastIndex((i) => i.id === anchorId) : -1;
+    if (anchor >= 0 && anchor < this.list.length - 1) {
+      this.list.splice(anchor + 1, 0, item);
+      this.changed({ type: 'snapshot' });
+      return;
+    }
+    this.upsert(item);
+  }
+
   /** Streamed text for an assistant item: `item` is the item as it now reads, `text` what was added. */
   append(item: ChatItem, text: string, turn: TurnPlace): void {
     if (turn.sessionKey !== this.shownSession()) return;

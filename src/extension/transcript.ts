@@ -10,8 +10,15 @@ import { messageText } from '../gateway/run-stream';
 /** Tool arguments and results are cut to this many characters before they reach the webview. */
 export const MAX_TOOL_TEXT = 4000;
 
-/** Chat items from `chat.history` rows: user and assistant text, tool calls merged with their results. */
-export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: ReadonlySet<string> = new Set()): ChatItem[] {
+/**
+ * Chat items from `chat.history` rows: user and assistant text, tool calls merged with their
+ * results. `waiting` names tool calls that wait for an approval: they are running, not cut short.
+ */
+export function itemsFromHistory(
+  messages: readonly HistoryMessage[],
+  skipRuns: ReadonlySet<string> = new Set(),
+  waiting: ReadonlySet<string> = new Set(),
+): ChatItem[] {
   const items: ChatItem[] = [];
   const tools = new Map<string, ToolCallView>();
   messages.forEach((message, index) => {
@@ -75,8 +82,8 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], skipRuns: 
         break;
     }
   });
-  // A tool call whose result never came was cut short.
-  for (const tool of tools.values()) if (tool.state === 'running') tool.state = 'error';
+  // A tool call whose result never came was cut short, unless it waits for a person.
+  for (const tool of tools.values()) if (tool.state === 'running' && !waiting.has(tool.toolCallId)) tool.state = 'error';
   return items;
 }
 

@@ -22,6 +22,7 @@ export class ConnectAuth {
   private sharedToken: string | undefined;
   private useDeviceTokenOnly = false;
   private deviceTokenRetried = false;
+  private scopeUpgradeRetried = false;
   private haveDeviceToken = false;
   /** Every token this client sent or was given, so that no log line or message shows one. */
   private readonly known = new Set<string>();
@@ -53,9 +54,10 @@ export class ConnectAuth {
     this.haveDeviceToken = false;
   }
 
-  /** Allows the one retry with the device token again (a person asked to reconnect). */
+  /** Allows the one retry with each token again (a person asked to reconnect). */
   allowDeviceTokenRetry(): void {
     this.deviceTokenRetried = false;
+    this.scopeUpgradeRetried = false;
   }
 
   /** The `connect` params answering `challenge`, signed by this machine's device key. */
@@ -97,6 +99,7 @@ export class ConnectAuth {
    */
   onHello(endpoint: string, hello: HelloOk): void {
     this.deviceTokenRetried = false;
+    this.scopeUpgradeRetried = false;
     const deviceToken = hello.auth?.deviceToken;
     if (!deviceToken) return;
     delete hello.auth!.deviceToken;
@@ -118,6 +121,15 @@ export class ConnectAuth {
       this.deviceTokenRetried = true;
       this.useDeviceTokenOnly = true;
       this.log('info', 'the shared token was refused; retrying once with the device token');
+      return true;
+    }
+    // A device paired before this extension asked for approvals and questions holds a device token
+    // for fewer scopes, which cannot widen them. The shared token can: on loopback the gateway then
+    // grants the new scopes at once (and the same device token covers them from then on).
+    if (code === 'AUTH_SCOPE_MISMATCH' && this.sharedToken && !this.scopeUpgradeRetried) {
+      this.scopeUpgradeRetried = true;
+      this.useDeviceTokenOnly = false;
+      this.log('info', 'the device token does not cover the scopes asked for (approvals, questions); retrying once with the shared token');
       return true;
     }
     if (code === 'AUTH_DEVICE_TOKEN_MISMATCH' || code === 'DEVICE_TOKEN_MISMATCH') {

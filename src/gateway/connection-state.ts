@@ -1,11 +1,15 @@
 import { str } from '../protocol/schema';
+import { APPROVALS_SCOPE, QUESTIONS_SCOPE } from './constants';
 import type { GatewayRequestError } from './errors';
+
+const NEW_SCOPES = `${APPROVALS_SCOPE}, ${QUESTIONS_SCOPE}`;
 
 /** Why the client stopped trying: each needs a person to do something. */
 export type FailureReason =
   | 'auth-token-mismatch'
   | 'auth-required'
   | 'pairing-required'
+  | 'scope-upgrade'
   | 'protocol-mismatch'
   | 'device-auth'
   | 'scope-denied'
@@ -72,12 +76,25 @@ export function classifyHandshakeError(url: string, error: GatewayRequestError):
     const approve = requestId
       ? `Approve request ${requestId}: run "openclaw devices approve ${requestId}" on the gateway host, or approve it in the OpenClaw app, then reconnect.`
       : 'Approve this device in the OpenClaw app or with "openclaw devices list" / "openclaw devices approve", then reconnect.';
+    // A remote gateway asks a person to approve a paired device's wider scopes the same way.
+    const why =
+      str(error.details, 'reason') === 'scope-upgrade'
+        ? `This VS Code is paired with the gateway, which must approve its new permissions first (${NEW_SCOPES}: approving the agent's commands and answering its questions).`
+        : 'This VS Code needs to be paired with the gateway.';
     return {
       ...base,
       reason: 'pairing-required',
       action: 'approve-pairing',
       requestId,
-      message: `This VS Code needs to be paired with the gateway. ${approve}`,
+      message: `${why} ${approve}`,
+    };
+  }
+  if (code === 'AUTH_SCOPE_MISMATCH') {
+    return {
+      ...base,
+      reason: 'scope-upgrade',
+      action: 'set-token',
+      message: `This VS Code was paired with the gateway at ${url} before it asked for the permissions to approve the agent's commands and answer its questions (${NEW_SCOPES}), and its device token cannot widen them. Set the gateway's token with "OpenClaw: Set Gateway Token" (gateway.auth.token in its openclaw.json): the gateway then grants them itself on this computer. On a remote gateway, approve the upgrade with "openclaw devices list" and "openclaw devices approve <requestId>", then reconnect.`,
     };
   }
   if (code === 'PROTOCOL_MISMATCH') {

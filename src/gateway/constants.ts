@@ -7,9 +7,17 @@ export const DEFAULT_GATEWAY_PORT = 18789;
 export const CLIENT_ID = 'gateway-client';
 export const CLIENT_MODE = 'ui';
 export const ROLE = 'operator';
-export const SCOPES = ['operator.read', 'operator.write', 'operator.admin'] as const;
-/** Without this capability the gateway silently withholds `tool` stream events. */
-export const CAPS = ['tool-events'] as const;
+/** Lets this client see and decide the agent's exec approvals (`exec.approval.*`, `approval.*`). */
+export const APPROVALS_SCOPE = 'operator.approvals';
+/** Lets this client see and answer the agent's `ask_user` questions (`question.*`). */
+export const QUESTIONS_SCOPE = 'operator.questions';
+export const SCOPES = ['operator.read', 'operator.write', 'operator.admin', APPROVALS_SCOPE, QUESTIONS_SCOPE] as const;
+/**
+ * Without `tool-events` the gateway silently withholds `tool` stream events; without
+ * `exec-approvals` it routes no approval to this client, and a run that needs one is denied at once
+ * (`no-route`) unless another client is an approval route.
+ */
+export const CAPS = ['tool-events', 'exec-approvals'] as const;
 
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;

@@ -6,6 +6,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { ChatHistoryResult, EventFrame, HelloOk, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
+import { ApprovalsApi } from './approvals-api';
 import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client-options';
 import type { ConnectionState } from './connection-state';
 import { GatewayConnection } from './gateway-connection';
@@ -14,6 +15,7 @@ import { SessionsApi } from './sessions-api';
 import { TurnRunner, type TurnInput, type TurnOptions, type TurnResult } from './turn-runner';
 
 // Importers have always taken these from here.
+export type { ApprovalRoute, DecisionResult, RouteStatus } from './approvals-api';
 export type { GatewayClientOptions, LogLevel, ResyncNotice } from './client-options';
 export type { RequestOptions } from './pending-requests';
 export type { TurnInput, TurnOptions, TurnResult, TurnStatus } from './turn-runner';
@@ -27,10 +29,17 @@ export class GatewayClient {
   private readonly connection: GatewayConnection;
   private readonly turns: TurnRunner;
   private readonly sessions: SessionsApi;
+  /**
+   * The exec approvals the agent waits for and the questions it asks: list, look up, decide,
+   * answer, and follow a session's approvals. Their events (`exec.approval.requested`,
+   * `session.approval`, `question.requested`, ...) come through `onEvent`.
+   */
+  readonly approvals: ApprovalsApi;
 
   constructor(options: GatewayClientOptions) {
     this.connection = new GatewayConnection(options, this.emitter);
     this.sessions = new SessionsApi(this.connection);
+    this.approvals = new ApprovalsApi(this.connection);
     this.turns = new TurnRunner(this.connection, this.emitter, (sessionKey, limit, requestOptions) => this.history(sessionKey, limit, requestOptions));
   }
 

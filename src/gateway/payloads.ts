@@ -4,7 +4,14 @@
  * what the rest of the client may rely on. (`hello-ok` has a full schema in protocol/gateway.ts;
  * frames and `agent` events are checked in frames.ts, on the hot path.)
  */
-import type { ChatHistoryResult, HistoryMessage, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
+import {
+  APPROVAL_DECISIONS,
+  type ApprovalDecision,
+  type ChatHistoryResult,
+  type HistoryMessage,
+  type SessionRow,
+  type SessionsDeleteResult,
+} from '../protocol/gateway';
 import { isRecord, str } from '../protocol/schema';
 import { messageText } from './run-stream';
 
@@ -74,4 +81,282 @@ export function readAgentWait(payload: unknown): { status: string | undefined; s
   if (!isRecord(payload)) return undefined;
   const reply = str(payload.terminalReply, 'text');
   return { status: str(payload, 'status'), stopReason: str(payload, 'stopReason'), text: reply };
+}
+
+// ---- approvals and questions ---------------------------------------------------------------
+
+/** An exec approval the gateway waits for, merged from whichever frames told of it. */
+export interface ExecApproval {
+  id: string;
+  /** The session whose run asks (absent for runs outside any session). */
+  sessionKey?: string;
+  runId?: string;
+  toolCallId?: string;
+  /** The command as the gateway will run it. */
+  command: string;
+  cwd?: string;
+  /** `gateway`, `sandbox`, `node`. */
+  host?: string;
+  nodeId?: string;
+  agentId?: string;
+  /** The gateway's warnings about the command (`warningText`, then `commandAnalysis.warningLines`). */
+  warnings: string[];
+  /** Never empty: `deny` is always allowed, and an approval that names no decision offers only `deny`. */
+  allowedDecisions: ApprovalDecision[];
+  createdAtMs?: number;
+  expiresAtMs?: number;
+}
+
+/** How an approval ended, as the gateway tells it. */
+export interface ApprovalResolution {
+  id: string;
+  status: 'allowed' | 'denied' | 'expired' | 'cancelled';
+  decision?: ApprovalDecision;
+  /** `user`, `timeout`, `no-route`, `run-aborted`, `gateway-restart`, ... */
+  reason?: string;
+  resolvedAtMs?: number;
+  /** Who decided: `resolver.kind` (`device`, `runtime`, `system`) and `resolvedBy` (a client id). */
+  resolverKind?: string;
+  resolvedBy?: string;
+}
+
+/** What one approval snapshot (`session.approval`, a replay, `approval.get`) says: still pending, or how it ended. */
+export type ApprovalSnapshot = { pending: ExecApproval } | { ended: ApprovalResolution };
+
+const MAX_WARNINGS = 20;
+const TERMINAL_APPROVAL = new Set(['allowed', 'denied', 'expired', 'cancelled']);
+
+function num(value: unknown, key: string): number | undefined {
+  const field = isRecord(value) ? value[key] : undefined;
+  return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
+}
+
+function decisions(value: unknown): ApprovalDecision[] {
+  const given = Array.isArray(value) ? value : [];
+  const allowed = APPROVAL_DECISIONS.filter((d) => given.includes(d));
+  // Deny is always possible: an approval that names nothing can still be refused.
+  return allowed.includes('deny') ? allowed : [...allowed, 'deny'];
+}
+
+function warnings(...sources: unknown[]): string[] {
+  const out: string[] = [];
+  for (const source of sources) {
+    for (const line of Array.isArray(source) ? source : [source]) if (typeof line === 'string' && line.trim() && !out.includes(line)) out.push(line);
+  }
+  return out.slice(0, MAX_WARNINGS);
+}
+
+/** Drops the fields a reader left undefined, so that merging two readings keeps what either knew. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * `exec.approval.requested`, and each row of `exec.approval.list`: `{approvalKind, id, request{command,
+ * cwd, host, sessionKey, runId, toolCallId, allowedDecisions, ...}, createdAtMs, expiresAtMs}`.
+ */
+export function readExecApprovalRequest(payload: unknown): ExecApproval | undefined {
+  if (!isRecord(payload) || !isRecord(payload.request)) return undefined;
+  const kind = payload.approvalKind;
+  if (kind !== undefined && kind !== 'exec') return undefined;
+  const id = str(payload, 'id');
+  const request = payload.request;
+  const command = str(request, 'command');
+  if (!id || !command) return undefined;
+  const analysis = isRecord(request.commandAnalysis) ? request.commandAnalysis : undefined;
+  return defined({
+    id,
+    sessionKey: str(request, 'sessionKey'),
+    runId: str(request, 'runId'),
+    toolCallId: str(request, 'toolCallId'),
+    command,
+    cwd: str(request, 'cwd'),
+    host: str(request, 'host'),
+    nodeId: str(request, 'nodeId'),
+    agentId: str(request, 'agentId'),
+    warnings: warnings(request.warningText, analysis?.warningLines),
+    allowedDecisions: decisions(request.allowedDecisions),
+    createdAtMs: num(payload, 'createdAtMs'),
+    expiresAtMs: num(payload, 'expiresAtMs'),
+  });
+}
+
+/** `exec.approval.list`: the pending exec approvals of every session. */
+export function readExecApprovalList(payload: unknown): ExecApproval[] {
+  const rows = Array.isArray(payload) ? payload : [];
+  return rows.map(readExecApprovalRequest).filter((a): a is ExecApproval => a !== undefined);
+}
+
+/**
+ * One approval snapshot: `{id, status, presentation{kind, commandText, warningText, host, nodeId, agentId,
+ * allowedDecisions}, createdAtMs, expiresAtMs, resolvedAtMs?, decision?, reason?, resolver?}`. Only exec
+ * approvals are read; `sessionKey` is the session the snapshot came with.
+ */
+export function readApprovalSnapshot(value: unknown, sessionKey?: string): ApprovalSnapshot | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = str(value, 'id');
+  const status = str(value, 'status');
+  if (!id || !status) return undefined;
+  if (TERMINAL_APPROVAL.has(status)) {
+    const decision = str(value, 'decision');
+    return {
+      ended: defined({
+        id,
+        status: status as ApprovalResolution['status'],
+        decision: APPROVAL_DECISIONS.find((d) => d === decision),
+        reason: str(value, 'reason'),
+        resolvedAtMs: num(value, 'resolvedAtMs'),
+        resolverKind: str(value.resolver, 'kind'),
+      }),
+    };
+  }
+  const presentation = value.presentation;
+  if (status !== 'pending' || !isRecord(presentation) || presentation.kind !== 'exec') return undefined;
+  const command = str(presentation, 'commandText');
+  if (!command) return undefined;
+  return {
+    pending: defined({
+      id,
+      sessionKey: sessionKey ?? str(value, 'sourceSessionKey'),
+      command,
+      host: str(presentation, 'host'),
+      nodeId: str(presentation, 'nodeId'),
+      agentId: str(presentation, 'agentId'),
+      warnings: warnings(presentation.warningText),
+      allowedDecisions: decisions(presentation.allowedDecisions),
+      createdAtMs: num(value, 'createdAtMs'),
+      expiresAtMs: num(value, 'expiresAtMs'),
+    }),
+  };
+}
+
+/** `session.approval`: `{sessionKey, phase: pending|terminal, approval{...snapshot}}`. */
+export function readSessionApproval(payload: unknown): ApprovalSnapshot | undefined {
+  if (!isRecord(payload)) return undefined;
+  return readApprovalSnapshot(payload.approval, str(payload, 'sessionKey'));
+}
+
+/** The `approvalReplay` of a `sessions.messages.subscribe {key, includeApprovals: true}` answer: what is still pending. */
+export function readApprovalReplay(payload: unknown): ExecApproval[] {
+  const replay = isRecord(payload) && isRecord(payload.approvalReplay) ? payload.approvalReplay : undefined;
+  if (!replay || !Array.isArray(replay.approvals)) return [];
+  const sessionKey = str(replay, 'sessionKey');
+  return replay.approvals.flatMap((row) => {
+    const snapshot = readApprovalSnapshot(row, str(row, 'sourceSessionKey') ?? sessionKey);
+    return snapshot && 'pending' in snapshot ? [snapshot.pending] : [];
+  });
+}
+
+/** `exec.approval.resolved`: `{id, decision, resolvedBy, ts}`. */
+export function readExecApprovalResolved(payload: unknown): ApprovalResolution | undefined {
+  const id = str(payload, 'id');
+  const decision = APPROVAL_DECISIONS.find((d) => d === str(payload, 'decision'));
+  if (!id || !decision) return undefined;
+  return defined({
+    id,
+    status: decision === 'deny' ? ('denied' as const) : ('allowed' as const),
+    decision,
+    reason: 'user',
+    resolvedAtMs: num(payload, 'ts'),
+    resolvedBy: str(payload, 'resolvedBy'),
+  });
+}
+
+/** One of the agent's questions as the gateway asks it (`question.requested`, `question.list`). */
+export interface AgentQuestionItem {
+  id: string;
+  header: string;
+  question: string;
+  options: Array<{ label: string; description?: string }>;
+  multiSelect: boolean;
+  /** An own answer besides the options is welcome. */
+  other: boolean;
+  /** The answer is a secret: typed masked, never shown back. */
+  secret: boolean;
+}
+
+export type QuestionStatus = 'pending' | 'answered' | 'cancelled' | 'expired';
+
+/** A question record: one `ask_user` call, with one to a few questions. */
+export interface AgentQuestion {
+  id: string;
+  sessionKey?: string;
+  runId?: string;
+  agentId?: string;
+  questions: AgentQuestionItem[];
+  createdAtMs?: number;
+  expiresAtMs?: number;
+  status: QuestionStatus;
+  /** Per question id, the answers given (once `answered`). */
+  answers?: Record<string, string[]>;
+}
+
+const QUESTION_STATUSES: readonly QuestionStatus[] = ['pending', 'answered', 'cancelled', 'expired'];
+const MAX_QUESTIONS = 8;
+const MAX_OPTIONS = 16;
+
+function readAnswers(value: unknown): Record<string, string[]> | undefined {
+  const inner = isRecord(value) ? value.answers : undefined;
+  if (!isRecord(inner)) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(inner)) {
+    if (Array.isArray(values)) out[key] = values.filter((v): v is string => typeof v === 'string');
+  }
+  return out;
+}
+
+function readQuestionItem(value: unknown): AgentQuestionItem | undefined {
+  const id = str(value, 'questionId');
+  const question = str(value, 'question');
+  if (!isRecord(value) || !id || !question) return undefined;
+  const options = (Array.isArray(value.options) ? value.options : [])
+    .slice(0, MAX_OPTIONS)
+    .flatMap((o) => (str(o, 'label') ? [defined({ label: str(o, 'label')!, description: str(o, 'description') })] : []));
+  return {
+    id,
+    header: str(value, 'header') ?? '',
+    question,
+    options,
+    multiSelect: value.multiSelect === true,
+    other: value.isOther === true,
+    secret: value.isSecret === true,
+  };
+}
+
+/** A question record (`question.requested`, a row of `question.list`, `question.get`'s `question`). */
+export function readQuestionRecord(value: unknown): AgentQuestion | undefined {
+  const id = str(value, 'id');
+  if (!isRecord(value) || !id || !Array.isArray(value.questions)) return undefined;
+  const questions = value.questions
+    .slice(0, MAX_QUESTIONS)
+    .map(readQuestionItem)
+    .filter((q): q is AgentQuestionItem => q !== undefined);
+  if (!questions.length) return undefined;
+  const status = QUESTION_STATUSES.find((s) => s === value.status) ?? 'pending';
+  return defined({
+    id,
+    sessionKey: str(value, 'sessionKey'),
+    runId: str(value, 'runId'),
+    agentId: str(value, 'agentId'),
+    questions,
+    createdAtMs: num(value, 'createdAtMs'),
+    expiresAtMs: num(value, 'expiresAtMs'),
+    status,
+    answers: readAnswers(value.answers),
+  });
+}
+
+/** `question.list`: `{questions: [record]}`. */
+export function readQuestionList(payload: unknown): AgentQuestion[] {
+  const rows = isRecord(payload) && Array.isArray(payload.questions) ? payload.questions : [];
+  return rows.map(readQuestionRecord).filter((q): q is AgentQuestion => q !== undefined);
+}
+
+/** `question.resolved` and `question.resolve`'s answer: `{id?, status, answers?}`. */
+export function readQuestionOutcome(
+  payload: unknown,
+): { id?: string; status: Exclude<QuestionStatus, 'pending'>; answers?: Record<string, string[]> } | undefined {
+  const status = QUESTION_STATUSES.find((s) => s !== 'pending' && s === str(payload, 'status'));
+  if (!status || status === 'pending') return undefined;
+  return defined({ id: str(payload, 'id'), status, answers: readAnswers(isRecord(payload) ? payload.answers : undefined) });
 }

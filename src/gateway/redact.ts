@@ -1,5 +1,9 @@
-/** Field names whose values never reach a log, whatever object they sit in. */
-const SECRET_KEYS = new Set(['token', 'deviceToken', 'password', 'signature', 'bootstrapToken', 'privateKey', 'recoveryScope']);
+/**
+ * Field names whose values never reach a log, whatever object they sit in. `answers` are the
+ * person's answers to the agent's questions (`question.resolve`, `question.resolved`): one may be
+ * a secret typed into a masked field, and the trace cannot tell which.
+ */
+const SECRET_KEYS = new Set(['token', 'deviceToken', 'password', 'signature', 'bootstrapToken', 'privateKey', 'recoveryScope', 'answers']);
 
 /**
  * A copy of a frame safe to log: every secret-looking field replaced by "[redacted]". Deep, so it

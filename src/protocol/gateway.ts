@@ -83,6 +83,14 @@ export interface ConnectParams {
   device: DeviceProof;
 }
 
+/**
+ * What an operator may answer an exec approval, in the gateway's words and in the order a card
+ * offers them. The gateway says per approval which of them it allows (`allowedDecisions`; `deny`
+ * always). Shared with the webview contract, whose approval cards offer exactly these.
+ */
+export const APPROVAL_DECISIONS = ['allow-once', 'allow-always', 'deny'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
 /** `hello-ok.policy.tickIntervalMs` is honoured within these bounds (a gateway could say 0, or a year). */
 export const MIN_TICK_INTERVAL_MS = 1_000;
 export const MAX_TICK_INTERVAL_MS = 10 * 60_000;

@@ -5,8 +5,10 @@
  *
  * Each direction is one map of `{ type: fields }` written with schema.ts: the message types and the
  * runtime guards both come from it, and both sides use the guards, since neither side may trust what
- * the other posts (a compromised page, a stale bundle, another frame). Imports only schema.ts.
+ * the other posts (a compromised page, a stale bundle, another frame). Imports only schema.ts, and
+ * from gateway.ts the decisions an approval card may offer.
  */
+import { APPROVAL_DECISIONS } from './gateway';
 import { array, boolean, isRecord, literal, number, object, optional, string, unknown, variants, type Infer, type InferShape, type Schema } from './schema';
 
 /** Longest message the composer may send; the gateway's own frame limit is checked again in the client. */
@@ -14,6 +16,8 @@ export const MAX_SEND_CHARS = 1_000_000;
 /** Longest text the webview may ask to copy or insert (a code block of a reply). */
 export const MAX_CODE_CHARS = 5_000_000;
 const MAX_HREF_CHARS = 8_192;
+/** Longest answer to one of the agent's questions, as typed. */
+export const MAX_ANSWER_CHARS = 10_000;
 
 /** Buttons the webview may offer; the host decides what each does. */
 export const ACTION_IDS = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'] as const;
@@ -35,6 +39,27 @@ export type ToolCallView = Infer<typeof ToolCallView>;
 
 const UsageView = object({ input: optional(number()), output: optional(number()), total: optional(number()) });
 export type UsageView = Infer<typeof UsageView>;
+
+/** Where an approval or a question stands, as its card shows it. */
+export const APPROVAL_STATES = ['pending', 'deciding', 'allowed', 'denied', 'expired', 'cancelled'] as const;
+export const QUESTION_STATES = ['pending', 'submitting', 'answered', 'skipped', 'expired', 'cancelled'] as const;
+/** Ids of approvals and questions are the gateway's (a UUID, `ask_<hash>`): short. */
+const gatewayId = string({ min: 1, max: 200 });
+
+/** One of the agent's questions: its options, and whether an own answer ("other") or a masked one is asked for. */
+const QuestionView = object({
+  id: gatewayId,
+  header: text,
+  question: text,
+  options: array(object({ label: text, description: optional(text) }), { max: 16 }),
+  multiSelect: boolean(),
+  other: boolean(),
+  /** A secret: typed into a masked field, never shown back. */
+  secret: boolean(),
+  /** The answer as the card shows it once given ("Blue", "S, L"; a secret's is masked). */
+  answer: optional(text),
+});
+export type QuestionView = Infer<typeof QuestionView>;
 
 export const ChatItem = variants('kind', {
   user: {
@@ -59,11 +84,44 @@ export const ChatItem = variants('kind', {
   },
   tool: { id, tool: ToolCallView },
   notice: { id, level: literal('info', 'warning', 'error'), text },
+  /** The agent waits for a person to allow or deny a shell command. Every string is the gateway's, shown as text. */
+  approval: {
+    id,
+    approvalId: gatewayId,
+    /** The whole command, untruncated: the card folds a long one and unfolds it on request. */
+    command: text,
+    /** Where it runs: the gateway host or a node, and the working directory. */
+    host: optional(text),
+    cwd: optional(text),
+    /** Who asks: the agent's id. */
+    agent: optional(text),
+    warnings: array(text, { max: 20 }),
+    /** Exactly the decisions the gateway allows, in the order the buttons show them. */
+    decisions: array(literal(...APPROVAL_DECISIONS), { max: APPROVAL_DECISIONS.length }),
+    /** When the gateway stops waiting and denies it (epoch ms), for the countdown. */
+    expiresAtMs: optional(number({ min: 0 })),
+    state: literal(...APPROVAL_STATES),
+    /** Who decided what, or why it ended ("Allowed once by you"). */
+    outcome: optional(text),
+    /** Why the last decision could not be sent. */
+    error: optional(text),
+  },
+  /** The agent asks the person (`ask_user`) and waits for the answers. */
+  question: {
+    id,
+    questionId: gatewayId,
+    questions: array(QuestionView, { max: 8 }),
+    expiresAtMs: optional(number({ min: 0 })),
+    state: literal(...QUESTION_STATES),
+    outcome: optional(text),
+    error: optional(text),
+  },
 });
 export type ChatItem = Infer<typeof ChatItem>;
 
 const ConnectionView = object({
-  kind: literal('connecting', 'connected', 'reconnecting', 'failed', 'unconfigured', 'closed'),
+  /** `limited`: connected, but the gateway routes no approvals or questions to this client. */
+  kind: literal('connecting', 'connected', 'limited', 'reconnecting', 'failed', 'unconfigured', 'closed'),
   /** One line: "Connected to OpenClaw 2026.9.6", "Reconnecting in 4 s", "Wrong gateway token". */
   title: text,
   /** What to do, in a sentence (e.g. the pairing command to run). */
@@ -115,6 +173,22 @@ export const WEBVIEW_REQUESTS = {
   copy: { params: { text: string({ max: MAX_CODE_CHARS }) }, result: object({}, { strict: true }) },
   /** Writes a code block into the active editor; `inserted: false` when no editor is active. */
   insert: { params: { text: string({ max: MAX_CODE_CHARS }) }, result: object({ inserted: boolean() }, { strict: true }) },
+  /**
+   * A decision on a pending approval. The host checks that the gateway waits for exactly this
+   * approval and offers this decision, and asks in a modal before allowing it always;
+   * `decided: false` when the person cancelled that modal.
+   */
+  decideApproval: { params: { id: gatewayId, decision: literal(...APPROVAL_DECISIONS) }, result: object({ decided: boolean() }, { strict: true }) },
+  /** Answers a pending question: the chosen labels and own words per question (checked by the host). */
+  answerQuestion: {
+    params: {
+      id: gatewayId,
+      answers: array(object({ questionId: gatewayId, values: array(string({ max: MAX_ANSWER_CHARS }), { max: 16 }) }, { strict: true }), { max: 8 }),
+    },
+    result: object({ answered: boolean() }, { strict: true }),
+  },
+  /** Skips a pending question: the agent goes on without an answer. */
+  skipQuestion: { params: { id: gatewayId }, result: object({ skipped: boolean() }, { strict: true }) },
 };
 
 type MessageMap = Record<string, Record<string, Schema<unknown>>>;

@@ -260,6 +260,42 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     ).json()) as { choices: Array<{ message: { content: string } }> };
     assert.equal(plain.choices[0].message.content, 'Echo: no stream');
 
+    // EXEC: an exec call with the backticked command; ASKUSER: tool_call -> ask_user; their results are said back.
+    const exec = await streamChat(model.baseUrl, gatewayShapedMessages('EXEC `echo hi there`'), undefined, ['exec', 'tool_call']);
+    const toolCall = (chunks: typeof exec.chunks) => {
+      const parts = chunks.flatMap((c) => c.data?.choices?.[0]?.delta?.tool_calls ?? []);
+      return { id: parts[0].id as string, name: parts[0].function.name as string, arguments: parts.map((c: any) => c.function.arguments ?? '').join('') };
+    };
+    const execCall = toolCall(exec.chunks);
+    assert.equal(execCall.name, 'exec');
+    assert.equal(JSON.parse(execCall.arguments).command, 'echo hi there');
+    const execResult = await streamChat(
+      model.baseUrl,
+      gatewayShapedMessages('EXEC `echo hi there`', [
+        {
+          role: 'assistant',
+          content: 'Calling exec.',
+          tool_calls: [{ id: execCall.id, type: 'function', function: { name: 'exec', arguments: execCall.arguments } }],
+        },
+        { role: 'tool', tool_call_id: execCall.id, content: 'hi there' },
+      ]),
+      undefined,
+      ['exec'],
+    );
+    assert.equal(execResult.text, 'Tool exec result: hi there');
+    const ask = await streamChat(model.baseUrl, gatewayShapedMessages('ASKUSER45 please'), undefined, ['exec', 'tool_call']);
+    const askCall = toolCall(ask.chunks);
+    assert.equal(askCall.name, 'tool_call');
+    const askArgs = JSON.parse(askCall.arguments);
+    assert.equal(askArgs.id, 'ask_user');
+    assert.equal(askArgs.args.timeoutSeconds, 45);
+    assert.deepEqual(
+      askArgs.args.questions.map((q: { id: string }) => q.id),
+      ['color', 'size'],
+    );
+    const noExec = await streamChat(model.baseUrl, gatewayShapedMessages('EXEC `ls`'), undefined, ['read']);
+    assert.equal(noExec.text, 'No usable tool was offered. Done.');
+
     // SLOW: ~200 ms a chunk; stop listening after a few.
     const abort = new AbortController();
     const started = Date.now();
@@ -269,7 +305,7 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     await slow;
     assert.ok(Date.now() - started < 3000, 'aborting a SLOW stream returns promptly');
     assert.equal(model.log.at(-1)?.mode, 'slow');
-    assert.equal(model.requests, 7);
+    assert.equal(model.requests, 11);
   } finally {
     await model.close();
   }

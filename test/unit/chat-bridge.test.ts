@@ -15,6 +15,7 @@ import { waitFor, waitForState } from '../support/wait';
 /** Host services that record what they were asked to do. */
 function recorder(editorOpen = true) {
   const calls: string[] = [];
+  const confirmAnswer = { value: true };
   const services: HostServices = {
     copyText: async (text) => void calls.push(`copy ${text}`),
     insertIntoActiveEditor: async (text) => {
@@ -23,6 +24,10 @@ function recorder(editorOpen = true) {
     },
     openExternal: async (url) => void calls.push(`open ${url}`),
     notify: async (level, message) => void calls.push(`${level} ${message}`),
+    confirm: async (message) => {
+      calls.push(`confirm ${message}`);
+      return confirmAnswer.value;
+    },
     runAction: (id: ActionId) => void calls.push(`action ${id}`),
   };
   return { calls, services };

@@ -67,6 +67,38 @@ describe('what the chat says about the connection', () => {
     assert.deepEqual(ids(view), ['approvePairing', 'reconnect']);
   });
 
+  it('scope upgrade refused to the device token: what to do, on this computer and on a remote gateway', () => {
+    // As recorded from openclaw 2026.9.6 (features/04).
+    const state = fail({
+      code: 'INVALID_REQUEST',
+      message: 'unauthorized: device token scope mismatch (re-pair or approve scope upgrade)',
+      details: { code: 'AUTH_SCOPE_MISMATCH', authReason: 'scope_mismatch', canRetryWithDeviceToken: false },
+    });
+    assert.equal(state.kind === 'failed' && state.reason, 'scope-upgrade');
+    const view = connectionView(state, { tokenSource: 'none' });
+    assert.equal(view.title, 'Approve the new permissions');
+    assert.match(view.detail ?? '', /operator\.approvals, operator\.questions/);
+    assert.deepEqual(ids(view), ['setToken', 'reconnect']);
+  });
+
+  it('connected without the approvals scope: limited, with the action that fixes it', () => {
+    const state = {
+      kind: 'connected',
+      url: URL,
+      serverVersion: '2026.9.6',
+      protocol: 4,
+      scopes: ['operator.read'],
+      mainSessionKey: 'agent:main:main',
+    } as const;
+    const limited = connectionView(state as never, { tokenSource: 'secret' }, { approvals: 'missing-scope', questions: 'missing-scope' });
+    assert.equal(limited.kind, 'limited');
+    assert.equal(limited.title, "Connected, but VS Code cannot approve the agent's commands");
+    assert.match(limited.detail ?? '', /did not grant this VS Code operator\.approvals and operator\.questions/);
+    assert.deepEqual(ids(limited), ['setToken', 'reconnect']);
+    assert.equal(connectionView(state as never, { tokenSource: 'secret' }, { approvals: 'ok', questions: 'ok' }).kind, 'connected');
+    assert.equal(connectionView(state as never, { tokenSource: 'secret' }, { approvals: 'unsupported', questions: 'unsupported' }).kind, 'limited');
+  });
+
   it('gateway down: reconnecting with a countdown and a retry button, asking once whether it runs', () => {
     const view = connectionView(
       {
@@ -79,6 +111,7 @@ describe('what the chat says about the connection', () => {
         cause: 'unreachable',
       },
       { tokenSource: 'secret' },
+      undefined,
       6_500,
     );
     assert.equal(view.title, 'Gateway unreachable — reconnecting in 4 s');
@@ -90,6 +123,7 @@ describe('what the chat says about the connection', () => {
     const view = connectionView(
       { kind: 'reconnecting', url: URL, attempt: 1, delayMs: 1000, nextAttemptAt: 1_000, reason: 'the gateway is restarting', cause: 'restarting' },
       { tokenSource: 'secret' },
+      undefined,
       1_000,
     );
     assert.equal(view.title, 'Gateway restarting — reconnecting…');

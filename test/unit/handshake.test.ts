@@ -33,13 +33,13 @@ describe('handshake', () => {
     assert.equal(state.serverVersion, OPENCLAW_VERSION);
     assert.equal(state.protocol, 4);
     assert.equal(state.mainSessionKey, 'agent:main:main');
-    assert.deepEqual(state.scopes, ['operator.read', 'operator.write', 'operator.admin']);
+    assert.deepEqual(state.scopes, ['operator.read', 'operator.write', 'operator.admin', 'operator.approvals', 'operator.questions']);
     const connect = gw.requests('connect')[0].params as Record<string, any>;
     assert.equal(connect.minProtocol, 3);
     assert.equal(connect.maxProtocol, 4);
     assert.deepEqual(connect.client, { id: 'gateway-client', version: '0.1.0-test', platform: process.platform, mode: 'ui' });
     assert.equal(connect.role, 'operator');
-    assert.deepEqual(connect.caps, ['tool-events']);
+    assert.deepEqual(connect.caps, ['tool-events', 'exec-approvals']);
     assert.deepEqual(connect.auth, { token: TOKEN });
     assert.match(connect.device.id, /^[0-9a-f]{64}$/);
   });

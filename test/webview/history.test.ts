@@ -31,7 +31,9 @@ async function shown(view: WebviewPage): Promise<string[]> {
 }
 
 const expected = (items: ChatItem[]) =>
-  items.map((item) => (item.kind === 'tool' ? item.tool.name : item.kind === 'notice' ? item.text : item.text.split(' ').slice(0, 2).join(' ')));
+  items.map((item) =>
+    item.kind === 'tool' ? item.tool.name : item.kind === 'notice' ? item.text : 'text' in item ? item.text.split(' ').slice(0, 2).join(' ') : item.kind,
+  );
 
 async function waitForWholeHistory(view: WebviewPage): Promise<void> {
   await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');

@@ -29,6 +29,14 @@ const TEXT_SLOTS = [
   '.banner-detail',
   '.banner-actions vscode-button',
   '.activity',
+  '.approval-command',
+  '.approval-meta dd',
+  '.card-outcome',
+  '.card-error',
+  '.question-header',
+  '.question-text',
+  '.option-label',
+  '.option-description',
 ];
 
 /** Tags a rendered reply may contain: the sanitizer's allowlist plus the code-block header we add. */
@@ -160,6 +168,38 @@ describe('hostile input', { timeout: 120_000 }, () => {
           assistant(`a${i}`, payload, { outcome: 'error', error: payload }),
           tool(`t${i}`, payload, { args: payload, result: payload, state: i % 2 ? 'error' : 'done' }),
           notice(`n${i}`, (['info', 'warning', 'error'] as const)[i % 3], payload),
+          // Command and question texts are the gateway's, as untrusted as a reply.
+          {
+            kind: 'approval',
+            id: `ap${i}`,
+            approvalId: `approval-${i}`,
+            command: payload,
+            host: payload,
+            cwd: payload,
+            agent: payload,
+            warnings: [payload],
+            decisions: ['allow-once', 'allow-always', 'deny'],
+            state: i % 2 ? 'pending' : 'denied',
+            outcome: payload,
+            error: payload,
+          },
+          {
+            kind: 'question',
+            id: `q${i}`,
+            questionId: `question-${i}`,
+            state: 'pending',
+            questions: [
+              {
+                id: `k${i}`,
+                header: payload,
+                question: payload,
+                options: [{ label: payload, description: payload }],
+                multiSelect: i % 2 === 0,
+                other: false,
+                secret: false,
+              },
+            ],
+          },
         );
       });
       const title = payloads.join(' ');
@@ -179,7 +219,18 @@ describe('hostile input', { timeout: 120_000 }, () => {
       });
 
       // Host strings are text, exactly as sent.
-      for (const slot of ['.user-text', '.context-chip', '.tool-name', '.notice-text', '.outcome']) {
+      for (const slot of [
+        '.user-text',
+        '.context-chip',
+        '.tool-name',
+        '.notice-text',
+        '.outcome',
+        '.approval-command',
+        '.question-header',
+        '.question-text',
+        '.option-label',
+        '.option-description',
+      ]) {
         const texts = await view.page.locator(slot).allTextContents();
         assert.deepEqual(texts, payloads, `${slot} shows each payload as text`);
       }
@@ -188,6 +239,12 @@ describe('hostile input', { timeout: 120_000 }, () => {
         toolTexts,
         payloads.flatMap((p) => [p, p]),
       );
+      assert.deepEqual(
+        await view.page.locator('.approval-meta dd').allTextContents(),
+        payloads.flatMap((p) => [p, p, `agent ${p}`]),
+      );
+      assert.deepEqual(await view.page.locator('.approval-warning span:not(.sr-only)').allTextContents(), payloads);
+      assert.deepEqual(await view.page.locator('article.approval .card-outcome').allTextContents(), payloads);
       assert.equal(await view.page.locator('.session-title').textContent(), title);
       assert.equal(await view.page.locator('.banner-title').textContent(), title);
       assert.deepEqual(await view.page.locator('.banner-actions vscode-button').allTextContents(), payloads.slice(0, ACTION_IDS.length));

@@ -7,6 +7,15 @@
 //               gateway offers no `ls`, as 2026.4.27); once the tool result comes back,
 //               "Tool result had N chars. Done."
 //   MARKDOWN    a small markdown document (heading, list, bold, fenced ts code, a web link)
+//   EXEC        "Calling exec." plus an `exec` call whose command is the first backticked part of
+//               the message (`echo approved-<time>` without one); under `tools.exec.mode: "ask"`
+//               the gateway then waits for an operator's approval. Once the result comes back,
+//               "Tool exec result: <its text>".
+//   ASKUSER     "Calling tool_call." plus a `tool_call` -> `ask_user` call with two questions (color:
+//               Red | Blue; sizes: S, M, L, several allowed), waiting ASKUSER_TIMEOUT_S for an answer
+//               (ASKUSER<n> waits n seconds; the gateway clamps it to 30-3600). Once the result comes
+//               back, "Tool tool_call result: <its text>".
+// EXEC and ASKUSER are the modes of the test model behind the recorded approval and question frames.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -33,12 +42,12 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavailable' | 'markdown';
+export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavailable' | 'markdown' | 'exec' | 'ask-user';
 
 export interface ChatMessage {
   role: string;
   content?: string | Array<{ type: string; text?: string }> | null;
-  tool_calls?: unknown[];
+  tool_calls?: Array<{ id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
   tool_call_id?: string;
 }
 
@@ -52,6 +61,13 @@ export interface ChatRequest {
 }
 
 const LOG_LIMIT = 50;
+/** How long an ASKUSER question waits for its answer unless the message says ASKUSER<n>. */
+export const ASKUSER_TIMEOUT_S = 600;
+/** The questions an ASKUSER turn asks, in the `ask_user` tool's own shape. */
+export const ASKUSER_QUESTIONS = [
+  { id: 'color', header: 'Color', question: 'Which color should the harness use?', options: [{ label: 'Red', description: 'warm' }, { label: 'Blue' }] },
+  { id: 'size', header: 'Size', question: 'Which sizes?', options: [{ label: 'S' }, { label: 'M' }, { label: 'L' }], multiSelect: true },
+];
 const SLOW_CHUNKS = 60;
 const SLOW_INTERVAL_MS = 200;
 const FAST_INTERVAL_MS = 15;
@@ -160,12 +176,36 @@ function pickToolCall(body: ChatRequest): { name: string; arguments: string } | 
   return undefined;
 }
 
+/** EXEC: the first backticked part of the message, else a command that is safe to approve. */
+export function execCommand(userText: string): string {
+  return /`([^`]+)`/.exec(userText)?.[1] ?? `echo approved-${Date.now()}`;
+}
+
+/** ASKUSER<n>: n seconds; ASKUSER alone: ASKUSER_TIMEOUT_S. */
+function askUserTimeout(userText: string): number {
+  const seconds = /ASKUSER(\d+)/.exec(userText)?.[1];
+  return seconds ? Number(seconds) : ASKUSER_TIMEOUT_S;
+}
+
+/** The tool a mode calls, when the gateway offers it; undefined when it does not. */
+function callFor(mode: 'exec' | 'ask-user', body: ChatRequest, userText: string): { name: string; arguments: string } | undefined {
+  const offered = new Set((body.tools ?? []).map((t) => t.function?.name));
+  if (mode === 'exec')
+    return offered.has('exec') ? { name: 'exec', arguments: JSON.stringify({ title: 'harness exec', command: execCommand(userText) }) } : undefined;
+  // ask_user is a deferred tool: the model reaches it through the `tool_call` wrapper.
+  if (!offered.has('tool_call')) return undefined;
+  return { name: 'tool_call', arguments: JSON.stringify({ id: 'ask_user', args: { questions: ASKUSER_QUESTIONS, timeoutSeconds: askUserTimeout(userText) } }) };
+}
+
 function chooseMode(body: ChatRequest, userText: string): ReplyMode {
   const messages = body.messages;
   // Tool results in this turn mean we are in the second leg of a TOOL turn.
   if (toolResultsOfTurn(messages).length > 0) return 'tool-result';
   // Our own earlier call in this turn without a result: the gateway rejected it; do not try again.
-  if (userText.includes('TOOL') && toolCallsOfTurn(messages).length > 0) return 'tool-unavailable';
+  const asksForTool = ['TOOL', 'EXEC', 'ASKUSER'].some((word) => userText.includes(word));
+  if (asksForTool && toolCallsOfTurn(messages).length > 0) return 'tool-unavailable';
+  if (userText.includes('EXEC')) return callFor('exec', body, userText) ? 'exec' : 'tool-unavailable';
+  if (userText.includes('ASKUSER')) return callFor('ask-user', body, userText) ? 'ask-user' : 'tool-unavailable';
   if (userText.includes('TOOL')) return pickToolCall(body) ? 'tool' : 'tool-unavailable';
   if (userText.includes('SLOW')) return 'slow';
   if (userText.includes('MARKDOWN')) return 'markdown';
@@ -203,9 +243,20 @@ function planReply(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
       };
     case 'tool-unavailable':
       return { chunks: wordChunks('No usable tool was offered. Done.'), intervalMs: FAST_INTERVAL_MS };
+    case 'exec':
+    case 'ask-user': {
+      const call = callFor(mode, body, userText)!;
+      const id = `call_harness_${mode === 'exec' ? 'exec' : 'askuser'}_${Date.now().toString(36)}`;
+      return { chunks: wordChunks(`Calling ${call.name}.`), intervalMs: FAST_INTERVAL_MS, toolCall: { id, ...call } };
+    }
     case 'tool-result': {
       const results = toolResultsOfTurn(messages);
       const result = contentText(results[results.length - 1]?.content);
+      // EXEC and ASKUSER say what came back (the command's output, the answer); TOOL only its size.
+      const called = toolCallsOfTurn(messages).at(-1)?.tool_calls?.[0]?.function?.name;
+      if (called === 'exec' || called === 'tool_call') {
+        return { chunks: wordChunks(`Tool ${called} result: ${result.slice(0, 2000)}`), intervalMs: FAST_INTERVAL_MS };
+      }
       return { chunks: wordChunks(`Tool result had ${result.length} chars. Done.`), intervalMs: FAST_INTERVAL_MS };
     }
     case 'markdown':

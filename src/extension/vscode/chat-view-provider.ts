@@ -43,6 +43,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     );
   }
 
+  /** Whether the chat is on screen now (its cards are seen); false while another view or panel covers it. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
   /** Reveals the chat and puts the cursor in its input (once the page is ready, if it is loading). */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand(`${VIEW_CHAT}.focus`);

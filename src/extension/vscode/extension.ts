@@ -6,6 +6,7 @@ import { redactUrl } from '../../gateway/gateway-url';
 import { GatewayClient } from '../../gateway/gateway-client';
 import { ChatController } from '../chat-controller';
 import { ChatBridge } from '../chat-bridge';
+import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
 import { VsCodeHostServices } from './host-services';
 import type { ActionId } from '../../protocol/webview';
@@ -74,18 +75,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     if (id === 'openSettings') void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${Setting.gatewayUrl}`);
     else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
   };
+  const services = new VsCodeHostServices(runAction);
   const bridge = new ChatBridge({
     controller,
-    services: new VsCodeHostServices(runAction),
+    services,
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, found),
+    connection: () => connectionView(client.state, found, controller.approvals.route),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
+  const approvalsUi = new ApprovalsUi(controller, services, chatView, (message) => log.warn(message));
   const sessions = new SessionTreeProvider(controller);
   const sessionsView = vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false });
   sessions.attach(sessionsView);
-  context.subscriptions.push(statusBar, bridge, chatView, sessions, sessionsView, vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView));
+  context.subscriptions.push(statusBar, approvalsUi, bridge, chatView, sessions, sessionsView, vscode.window.registerWebviewViewProvider(VIEW_CHAT, chatView));
 
   // A reconnect countdown ticks in the status bar and the chat banner once a second.
   let countdown: NodeJS.Timeout | undefined;

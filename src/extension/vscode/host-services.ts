@@ -29,6 +29,10 @@ export class VsCodeHostServices implements HostServices {
     return Promise.resolve(show(message, ...buttons));
   }
 
+  async confirm(message: string, detail: string, confirm: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) === confirm;
+  }
+
   runAction(id: ActionId): void {
     this.actions(id);
   }

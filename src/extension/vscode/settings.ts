@@ -33,6 +33,8 @@ export const Command = {
   focusChat: 'openclaw.focusChat',
   /** Internal: what the status bar runs when a pairing is pending. */
   showPairing: 'openclaw.showPairing',
+  /** Lists what the agent waits on a person for, in every session; what the approvals badge runs. */
+  showPendingApprovals: 'openclaw.showPendingApprovals',
 } as const;
 
 /** The command each button of the chat's banner runs (but `openSettings`, which opens the settings). */

@@ -71,6 +71,8 @@ function shortFailure(state: Extract<ConnectionState, { kind: 'failed' }>): stri
       return 'token needed';
     case 'pairing-required':
       return 'pairing required';
+    case 'scope-upgrade':
+      return 'permissions needed';
     case 'protocol-mismatch':
       return 'update needed';
     case 'bad-url':
