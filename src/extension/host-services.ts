@@ -15,6 +15,8 @@ export interface HostServices {
   openExternal(url: string): Promise<void>;
   /** Tells the person something; resolves with the button they chose, if any. */
   notify(level: NoticeLevel, message: string, ...buttons: string[]): Promise<string | undefined>;
+  /** Asks before something that cannot be undone (a modal dialog): true when the person chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
   /** Does what a button of the chat's connection banner offers (a command of the extension). */
   runAction(id: ActionId): void;
 }

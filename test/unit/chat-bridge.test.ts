@@ -13,7 +13,7 @@ import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
 
 /** Host services that record what they were asked to do. */
-function recorder(editorOpen = true) {
+function recorder(editorOpen = true, confirms = true) {
   const calls: string[] = [];
   const services: HostServices = {
     copyText: async (text) => void calls.push(`copy ${text}`),
@@ -23,6 +23,10 @@ function recorder(editorOpen = true) {
     },
     openExternal: async (url) => void calls.push(`open ${url}`),
     notify: async (level, message) => void calls.push(`${level} ${message}`),
+    confirm: async (message, _detail, action) => {
+      calls.push(`confirm ${message} [${action}]`);
+      return confirms;
+    },
     runAction: (id: ActionId) => void calls.push(`action ${id}`),
   };
   return { calls, services };
