@@ -1,7 +1,7 @@
 /**
  * A session's history as a Markdown document: a heading per message with who spoke and when,
- * the assistant's own markdown as it is, the person's words quoted (so a line of theirs that starts
- * with `#` stays a line), and each tool call as a collapsible `<details>` block with its arguments
+ * the assistant's own markdown as it is, the person's words quoted (a line of theirs that starts
+ * with `#` escaped, so it stays a line), and each tool call as a collapsible `<details>` block with its arguments
  * and result in fences long enough for whatever backticks they hold. Renders the same in VS Code's
  * Markdown preview and on GitHub. Pure: rows in, text out.
  */
@@ -113,11 +113,15 @@ export function fence(text: string, lang: string): string {
   return `${marks}${lang}\n${text.replace(/\n$/, '')}\n${marks}`;
 }
 
-/** The person's words as a blockquote, every line (blank ones too) kept inside it. */
+/**
+ * The person's words as a blockquote, every line (blank ones too) kept inside it. A line of theirs
+ * that Markdown would make a heading (`# ...`, or a `===`/`---` underline) is escaped: inside a
+ * quote it would still be one. The rest (code fences they pasted, lists) renders as they wrote it.
+ */
 function quote(text: string): string {
   return text
     .split('\n')
-    .map((line) => (line ? `> ${line}` : '>'))
+    .map((line) => (line ? `> ${line.replace(/^(\s{0,3})(#|=+\s*$|-+\s*$)/, '$1\\$2')}` : '>'))
     .join('\n');
 }
 
