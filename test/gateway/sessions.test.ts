@@ -185,7 +185,9 @@ describe('sessions against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
     await controller.switchSession(key);
     const last = controller.transcript.filter((i) => i.kind === 'user').at(-1)!;
     await controller.actions.rewindTo(last.id);
-    assert.ok(!texts().includes('written while paging'), 'the message and its answer left the history');
+    // The chat reads the history right after the rewind, and again when the gateway's `sessions.changed`
+    // (reason "rewind") follows: a read that still saw the old transcript is corrected by then.
+    await waitFor(() => !texts().includes('written while paging'), `the message and its answer left the history: ${texts().join(' | ')}`, 30_000);
     assert.ok(texts().some((t) => answers(t, 'third turn')));
     assert.deepEqual(changes.filter((c) => c.type === 'draft').at(-1), { type: 'draft', text: 'written while paging' });
   });

@@ -145,6 +145,17 @@ describe('sessions', () => {
     assert.deepEqual(changes.filter((c) => c.type === 'draft').at(-1), { type: 'draft', text: 'question 2' });
   });
 
+  it('rewinds to a user message: the history is cut before it and the message goes back in the box', async () => {
+    const { gw, controller, changes } = await setup();
+    seedLongSession(gw, 'agent:main:r', 6);
+    await controller.switchSession('agent:main:r');
+    const third = controller.transcript.filter((i) => i.kind === 'user')[2];
+    await controller.actions.rewindTo(third.id);
+    assert.deepEqual(controller.transcript.map(textOf), ['question 0', 'answer 1', 'question 2', 'answer 3']);
+    assert.deepEqual(changes.filter((c) => c.type === 'draft').at(-1), { type: 'draft', text: 'question 4' });
+    await assert.rejects(controller.actions.rewindTo('a:not-a-user-message'), /Only a message you sent/);
+  });
+
   it('reads a whole history for an export, page by page, oldest first', async () => {
     const { gw, controller } = await setup();
     seedLongSession(gw, 'agent:main:x', 2500);
