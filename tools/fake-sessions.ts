@@ -224,7 +224,7 @@ export class FakeSessions {
       }
       case 'sessions.usage': {
         const sessions = [...store.sessions.values()];
-        const sum = (field: string) => sessions.reduce((n, s) => n + (typeof s[field] === 'number' ? (s[field]) : 0), 0);
+        const sum = (field: string) => sessions.reduce((n, s) => n + (typeof s[field] === 'number' ? s[field] : 0), 0);
         const totals = {
           input: sum('inputTokens'),
           output: sum('outputTokens'),

@@ -134,7 +134,7 @@ export function readUsage(payload: unknown): UsageSummary {
 
 function readTotals(value: unknown): UsageTotals {
   const t = isRecord(value) ? value : {};
-  const num = (key: string) => (typeof t[key] === 'number' && Number.isFinite(t[key]) && (t[key]) >= 0 ? (t[key]) : 0);
+  const num = (key: string) => (typeof t[key] === 'number' && Number.isFinite(t[key]) && t[key] >= 0 ? t[key] : 0);
   return {
     input: num('input'),
     output: num('output'),
