@@ -2,11 +2,13 @@
  * A real `ws` server on 127.0.0.1:0 that behaves like the observed `openclaw@2026.9.6` gateway (see
  * test/fixtures/transcripts): challenge first, device signature checked the way the gateway
  * checks it, hello-ok with a device token, `agent` ack / events / final, errors with the gateway's
- * codes, ticks, and shutdown then 1012. Tests script its behaviour through hooks.
+ * codes, ticks, and shutdown then 1012; the session methods are in fake-sessions.ts. Tests script
+ * its behaviour through hooks.
  */
 import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { FakeSessions, SESSION_METHODS } from './fake-sessions';
 import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from './versions';
 
 export interface ReceivedFrame {
@@ -61,6 +63,8 @@ export class FakeGateway {
   readonly finals = new Map<string, Record<string, unknown>>();
   readonly history = new Map<string, Array<Record<string, unknown>>>();
   readonly sessions = new Map<string, Record<string, unknown>>();
+  /** Session methods, and the rows they add (with ids, seq and `session.message`). */
+  readonly sessionStore: FakeSessions;
   /** Device id -> platform it was paired with, and issued device tokens. */
   readonly paired = new Map<string, { platform: string; deviceToken: string; scopes: string[] }>();
   bootId = randomUUID();
@@ -77,7 +81,14 @@ export class FakeGateway {
   port = 0;
 
   constructor(readonly options: FakeGatewayOptions = {}) {
-    this.sessions.set(MAIN_SESSION, { key: MAIN_SESSION, updatedAt: Date.now(), model: 'fake-model', isMain: true });
+    this.sessions.set(MAIN_SESSION, { key: MAIN_SESSION, sessionId: randomUUID(), updatedAt: Date.now(), model: 'fake-model', isMain: true });
+    this.sessionStore = new FakeSessions({
+      history: this.history,
+      sessions: this.sessions,
+      conns: this.conns,
+      mainSession: MAIN_SESSION,
+      scopesOf: (conn) => this.scopesOf(conn),
+    });
   }
 
   get url(): string {
@@ -121,10 +132,10 @@ export class FakeGateway {
     for (const conn of this.conns) conn.ws.terminate();
   }
 
-  /** A new boot id, as after a restart of the process. */
   /** A new process: a new boot id, and the runs in flight die with the old one (no more events). */
   reboot(): void {
     this.bootId = randomUUID();
+    // The runs died with the process: nothing more of them is streamed.
     for (const run of this.activeRuns.values()) run.kill();
     this.activeRuns.clear();
   }
@@ -288,19 +299,8 @@ export class FakeGateway {
       protocol,
       server: { version: protocol === 4 ? OPENCLAW_VERSION : OPENCLAW_PROTOCOL3_VERSION, bootId: this.bootId, connId: randomUUID() },
       features: {
-        methods: [
-          'health',
-          'agent',
-          'agent.wait',
-          'chat.abort',
-          'chat.history',
-          'sessions.list',
-          'sessions.delete',
-          'sessions.patch',
-          'sessions.subscribe',
-          ...this.extraMethods,
-        ],
-        events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed'],
+        methods: ['health', 'agent', 'agent.wait', 'chat.abort', ...SESSION_METHODS, ...this.extraMethods],
+        events: ['agent', 'chat', 'tick', 'shutdown', 'sessions.changed', 'session.message', 'session.tool'],
       },
       snapshot: { sessionDefaults: { mainSessionKey: MAIN_SESSION }, uptimeMs: 1000 },
       auth: { method: 'token', role: 'operator', scopes, ...(deviceToken ? { deviceToken, issuedAtMs: Date.now() } : {}) },
@@ -314,6 +314,10 @@ export class FakeGateway {
   private onRequest(conn: Conn, frame: Record<string, unknown>): void {
     const id = frame.id;
     const params = (frame.params ?? {}) as Record<string, any>;
+    // Protocol-3 gateways (2026.4.27) know no offset, and their params are closed objects.
+    if (frame.method === 'sessions.list' && (this.options.protocol ?? 4) < 4 && 'offset' in params) {
+      return conn.res(id, false, { code: 'INVALID_REQUEST', message: "invalid sessions.list params: at root: unexpected property 'offset'" });
+    }
     switch (frame.method) {
       case 'agent':
         return this.agent(conn, id, params);
@@ -341,60 +345,10 @@ export class FakeGateway {
         };
         return poll();
       }
-      case 'chat.history': {
-        // Like the gateway: the latest `limit` messages (all without one), `hasMore` while older ones remain.
-        const rows = this.history.get(params.sessionKey) ?? [];
-        const limit = typeof params.limit === 'number' && params.limit > 0 ? params.limit : rows.length;
-        const messages = rows.length > limit ? rows.slice(rows.length - limit) : rows;
-        return conn.res(id, true, { sessionKey: params.sessionKey, messages, hasMore: messages.length < rows.length, totalMessages: rows.length });
-      }
-      case 'sessions.list': {
-        // Protocol-3 gateways (2026.4.27) know no offset, and their params are closed objects.
-        if ((this.options.protocol ?? 4) < 4 && 'offset' in params) {
-          return conn.res(id, false, { code: 'INVALID_REQUEST', message: "invalid sessions.list params: at root: unexpected property 'offset'" });
-        }
-        // Pages like the gateway: 100 rows unless a limit is given, nextOffset while more remain.
-        const all = [...this.sessions.values()].filter((s) => !s.archived);
-        const limit = Number(params.limit ?? 100);
-        const offset = Number(params.offset ?? 0);
-        const page = all.slice(offset, offset + limit);
-        const hasMore = offset + page.length < all.length;
-        return conn.res(id, true, {
-          count: page.length,
-          totalCount: all.length,
-          limitApplied: limit,
-          nextOffset: hasMore ? offset + page.length : null,
-          hasMore,
-          sessions: page,
-        });
-      }
-      case 'sessions.subscribe':
-        return conn.res(id, true, { subscribed: true });
-      case 'sessions.patch': {
-        const session = this.sessions.get(params.key);
-        if (session && params.archived === true) session.archived = true;
-        return conn.res(id, true, { ok: true, key: params.key });
-      }
-      case 'sessions.delete': {
-        if (params.key === MAIN_SESSION) return conn.res(id, false, { code: 'INVALID_REQUEST', message: `Cannot delete the main session (${MAIN_SESSION}).` });
-        const session = this.sessions.get(params.key);
-        if (!params.archivedOnly && !this.scopesOf(conn).includes('operator.admin')) {
-          return conn.res(id, false, {
-            code: 'FORBIDDEN',
-            message: 'missing scope: operator.admin',
-            details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
-          });
-        }
-        if (params.archivedOnly && session && !session.archived)
-          return conn.res(id, false, { code: 'INVALID_REQUEST', message: `Session ${params.key} is not archived. Archive it first, then delete it.` });
-        const deleted = this.sessions.delete(params.key);
-        this.history.delete(params.key);
-        for (const c of this.conns) if (c.authed) c.event('sessions.changed', { key: params.key, reason: 'deleted' });
-        return conn.res(id, true, { ok: true, key: params.key, deleted, archived: [] });
-      }
       case 'health':
         return conn.res(id, true, { ok: true });
       default:
+        if (this.sessionStore.handle(conn, frame)) return;
         return conn.res(id, false, { code: 'INVALID_REQUEST', message: `unknown method: ${String(frame.method)}` });
     }
   }
@@ -424,11 +378,14 @@ export class FakeGateway {
     if (cached) return conn.res(id, true, cached);
     if (this.activeRuns.has(key)) return conn.res(id, true, { runId: key, sessionKey, status: 'accepted' });
     conn.res(id, true, { runId: key, sessionKey, agentId: 'main', status: 'accepted', acceptedAt: Date.now() });
-    if (!this.sessions.has(sessionKey)) this.sessions.set(sessionKey, { key: sessionKey, updatedAt: Date.now(), model: 'fake-model' });
-    const rows = this.history.get(sessionKey) ?? [];
+    this.sessionStore.ensure(sessionKey);
     const tags = (extra: Record<string, unknown>) => (this.options.bareHistory ? {} : extra);
-    rows.push({ role: 'user', content: params.message, timestamp: Date.now(), ...tags({ idempotencyKey: `${key}:user`, __openclaw: { runId: key } }) });
-    this.history.set(sessionKey, rows);
+    this.sessionStore.addRow(sessionKey, {
+      role: 'user',
+      content: params.message,
+      timestamp: Date.now(),
+      ...tags({ idempotencyKey: `${key}:user`, __openclaw: { runId: key } }),
+    });
     const text = this.reply(String(params.message));
     const words = text.match(/\S+\s*/g) ?? [text];
     let seq = 0;
@@ -462,8 +419,8 @@ export class FakeGateway {
         stopReason: aborted ? 'aborted' : 'stop',
         ...tags({ __openclaw: { runId: key } }),
       };
-      if (this.options.replyRowLagMs) setTimeout(() => rows.push(reply), this.options.replyRowLagMs);
-      else rows.push(reply);
+      if (this.options.replyRowLagMs) setTimeout(() => this.sessionStore.addRow(sessionKey, reply), this.options.replyRowLagMs);
+      else this.sessionStore.addRow(sessionKey, reply);
       const final = aborted
         ? { runId: key, status: 'timeout', summary: 'aborted', result: { payloads: [{ text: sent }], meta: { durationMs: 5, stopReason: 'aborted' } } }
         : {

@@ -3,9 +3,10 @@
 // (draft, scroll, open tool cards) in VS Code's webview state so it survives hide/show.
 import { parseHostMessage, type ActionId, type WebviewUiState } from '../src/protocol/webview';
 import { ConnectionBanner, EmptyState } from './banner';
-import { handleCodeActions, routeLinksToHost } from './clicks';
+import { handleCodeActions, handleMessageActions, routeLinksToHost } from './clicks';
 import { Composer } from './composer';
 import { h, setText, show } from './dom';
+import { EarlierLoader } from './earlier';
 import type { ItemContext } from './items';
 import { RequestChannel } from './requests';
 import { ScrollKeeper } from './scroll-keeper';
@@ -31,6 +32,7 @@ export class ChatApp {
   private readonly banner: ConnectionBanner;
   private readonly transcript: TranscriptView;
   private readonly scroll: ScrollKeeper;
+  private readonly earlier: EarlierLoader;
   private readonly empty = new EmptyState();
   private readonly announcer = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
   private readonly composer: Composer;
@@ -40,6 +42,7 @@ export class ChatApp {
   private resetPending = false;
   private readonly dirty = new Set<string>();
   private chromeDirty = false;
+  private revealId: string | undefined;
 
   private lastReadyAt = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,7 +73,13 @@ export class ChatApp {
       },
     });
     this.composer.setDraft(this.ui.draft);
-    this.transcript = new TranscriptView(this.state, this.itemContext, () => this.schedule());
+    this.earlier = new EarlierLoader(
+      this.requests,
+      () => !this.state.loading && !this.transcript.backfilling && !this.resetPending,
+      () => this.schedule(),
+    );
+    this.transcript = new TranscriptView(this.state, this.itemContext, () => this.schedule(), this.earlier);
+    this.earlier.watch(this.transcript.element);
     this.scroll = new ScrollKeeper(
       this.transcript.element,
       this.ui,
@@ -84,6 +93,7 @@ export class ChatApp {
 
     routeLinksToHost(host);
     handleCodeActions(this.transcript.element, this.requests, (text) => this.announce(text));
+    handleMessageActions(this.transcript.element, this.requests, (text) => this.announce(text));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.saveNow();
     });
@@ -136,6 +146,19 @@ export class ChatApp {
       case 'session':
         this.chromeDirty = true;
         break;
+      case 'prepended':
+        this.earlier.setCount(this.state.earlier);
+        if (change.count) this.transcript.prepended();
+        break;
+      case 'reveal':
+        this.revealId = change.id;
+        break;
+      case 'draft':
+        this.composer.setDraft(change.text);
+        this.composer.focus();
+        this.ui.draft = change.text;
+        this.saveSoon();
+        return;
       case 'focus':
         return;
       case 'desync':
@@ -171,17 +194,29 @@ export class ChatApp {
   /** The one place the transcript DOM changes: once per frame, for everything since the last. */
   private render(): void {
     this.frame = 0;
+    this.transcript.placeHead();
     if (this.resetPending) this.rebuild();
     else if (this.transcript.backfilling) this.transcript.backfill(this.scroll.pinned);
     for (const id of this.dirty) this.transcript.renderItem(id);
     this.dirty.clear();
     if (this.chromeDirty) this.renderChrome();
     this.empty.update(this.state.items.length > 0, this.state.loading);
+    if (this.revealId !== undefined) this.reveal(this.revealId);
     this.scroll.afterRender(!this.state.loading && !this.transcript.backfilling && this.state.items.length > 0);
+    // A page that does not fill the view, or a person already at the top, gets the next older page.
+    if (!this.transcript.backfilling) this.earlier.check();
+  }
+
+  /** A search hit: the conversation stops following the end and shows the message, marked. */
+  private reveal(id: string): void {
+    this.revealId = undefined;
+    this.scroll.unpin();
+    if (this.transcript.reveal(id)) this.announce('Showing the message found');
   }
 
   private rebuild(): void {
     this.resetPending = false;
+    this.earlier.setCount(this.state.earlier);
     this.transcript.rebuild(this.scroll.restoring);
     if (!this.state.loading) {
       // Forget open cards that no longer exist, so the saved state does not grow forever.
@@ -198,6 +233,8 @@ export class ChatApp {
     const { connection, session, busy } = this.state;
     this.banner.update(connection);
     setText(this.sessionTitle, session.title);
+    // Rewind needs the gateway's admin scope: its button shows only where the connection has it.
+    this.transcript.element.classList.toggle('can-rewind', session.canRewind === true);
     show(this.sessionTitle, !!session.title);
     this.composer.setBusy(busy);
     // Say connection changes once, not every tick of a "Reconnecting in 4 s" countdown.

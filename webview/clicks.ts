@@ -56,3 +56,39 @@ function tick(action: HTMLButtonElement): void {
   action.classList.add('is-done');
   setTimeout(() => action.classList.remove('is-done'), DONE_TICK_MS);
 }
+
+/**
+ * A user message's own buttons: "Edit and resend" (the host forks the session there and puts the
+ * message in the box) and "Rewind to here" (the host asks first). Each says what happened.
+ */
+export function handleMessageActions(log: HTMLElement, requests: RequestChannel, announce: (text: string) => void): void {
+  log.addEventListener('click', (event) => {
+    const action = (event.target as Element).closest<HTMLButtonElement>('button[data-msg-action]');
+    const id = action?.closest<HTMLElement>('[data-item-id]')?.dataset.itemId;
+    if (!action || !id || action.getAttribute('aria-disabled') === 'true') return;
+    // One request at a time per button: a double click must not fork twice.
+    action.setAttribute('aria-disabled', 'true');
+    const done = () => action.removeAttribute('aria-disabled');
+    if (action.dataset.msgAction === 'fork') {
+      void requests
+        .request('forkFrom', { id }, FORK_TIMEOUT_MS)
+        .then(
+          () => announce('A new session starts from this message: it is in the box to edit and send'),
+          (error: Error) => announce(`Could not edit and resend: ${error.message}`),
+        )
+        .finally(done);
+    } else {
+      // The host asks the person first; the answer may take them a while.
+      void requests
+        .request('rewindTo', { id }, REWIND_TIMEOUT_MS)
+        .then(
+          ({ done: rewound }) => announce(rewound ? 'Rewound: the message is back in the box' : 'Not rewound'),
+          (error: Error) => announce(`Could not rewind: ${error.message}`),
+        )
+        .finally(done);
+    }
+  });
+}
+
+const FORK_TIMEOUT_MS = 60_000;
+const REWIND_TIMEOUT_MS = 10 * 60_000;

@@ -3,7 +3,7 @@
 // screen reader). Every host string goes in as text; only assistant markdown becomes markup.
 import type { ChatItem, UsageView } from '../src/protocol/webview';
 import { ApprovalView, QuestionView, type CardContext } from './approval-views';
-import { h, setText, show } from './dom';
+import { button, h, setText, show } from './dom';
 import { progressRing } from './elements';
 import { IncrementalMarkdown } from './stream';
 
@@ -29,7 +29,7 @@ export interface ItemView {
 export function createItemView(item: ChatItem, context: ItemContext): ItemView {
   switch (item.kind) {
     case 'user':
-      return new UserView();
+      return new UserView(item.id);
     case 'assistant':
       return new AssistantView(context);
     case 'tool':
@@ -50,7 +50,31 @@ class UserView implements ItemView {
   private readonly context = h('div', { class: 'context-chip' });
   private readonly text = h('div', { class: 'user-text' });
   private readonly pending = h('div', { class: 'pending' });
-  readonly element = h('article', { class: 'msg user' }, srOnly('You said:'), h('div', { class: 'bubble' }, this.context, this.text), this.pending);
+  /** What the person can do from a message of theirs (clicks.ts sends the requests). */
+  private readonly actions = h(
+    'div',
+    { class: 'msg-actions' },
+    button('Edit and resend', 'msg-action', {
+      'data-msg-action': 'fork',
+      title: 'Edit and resend from here: a new session with the history before this message, and this message in the box',
+    }),
+    button('Rewind to here', 'msg-action rewind-action', {
+      'data-msg-action': 'rewind',
+      title: 'Rewind to here: this message and everything after it leave the session, and the message goes back in the box',
+    }),
+  );
+  readonly element = h(
+    'article',
+    { class: 'msg user' },
+    srOnly('You said:'),
+    h('div', { class: 'bubble' }, this.context, this.text),
+    this.pending,
+    this.actions,
+  );
+
+  constructor(id: string) {
+    this.element.dataset.itemId = id;
+  }
 
   update(item: ChatItem): void {
     const user = item as Item<'user'>;
@@ -60,6 +84,8 @@ class UserView implements ItemView {
     show(this.context, !!user.context);
     setText(this.pending, user.pending === 'queued' ? 'Queued — sends when connected' : user.pending === 'sending' ? 'Sending…' : '');
     show(this.pending, !!user.pending);
+    // A message not yet on the gateway cannot be forked or rewound to.
+    show(this.actions, !user.pending);
     this.element.classList.toggle('is-pending', !!user.pending);
   }
 }

@@ -51,6 +51,13 @@ export class ScrollKeeper {
     this.toRestore = undefined;
   }
 
+  /** The person is taken elsewhere in the conversation (a search hit): stop following the end. */
+  unpin(): void {
+    this.ui.stickToBottom = false;
+    this.toRestore = undefined;
+    this.changed();
+  }
+
   /** After each render: keep to the end, or restore the saved position once the content is there. */
   afterRender(contentReady: boolean): void {
     this.watchLastItem();

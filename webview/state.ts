@@ -11,6 +11,10 @@ export type Change =
   | { kind: 'connection' }
   | { kind: 'session' }
   | { kind: 'focus' }
+  /** Older items went in before the first one. */
+  | { kind: 'prepended'; count: number }
+  | { kind: 'reveal'; id: string }
+  | { kind: 'draft'; text: string }
   /** The message refers to something this state does not have: it is out of step with the host. */
   | { kind: 'desync'; reason: string };
 
@@ -19,6 +23,8 @@ export class ChatState {
   session: SessionView = { key: '', title: '' };
   busy = false;
   loading = true;
+  /** How many older messages the gateway has before `items` (0: the transcript starts at the beginning). */
+  earlier = 0;
   connection: ConnectionView = { kind: 'connecting', title: 'Connecting to OpenClaw…', actions: [] };
   private byId = new Map<string, ChatItem>();
   /** Per item, the texts appended since `takeAppended` last ran; none once the item was replaced. */
@@ -50,6 +56,7 @@ export class ChatState {
         this.busy = message.busy;
         this.loading = message.loading;
         this.connection = message.connection;
+        this.earlier = message.earlier ?? 0;
         return { kind: 'reset' };
       case 'upsert': {
         const old = this.byId.get(message.item.id);
@@ -78,6 +85,18 @@ export class ChatState {
         }
         return { kind: 'removed', id: message.id };
       }
+      case 'prepend': {
+        const fresh = message.items.filter((item) => !this.byId.has(item.id));
+        this.items = [...fresh, ...this.items];
+        for (const item of fresh) this.byId.set(item.id, item);
+        this.earlier = message.earlier;
+        return { kind: 'prepended', count: fresh.length };
+      }
+      case 'reveal':
+        if (!this.byId.has(message.id)) return { kind: 'desync', reason: `reveal of unknown item ${message.id}` };
+        return { kind: 'reveal', id: message.id };
+      case 'draft':
+        return { kind: 'draft', text: message.text };
       case 'busy':
         this.busy = message.busy;
         return { kind: 'busy' };

@@ -1,6 +1,8 @@
 // The log of the conversation: one view per item, built from ChatState. A snapshot paints its
 // newest items at once and builds the older ones in later frames, above what the person reads
-// (backfill); single items are added, updated and removed in place between snapshots.
+// (backfill); a page of earlier history (`prepend`) is built the same way; single items are added,
+// updated and removed in place between snapshots. The "earlier messages" row, when there is one,
+// stays the log's first child, above every item.
 import type { ChatItem } from '../src/protocol/webview';
 import { h } from './dom';
 import { createItemView, type ItemContext, type ItemView } from './items';
@@ -21,13 +23,52 @@ export class TranscriptView {
   private pendingBackfill = false;
   /** Counts rebuilds, so that a settle meant for an earlier one does not act on a newer one. */
   private generation = 0;
+  private revealed: HTMLElement | undefined;
 
   constructor(
     private readonly state: ChatState,
     private readonly context: ItemContext,
     /** Asks for another frame (backfill goes on in the next one). */
     private readonly requestFrame: () => void,
+    /** The row above every item ("earlier messages"), and whether it is to be shown. */
+    private readonly head: { readonly element: HTMLElement; readonly visible: boolean },
   ) {}
+
+  /** Puts the head row at the top of the log, or takes it out. */
+  placeHead(): void {
+    const inLog = this.head.element.parentElement === this.element;
+    if (this.head.visible && !inLog) this.element.prepend(this.head.element);
+    else if (!this.head.visible && inLog) this.head.element.remove();
+  }
+
+  /**
+   * Older items went in before the first one: they are built above what the person reads, a
+   * frame's budget at a time, out of the live region (a screen reader is not read the old page).
+   */
+  prepended(): void {
+    this.element.setAttribute('aria-live', 'off');
+    this.generation += 1;
+    this.pendingBackfill = true;
+    this.element.setAttribute('aria-busy', 'true');
+    this.requestFrame();
+  }
+
+  /**
+   * Scrolls to an item and marks it (a search hit): builds every item down to it first if a
+   * backfill has not reached it yet. Returns whether the item is on the page.
+   */
+  reveal(id: string): boolean {
+    if (!this.views.has(id) && this.awaitsBackfill(id)) this.buildThrough(id);
+    const view = this.views.get(id);
+    if (!view) return false;
+    this.revealed?.classList.remove('is-revealed');
+    this.revealed = view.element;
+    view.element.classList.add('is-revealed');
+    view.element.setAttribute('tabindex', '-1');
+    view.element.scrollIntoView({ block: 'center' });
+    view.element.focus({ preventScroll: true });
+    return true;
+  }
 
   get backfilling(): boolean {
     return this.pendingBackfill;
@@ -46,7 +87,9 @@ export class TranscriptView {
     this.views.clear();
     const items = this.state.items;
     const first = all ? 0 : Math.max(0, items.length - FIRST_PAINT_ITEMS);
-    this.element.replaceChildren(...items.slice(first).map((item) => this.build(item)));
+    this.revealed = undefined;
+    const built = items.slice(first).map((item) => this.build(item));
+    this.element.replaceChildren(...(this.head.visible ? [this.head.element] : []), ...built);
     this.pendingBackfill = first > 0;
     if (this.pendingBackfill) {
       this.element.setAttribute('aria-busy', 'true');
@@ -75,9 +118,10 @@ export class TranscriptView {
     }
     // Measured on the oldest element shown, not from scrollHeight: Chromium's scroll anchoring may
     // already have compensated part of the growth, or (at the very top) none of it.
-    const anchor = this.element.firstElementChild;
+    const anchor = this.firstItemElement();
     const topBefore = anchor?.getBoundingClientRect().top ?? 0;
-    this.element.prepend(...elements);
+    if (this.head.element.parentElement === this.element) this.head.element.after(...elements);
+    else this.element.prepend(...elements);
     if (anchor && !pinned) this.element.scrollTop += anchor.getBoundingClientRect().top - topBefore;
     this.pendingBackfill = start > 0;
     if (this.pendingBackfill) this.requestFrame();
@@ -112,6 +156,32 @@ export class TranscriptView {
     view.update(item, true);
     this.views.set(item.id, view);
     return view.element;
+  }
+
+  /** Builds every item from the oldest on the page back to `id` now, keeping what is on screen in place. */
+  private buildThrough(id: string): void {
+    const items = this.state.items;
+    const target = items.findIndex((item) => item.id === id);
+    let end = items.findIndex((item) => this.views.has(item.id));
+    if (target < 0 || end < 0 || target >= end) return;
+    const elements: HTMLElement[] = [];
+    while (end > target) {
+      const element = this.build(items[--end]);
+      element.dataset.backfilled = '';
+      elements.unshift(element);
+    }
+    // No anchor to keep: the item revealed is scrolled to next.
+    if (this.head.element.parentElement === this.element) this.head.element.after(...elements);
+    else this.element.prepend(...elements);
+    this.pendingBackfill = target > 0;
+    if (this.pendingBackfill) this.requestFrame();
+    else this.settle();
+  }
+
+  /** The element of the oldest item on the page (the head row is not an item). */
+  private firstItemElement(): Element | null {
+    const first = this.element.firstElementChild;
+    return first === this.head.element ? first.nextElementSibling : first;
   }
 
   /** The page holds the whole snapshot: the log rejoins the live region a frame later. */

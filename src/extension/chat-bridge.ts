@@ -64,6 +64,23 @@ export class ChatBridge extends Disposable {
         if (!inserted) void services.notify('info', 'No editor is active: click into the file where the code should go, then choose Insert at Cursor again.');
         return { inserted };
       },
+      loadEarlier: async () => ({ earlier: await options.controller.loadEarlier() }),
+      forkFrom: ({ id }) =>
+        this.saying('Could not start a new session from this message', async () => {
+          await options.controller.actions.forkFrom(id);
+          return {};
+        }),
+      rewindTo: ({ id }) =>
+        this.saying('Could not rewind the session', async () => {
+          const sure = await services.confirm(
+            'Rewind the session to this message?',
+            'This message and everything after it are removed from the session’s history on the gateway, for every client. The message goes back into the box, to edit and send again.',
+            'Rewind',
+          );
+          if (!sure) return { done: false };
+          await options.controller.actions.rewindTo(id);
+          return { done: true };
+        }),
     };
   }
 
@@ -115,6 +132,16 @@ export class ChatBridge extends Disposable {
       case 'request':
         void this.answer(message);
         return;
+    }
+  }
+
+  /** Runs what the person asked for; a failure is told to them (then to the page, which only logs it). */
+  private async saying<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      void this.options.services.notify('error', `${what}: ${(error as Error).message}`);
+      throw error;
     }
   }
 

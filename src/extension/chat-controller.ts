@@ -2,26 +2,38 @@
  * The host's truth about the chat: which session is shown, its transcript, the turns in flight and
  * the session list. It drives the GatewayClient and tells the views what changed. No `vscode`
  * import: the view provider, tree and commands are thin glue around it. The parts: TranscriptModel
- * (ordering), LiveTurn (one message's items as its run streams), SessionList; this file keeps the
- * shown session, the queue of turns and the reconciliation with the gateway's history.
+ * (ordering), LiveTurn (one message's items as its run streams), SessionList, HistoryWindow (which
+ * pages of history are shown), SessionWatch (other clients' new messages), SessionActions (fork,
+ * rewind, compact, reset, reveal); this file keeps the shown session, the queue of turns and the
+ * reconciliation with the gateway's history.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ConnectionState } from '../gateway/connection-state';
 import { GatewayCancelledError, GatewayRequestError } from '../gateway/errors';
 import type { GatewayClient, TurnResult } from '../gateway/gateway-client';
+import { readSessionMessage, readSessionTool } from '../gateway/payloads';
 import { str } from '../protocol/schema';
 import type { SessionRow } from '../protocol/gateway';
 import type { ChatItem } from '../protocol/webview';
 import { anchorOf, cardItem, runOfEntry } from './approval-items';
 import { Approvals, isOpen, sessionOf, type ApprovalsChange } from './approvals';
 import { Disposable } from './disposable';
+import { FIRST_PAGE, HistoryWindow } from './history-window';
 import { LiveTurn } from './live-turn';
+import { SessionActions } from './session-actions';
 import { SessionList } from './session-list';
+import { SessionWatch } from './session-watch';
 import { itemsFromHistory } from './transcript';
 import { TranscriptModel, type TranscriptChange } from './transcript-model';
 
-export type ControllerChange = TranscriptChange | { type: 'busy'; busy: boolean } | { type: 'sessions' } | { type: 'connection'; state: ConnectionState };
+export type ControllerChange =
+  | TranscriptChange
+  | { type: 'busy'; busy: boolean }
+  | { type: 'sessions' }
+  | { type: 'connection'; state: ConnectionState }
+  /** Text for the message box (a forked or rewound message, to edit and send again). */
+  | { type: 'draft'; text: string };
 
 export interface ControllerDeps {
   log(level: 'info' | 'warn' | 'error', message: string): void;
@@ -32,7 +44,10 @@ export interface ControllerDeps {
   saveSession(key: string): void;
 }
 
-const HISTORY_LIMIT = 200;
+/** `sessions.changed` reasons after which the shown history is not what it was: it is read again. */
+const HISTORY_REWRITES = new Set(['rewind', 'compact', 'reset', 'new']);
+/** Runs of our own finished turns remembered, so their rows arriving late are not shown twice. */
+const RECENT_RUNS = 200;
 
 export class ChatController extends Disposable {
   private readonly emitter = new EventEmitter<{ change: [ControllerChange] }>();
@@ -45,6 +60,13 @@ export class ChatController extends Disposable {
   private currentSession: string;
   private reloadTimer: NodeJS.Timeout | undefined;
   private historyGeneration = 0;
+  private readonly window = new HistoryWindow();
+  private readonly watch: SessionWatch;
+  private readonly recentRuns = new Set<string>();
+  /** Fork, rewind, compact, reset, reveal a message, read a whole history. */
+  readonly actions = new SessionActions(this);
+  /** Another client wrote in the shown session while a turn of ours ran: reload once it ends. */
+  private reloadAfterTurn = false;
   loading = false;
 
   constructor(
@@ -75,15 +97,33 @@ export class ChatController extends Disposable {
         if (turn) turn.needsReload = true;
       }),
     );
+    this.watch = new SessionWatch(
+      {
+        sessionKey: () => this.sessionKey,
+        busy: () => this.busy,
+        isOwnRun: (runId) => this.recentRuns.has(runId) || this.turns.some((t) => t.runIds.has(runId)),
+        deferReload: () => (this.reloadAfterTurn = true),
+      },
+      this.model,
+      this.window,
+    );
     this.register(client.onSessionsChanged(() => this.sessionList.refreshSoon()));
     this.register(
       client.onEvent((frame) => {
-        // The gateway changes the shown session by itself too (a turn re-run after a crash, a
-        // message folded into the next prompt, another client chatting): when no turn of ours is
-        // streaming there, history is the truth to show.
-        if (frame.event !== 'sessions.changed' && frame.event !== 'session.message') return;
-        const key = str(frame.payload, 'sessionKey');
-        if (key === this.sessionKey && !this.busy) this.scheduleReload(300);
+        if (frame.event === 'session.message') {
+          const event = readSessionMessage(frame.payload);
+          if (event) this.watch.onMessage(event);
+        } else if (frame.event === 'session.tool') {
+          const event = readSessionTool(frame.payload);
+          if (event) this.watch.onTool(event);
+        } else if (frame.event === 'sessions.changed') {
+          // A rewind, compaction or reset (by any client) rewrites the history: read it again.
+          if (str(frame.payload, 'sessionKey') !== this.sessionKey) return;
+          const reason = str(frame.payload, 'reason');
+          const sessionId = str(frame.payload, 'sessionId');
+          const rewritten = (reason && HISTORY_REWRITES.has(reason)) || (sessionId && this.window.sessionId && sessionId !== this.window.sessionId);
+          if (rewritten) this.scheduleReload(300);
+        }
       }),
     );
     this.register(() => {
@@ -149,15 +189,17 @@ export class ChatController extends Disposable {
     }
   }
 
-  /** Shows another session: its history replaces the transcript. */
+  /** Shows another session: its history replaces the transcript, and its new messages are watched. */
   async switchSession(key: string): Promise<void> {
     if (key === this.sessionKey && this.model.items.length) return;
     this.currentSession = key;
     this.deps.saveSession(key);
     this.approvals.watch(key);
+    this.window.clear();
     this.model.replace([]);
     this.emit({ type: 'busy', busy: this.busy });
     this.emit({ type: 'sessions' });
+    this.watchShownSession();
     await this.reloadHistory();
   }
 
@@ -168,7 +210,10 @@ export class ChatController extends Disposable {
     return key;
   }
 
-  /** Loads the current session's history and reconciles it with the turns still in flight. */
+  /**
+   * Loads the current session's latest messages and reconciles them with the turns still in
+   * flight. Older messages are loaded on demand (`loadEarlier`).
+   */
   async reloadHistory(): Promise<void> {
     if (this.client.state.kind !== 'connected') return;
     const key = this.sessionKey;
@@ -177,22 +222,13 @@ export class ChatController extends Disposable {
     if (!this.model.items.length) this.emit({ type: 'snapshot' });
     let items: ChatItem[] | undefined;
     try {
-      const { messages, hasMore, totalMessages } = await this.client.history(key, HISTORY_LIMIT);
+      const page = await this.client.history(key, FIRST_PAGE);
       if (generation !== this.historyGeneration || key !== this.sessionKey) return;
       const inFlight = this.turns.filter((t) => t.sessionKey === key);
       const cards = this.approvals.entriesOf(key);
       const waiting = new Set(cards.flatMap((e) => (e.kind === 'approval' && isOpen(e) && e.approval.toolCallId ? [e.approval.toolCallId] : [])));
-      items = itemsFromHistory(messages, new Set(inFlight.flatMap((t) => [...t.runIds])), waiting);
-      if (hasMore) {
-        // Long sessions open fast: only the latest messages are loaded, and the chat says so.
-        const total = totalMessages ? ` of ${totalMessages}` : '';
-        items.unshift({
-          kind: 'notice',
-          id: `n:history:${key}`,
-          level: 'info',
-          text: `Showing the latest ${messages.length}${total} messages of this session.`,
-        });
-      }
+      items = itemsFromHistory(page.messages, { skipRuns: new Set(inFlight.flatMap((t) => [...t.runIds])), waiting });
+      this.window.reset(page);
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
       placeCards(items, cards);
     } catch (error) {
@@ -206,6 +242,40 @@ export class ChatController extends Disposable {
     }
   }
 
+  /** How many older messages of the shown session the gateway has that the transcript does not (0: none). */
+  get earlier(): number {
+    return this.window.earlier;
+  }
+
+  /**
+   * Puts the page of history just older than the transcript's first message before it. Resolves
+   * with how many older messages are left. A reload meanwhile (another session, a rewrite) wins.
+   */
+  async loadEarlier(limit?: number): Promise<number> {
+    if (this.client.state.kind !== 'connected' || this.loading) return this.window.earlier;
+    const key = this.sessionKey;
+    const generation = this.historyGeneration;
+    const rows = await this.window.loadEarlier((pageLimit, offset) => this.client.sessions.historyPage(key, { limit: pageLimit, offset }), limit);
+    if (generation !== this.historyGeneration || key !== this.sessionKey) return this.window.earlier;
+    this.model.prepend(itemsFromHistory(rows));
+    return this.window.earlier;
+  }
+
+  /** Scrolls the chat to an item of the transcript and highlights it; false when it holds no such item. */
+  revealItem(id: string): boolean {
+    return this.model.reveal(id);
+  }
+
+  /** Puts text in the chat's message box (to be edited and sent). */
+  putDraft(text: string): void {
+    this.emit({ type: 'draft', text });
+  }
+
+  /** Whether `key` is the idempotency key of one of our own turns (its items are named by it, not by a history row). */
+  isOwnTurn(key: string): boolean {
+    return this.recentRuns.has(key) || this.turns.some((t) => t.key === key);
+  }
+
   /** Reloads the session list from the gateway; a failure is kept in `sessionsError` for the view. */
   refreshSessions(): Promise<void> {
     return this.sessionList.refresh();
@@ -214,6 +284,11 @@ export class ChatController extends Disposable {
   /** Why a session may not be deleted (a sentence for the person), or undefined when it may. */
   deletionRefusal(key: string): string | undefined {
     return this.sessionList.deletionRefusal(key);
+  }
+
+  /** The session list's parts the views and commands use: rename, pin, archive, the archived group. */
+  get list(): Pick<SessionList, 'rename' | 'setPinned' | 'setArchived' | 'listArchived' | 'find' | 'archived' | 'archiveRefusal'> {
+    return this.sessionList;
   }
 
   /** Deletes a session on the gateway; if it was shown, the chat moves to the main session. */
@@ -251,10 +326,24 @@ export class ChatController extends Disposable {
       }
     } finally {
       this.turns = this.turns.filter((t) => t !== turn);
+      for (const runId of turn.runIds) this.rememberRun(runId);
       if (turn.sessionKey === this.sessionKey) this.emit({ type: 'busy', busy: this.busy });
-      if (result?.status === 'interrupted' || turn.needsReload) await this.reloadHistory();
+      const othersWrote = this.reloadAfterTurn && turn.sessionKey === this.sessionKey && !this.busy;
+      if (othersWrote) this.reloadAfterTurn = false;
+      if (result?.status === 'interrupted' || turn.needsReload || othersWrote) await this.reloadHistory();
       this.sessionList.refreshSoon();
     }
+  }
+
+  /** Keeps a finished turn's run id for a while: its last rows may arrive after its final answer. */
+  private rememberRun(runId: string): void {
+    this.recentRuns.add(runId);
+    if (this.recentRuns.size > RECENT_RUNS) this.recentRuns.delete(this.recentRuns.values().next().value as string);
+  }
+
+  /** Subscribes to the shown session's messages (and drops the subscription to the one before). */
+  private watchShownSession(): void {
+    this.client.sessions.watchMessages(this.sessionKey).catch((error: Error) => this.deps.log('warn', `could not watch ${this.sessionKey}: ${error.message}`));
   }
 
   private async abortOnGateway(turn: LiveTurn): Promise<void> {
@@ -285,6 +374,8 @@ export class ChatController extends Disposable {
     this.emit({ type: 'connection', state });
     if (state.kind === 'connected') {
       this.approvals.watch(this.sessionKey);
+      // The client renews the subscription on each connection; the first one names the session.
+      if (this.client.sessions.watchedSession !== this.sessionKey) this.watchShownSession();
       for (const turn of this.turns) if (turn.user.pending === 'queued') turn.setPending('sending');
       void this.sessionList.refresh();
       // The first connection: show this session's history. Later ones: the resync notice reloads it.

@@ -10,7 +10,8 @@ import { sessionTitle } from './transcript';
 
 export class ChatFeed {
   private readonly off: () => void;
-  private shownTitle: string | undefined;
+  /** The session as the page was last told (title and what it may do): re-sent only when it changes. */
+  private shown: string | undefined;
 
   constructor(
     private readonly controller: ChatController,
@@ -23,7 +24,8 @@ export class ChatFeed {
   /** Sends the whole chat: the session, its transcript, the connection banner. */
   snapshot(): void {
     const session = this.session();
-    this.shownTitle = session.title;
+    this.shown = JSON.stringify(session);
+    const earlier = this.controller.earlier;
     this.poster.post({
       type: 'snapshot',
       session,
@@ -31,13 +33,24 @@ export class ChatFeed {
       busy: this.controller.busy,
       connection: this.connection(),
       loading: this.controller.loading,
+      ...(earlier ? { earlier } : {}),
     });
   }
 
-  /** The shown session as the header names it: by the same rule as the tree and the pickers. */
+  /** The shown session as the header names it (by the same rule as the tree and the pickers), and whether it may be rewound. */
   private session(): SessionView {
     const key = this.controller.sessionKey;
-    return { key, title: sessionTitle(this.controller.sessions.find((s) => s.key === key) ?? { key }) };
+    const row = this.controller.sessions.find((s) => s.key === key) ?? this.controller.list.find(key) ?? { key };
+    return { key, title: sessionTitle(row), canRewind: this.controller.client.sessions.hasScope('operator.admin') };
+  }
+
+  /** Tells the page the session's title or rights, if they changed. */
+  private refreshSession(): void {
+    const session = this.session();
+    const shown = JSON.stringify(session);
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.poster.post({ type: 'session', session });
   }
 
   /** Re-sends the connection banner (e.g. each second of a reconnect countdown). */
@@ -67,19 +80,26 @@ export class ChatFeed {
         this.poster.drop(change.id);
         this.poster.post({ type: 'remove', id: change.id });
         return;
+      case 'prepend':
+        this.poster.post({ type: 'prepend', items: change.items, earlier: this.controller.earlier });
+        return;
+      case 'reveal':
+        this.poster.post({ type: 'reveal', id: change.id });
+        return;
+      case 'draft':
+        this.poster.post({ type: 'draft', text: change.text });
+        return;
       case 'busy':
         this.poster.post({ type: 'busy', busy: change.busy });
         return;
       case 'connection':
         this.refreshConnection();
+        // The scopes came with the connection: whether rewind is offered may have changed.
+        if (change.state.kind === 'connected') this.refreshSession();
         return;
-      case 'sessions': {
-        const session = this.session();
-        if (session.title === this.shownTitle) return;
-        this.shownTitle = session.title;
-        this.poster.post({ type: 'session', session });
+      case 'sessions':
+        this.refreshSession();
         return;
-      }
       default:
         return;
     }

@@ -15,8 +15,8 @@ export interface HostServices {
   openExternal(url: string): Promise<void>;
   /** Tells the person something; resolves with the button they chose, if any. */
   notify(level: NoticeLevel, message: string, ...buttons: string[]): Promise<string | undefined>;
-  /** Asks in a modal dialog of the editor (not the webview, which a page could fake); true when `confirm` was chosen. */
-  confirm(message: string, detail: string, confirm: string): Promise<boolean>;
+  /** Asks before something that cannot be undone (a modal dialog): true when the person chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
   /** Does what a button of the chat's connection banner offers (a command of the extension). */
   runAction(id: ActionId): void;
 }

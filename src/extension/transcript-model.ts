@@ -6,7 +6,14 @@
 import type { ChatItem } from '../protocol/webview';
 
 export type TranscriptChange =
-  { type: 'snapshot' } | { type: 'upsert'; item: ChatItem } | { type: 'append'; id: string; text: string } | { type: 'remove'; id: string };
+  | { type: 'snapshot' }
+  | { type: 'upsert'; item: ChatItem }
+  | { type: 'append'; id: string; text: string }
+  | { type: 'remove'; id: string }
+  /** Older items went in before the first one (a page of earlier history). */
+  | { type: 'prepend'; items: ChatItem[] }
+  /** The person should be shown this item (a search hit). */
+  | { type: 'reveal'; id: string };
 
 /** What the model needs to know of a turn to place its items. */
 export interface TurnPlace {
@@ -26,6 +33,31 @@ export class TranscriptModel {
 
   get items(): readonly ChatItem[] {
     return this.list;
+  }
+
+  /** Whether an item of this id is in the transcript. */
+  has(id: string): boolean {
+    return this.list.some((i) => i.id === id);
+  }
+
+  /**
+   * Puts older items before the first one (a page of earlier history), leaving out any the
+   * transcript already holds; says so with a `prepend`, not a snapshot, so the chat keeps its place.
+   */
+  prepend(items: readonly ChatItem[]): ChatItem[] {
+    const present = new Set(this.list.map((i) => i.id));
+    const fresh = items.filter((i) => !present.has(i.id));
+    if (!fresh.length) return fresh;
+    this.list = [...fresh, ...this.list];
+    this.changed({ type: 'prepend', items: fresh });
+    return fresh;
+  }
+
+  /** Asks the chat to show an item (scrolled to and highlighted), if the transcript has it. */
+  reveal(id: string): boolean {
+    if (!this.has(id)) return false;
+    this.changed({ type: 'reveal', id });
+    return true;
   }
 
   /** Replaces everything (a session switch, a history reload) and says so with a snapshot. */

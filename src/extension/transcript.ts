@@ -10,27 +10,49 @@ import { messageText } from '../gateway/run-stream';
 /** Tool arguments and results are cut to this many characters before they reach the webview. */
 export const MAX_TOOL_TEXT = 4000;
 
+export interface HistoryReadOptions {
+  /** Rows of these runs are left out (a turn still streaming is shown from its live events). */
+  skipRuns?: ReadonlySet<string>;
+  /**
+   * The rows are a whole stretch of history (default): a tool call whose result is not among them
+   * was cut short. Off for rows that arrive one by one (`session.message`), where the result comes later.
+   */
+  complete?: boolean;
+  /** Tool calls that wait for an approval: running, not cut short. */
+  waiting?: ReadonlySet<string>;
+}
+
 /**
  * Chat items from `chat.history` rows: user and assistant text, tool calls merged with their
- * results. `waiting` names tool calls that wait for an approval: they are running, not cut short.
+ * results. Item ids come from the rows' own ids (`u:<id>`, `a:<id>`, `t:<toolCallId>`), so the same
+ * row read in another page, or live, is the same item. The gateway sends an assistant message with
+ * text and a tool call as two rows of one id (text, then the call): both are kept, under distinct ids.
  */
-export function itemsFromHistory(
-  messages: readonly HistoryMessage[],
-  skipRuns: ReadonlySet<string> = new Set(),
-  waiting: ReadonlySet<string> = new Set(),
-): ChatItem[] {
+export function itemsFromHistory(messages: readonly HistoryMessage[], options: HistoryReadOptions | ReadonlySet<string> = {}): ChatItem[] {
+  const {
+    skipRuns = new Set<string>(),
+    complete = true,
+    waiting = new Set<string>(),
+  } = options instanceof Set ? { skipRuns: options } : (options as HistoryReadOptions);
   const items: ChatItem[] = [];
   const tools = new Map<string, ToolCallView>();
+  const used = new Set<string>();
+  const push = (item: ChatItem) => {
+    let id = item.id;
+    for (let n = 2; used.has(id); n++) id = `${item.id}:${n}`;
+    used.add(id);
+    items.push(id === item.id ? item : { ...item, id });
+  };
   messages.forEach((message, index) => {
     // Rows of a turn still streaming are shown from the live events instead.
     if (skipRuns.size && skipRuns.has(runOf(message))) return;
-    const rowId = message.__openclaw?.id ?? `row-${index}`;
+    const rowId = rowIdOf(message, index);
     switch (message.role) {
       case 'user': {
         const text = messageText(message.content);
         // The gateway's own notes to the agent (after a restart, say) are not the person's words.
-        if (text && isSystemNote(message)) items.push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: systemNoteText(text) });
-        else if (text) items.push({ kind: 'user', id: `u:${rowId}`, text });
+        if (text && isSystemNote(message)) push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: systemNoteText(text) });
+        else if (text) push({ kind: 'user', id: `u:${rowId}`, text });
         break;
       }
       case 'assistant': {
@@ -41,13 +63,15 @@ export function itemsFromHistory(
           if (part.type === 'text' && typeof part.text === 'string') text += part.text;
           if (part.type === 'toolCall') {
             const toolCallId = str(part, 'id') ?? `${rowId}:${partIndex}`;
+            // The same call seen twice (a row repeated) stays one card.
+            if (tools.has(toolCallId)) return;
             const tool: ToolCallView = { toolCallId, name: str(part, 'name') ?? 'tool', args: toolText(part.arguments), state: 'running' };
             tools.set(toolCallId, tool);
-            items.push({ kind: 'tool', id: `t:${toolCallId}`, tool });
+            push({ kind: 'tool', id: `t:${toolCallId}`, tool });
           }
         });
         if (text.trim()) {
-          const item: ChatItem = { kind: 'assistant', id: `a:${rowId}:${index}`, text: text.trimEnd(), streaming: false };
+          const item: ChatItem = { kind: 'assistant', id: `a:${rowId}`, text: text.trimEnd(), streaming: false };
           const usage = usageView(message.usage);
           if (usage && message.stopReason !== 'toolUse') item.usage = usage;
           if (message.stopReason === 'aborted' || (isRecord(message.openclawAbort) && message.openclawAbort.aborted === true)) item.outcome = 'aborted';
@@ -55,7 +79,7 @@ export function itemsFromHistory(
             item.outcome = 'error';
             item.error = message.errorMessage;
           }
-          items.push(item);
+          push(item);
         }
         break;
       }
@@ -67,7 +91,7 @@ export function itemsFromHistory(
           tool.result = result;
           tool.state = message.isError ? 'error' : 'done';
         } else {
-          items.push({
+          push({
             kind: 'tool',
             id: `t:${toolCallId || rowId}`,
             tool: { toolCallId, name: message.toolName ?? 'tool', result, state: message.isError ? 'error' : 'done' },
@@ -75,16 +99,33 @@ export function itemsFromHistory(
         }
         break;
       }
-      case 'system':
-        if (message.__openclaw?.kind === 'reset') items.push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: 'Session reset' });
+      case 'system': {
+        const kind = message.__openclaw?.kind;
+        if (kind === 'reset') push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: 'Session reset' });
+        if (kind === 'compaction')
+          push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: 'Session compacted: earlier turns were replaced by a summary' });
         break;
+      }
       default:
         break;
     }
   });
   // A tool call whose result never came was cut short, unless it waits for a person.
-  for (const tool of tools.values()) if (tool.state === 'running' && !waiting.has(tool.toolCallId)) tool.state = 'error';
+  if (complete) for (const tool of tools.values()) if (tool.state === 'running' && !waiting.has(tool.toolCallId)) tool.state = 'error';
   return items;
+}
+
+/** A row's own id (`__openclaw.id`), else one made from its place in the history or the page. */
+export function rowIdOf(message: HistoryMessage, index: number): string {
+  const id = message.__openclaw?.id;
+  if (typeof id === 'string' && id) return id;
+  const seq = message.__openclaw?.seq;
+  return typeof seq === 'number' ? `seq-${seq}` : `row-${index}`;
+}
+
+/** The row id behind a chat item made from history (`u:<id>` of a user message), if it is one. */
+export function entryIdOf(itemId: string): string | undefined {
+  return itemId.startsWith('u:') ? itemId.slice(2) : undefined;
 }
 
 /** A row the gateway wrote in the user's place: `provenance.kind` is `internal_system`. */

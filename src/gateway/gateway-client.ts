@@ -1,7 +1,7 @@
 /**
  * GatewayClient, the one object the extension and the tests talk to: a facade over the socket layer
  * (gateway-connection.ts), the turn machinery (turn-runner.ts) and the session RPCs
- * (sessions-api.ts), owning the listeners.
+ * (`sessions`: sessions-api.ts; `lifecycle`: session-lifecycle.ts), owning the listeners.
  */
 
 import { EventEmitter } from 'node:events';
@@ -11,6 +11,7 @@ import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client
 import type { ConnectionState } from './connection-state';
 import { GatewayConnection } from './gateway-connection';
 import type { RequestOptions } from './pending-requests';
+import { SessionLifecycle } from './session-lifecycle';
 import { SessionsApi } from './sessions-api';
 import { TurnRunner, type TurnInput, type TurnOptions, type TurnResult } from './turn-runner';
 
@@ -28,7 +29,10 @@ export class GatewayClient {
   private readonly emitter = new EventEmitter<GatewayEvents>();
   private readonly connection: GatewayConnection;
   private readonly turns: TurnRunner;
-  private readonly sessions: SessionsApi;
+  /** Session RPCs: list, history pages, rename/pin/archive, search, delete, the watched session's messages. */
+  readonly sessions: SessionsApi;
+  /** What rewrites a session's history (fork, rewind, compact, reset), and usage. */
+  readonly lifecycle: SessionLifecycle;
   /**
    * The exec approvals the agent waits for and the questions it asks: list, look up, decide,
    * answer, and follow a session's approvals. Their events (`exec.approval.requested`,
@@ -40,6 +44,11 @@ export class GatewayClient {
     this.connection = new GatewayConnection(options, this.emitter);
     this.sessions = new SessionsApi(this.connection);
     this.approvals = new ApprovalsApi(this.connection);
+    this.lifecycle = new SessionLifecycle(this.connection);
+    // The gateway drops subscriptions with the socket: each new connection renews the watched session's.
+    this.emitter.on('state', (state) => {
+      if (state.kind === 'connected') this.sessions.resubscribe();
+    });
     this.turns = new TurnRunner(this.connection, this.emitter, (sessionKey, limit, requestOptions) => this.history(sessionKey, limit, requestOptions));
   }
 
@@ -178,8 +187,8 @@ export class GatewayClient {
    * Deletes a session. Refuses the main session. Without `operator.admin` it archives the session
    * first and then deletes it with `archivedOnly`, which the gateway allows to writers.
    */
-  deleteSession(key: string, options: RequestOptions = {}): Promise<SessionsDeleteResult> {
-    return this.sessions.delete(key, options);
+  deleteSession(key: string, options: RequestOptions = {}, sessionId?: string): Promise<SessionsDeleteResult> {
+    return this.sessions.delete(key, options, sessionId);
   }
 
   private listen<K extends keyof GatewayEvents>(name: K, listener: (...args: GatewayEvents[K]) => void): () => void {

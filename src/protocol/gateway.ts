@@ -137,9 +137,11 @@ export interface AgentEventPayload {
   ts?: number;
 }
 
-/** One row of `sessions.list`. */
+/** One row of `sessions.list` (fields of the wrong type are dropped when read: payloads.ts). */
 export interface SessionRow {
   key: string;
+  /** The gateway's id of the session's current transcript; lifecycle patches (archive) must name it. */
+  sessionId?: string;
   label?: string;
   displayName?: string;
   derivedTitle?: string;
@@ -147,6 +149,13 @@ export interface SessionRow {
   model?: string;
   modelProvider?: string;
   archived?: boolean;
+  pinned?: boolean;
+  pinnedAt?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  /** Where the gateway knows the model's prices (0 for a free or unpriced model). */
+  estimatedCostUsd?: number;
   [other: string]: unknown;
 }
 
@@ -160,15 +169,20 @@ export interface HistoryMessage {
   toolCallId?: string;
   toolName?: string;
   isError?: boolean;
+  /** `seq` is the row's place in the session's history (1 = oldest); `id` names it for fork, rewind and search. */
   __openclaw?: { id?: string; seq?: number; runId?: string; kind?: string };
   [other: string]: unknown;
 }
 
 export interface ChatHistoryResult {
   sessionKey?: string;
+  /** The gateway's id of the transcript the rows are from (a rewind or reset may start a new one). */
+  sessionId?: string;
   messages: HistoryMessage[];
   hasMore?: boolean;
   totalMessages?: number;
+  /** Where the next older page starts, counted from the newest end (`chat.history {offset}`). */
+  nextOffset?: number;
 }
 
 export interface SessionsDeleteResult {
@@ -176,4 +190,44 @@ export interface SessionsDeleteResult {
   key?: string;
   deleted: boolean;
   archived?: string[];
+}
+
+/** What `sessions.patch` may change here: a name (null clears it), pinned, archived. */
+export interface SessionPatch {
+  label?: string | null;
+  pinned?: boolean;
+  archived?: boolean;
+}
+
+/** One hit of `sessions.search`: `messageId` is the row's `__openclaw.id`. */
+export const SearchHitSchema = object({
+  sessionKey: string({ min: 1 }),
+  sessionId: optional(string()),
+  messageId: string({ min: 1 }),
+  role: literal('user', 'assistant'),
+  timestamp: optional(number()),
+  snippet: string(),
+  score: optional(number()),
+});
+export type SearchHit = Infer<typeof SearchHitSchema>;
+
+/** Token and cost totals over a period (`sessions.usage` / `usage.cost`). */
+export interface UsageTotals {
+  input: number;
+  output: number;
+  totalTokens: number;
+  /** In US dollars; 0 where the gateway knows no prices. */
+  totalCost: number;
+  /** Entries the gateway could not price: the cost is a lower bound when this is not 0. */
+  missingCostEntries: number;
+}
+
+export interface UsageSummary {
+  startDate?: string;
+  endDate?: string;
+  totals: UsageTotals;
+  sessions: number;
+  messages?: number;
+  /** `refreshing` right after turns: the figures may not include the newest ones yet. */
+  cacheStatus?: string;
 }

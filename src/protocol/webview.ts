@@ -24,6 +24,7 @@ export const ACTION_IDS = ['reconnect', 'setToken', 'approvePairing', 'openSetti
 export type ActionId = (typeof ACTION_IDS)[number];
 
 const text = string();
+const count = number({ min: 0, integer: true });
 // Ids are made by the host, partly from gateway ids; no length cap, so a long one cannot make the chat drop every snapshot.
 const id = string({ min: 1 });
 
@@ -130,7 +131,12 @@ const ConnectionView = object({
 });
 export type ConnectionView = Infer<typeof ConnectionView>;
 
-const SessionView = object({ key: text, title: text });
+const SessionView = object({
+  key: text,
+  title: text,
+  /** The connection may rewind this session (`sessions.rewind` needs operator.admin): user messages offer it. */
+  canRewind: optional(boolean()),
+});
 export type SessionView = Infer<typeof SessionView>;
 
 /**
@@ -138,12 +144,26 @@ export type SessionView = Infer<typeof SessionView>;
  * hole asks for a fresh `snapshot` with `ready`.
  */
 export const HOST_MESSAGES = {
-  snapshot: { session: SessionView, items: array(ChatItem), busy: boolean(), connection: ConnectionView, loading: boolean() },
+  snapshot: {
+    session: SessionView,
+    items: array(ChatItem),
+    busy: boolean(),
+    connection: ConnectionView,
+    loading: boolean(),
+    /** How many older messages the gateway has before `items` (loaded with the `loadEarlier` request); absent or 0: none. */
+    earlier: optional(count),
+  },
   /** Add an item, or replace the item with the same id. */
   upsert: { item: ChatItem },
   /** Streamed text for an assistant item, already coalesced by the host. */
   append: { id, text },
   remove: { id },
+  /** Older items, to go before the first one without moving what the person reads; `earlier` is how many are still older. */
+  prepend: { items: array(ChatItem), earlier: count },
+  /** Scroll to this item and highlight it (a search hit opened). */
+  reveal: { id },
+  /** Put this text in the message box, to be edited and sent (a message forked or rewound to). */
+  draft: { text: string({ max: MAX_SEND_CHARS }) },
   busy: { busy: boolean() },
   connection: { connection: ConnectionView },
   /** The shown session's title changed (renamed, or titled by the gateway). */
@@ -189,6 +209,12 @@ export const WEBVIEW_REQUESTS = {
   },
   /** Skips a pending question: the agent goes on without an answer. */
   skipQuestion: { params: { id: gatewayId }, result: object({ skipped: boolean() }, { strict: true }) },
+  /** Loads the page of history before the first item (it arrives as a `prepend`); `earlier` is how many are still older. */
+  loadEarlier: { params: {}, result: object({ earlier: count }, { strict: true }) },
+  /** "Edit and resend from here" on a user message: a new session with the history before it, that message in the box. */
+  forkFrom: { params: { id }, result: object({}, { strict: true }) },
+  /** "Rewind to here" on a user message, after the person confirms: `done: false` when they did not. */
+  rewindTo: { params: { id }, result: object({ done: boolean() }, { strict: true }) },
 };
 
 type MessageMap = Record<string, Record<string, Schema<unknown>>>;

@@ -13,9 +13,8 @@ import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
 
 /** Host services that record what they were asked to do. */
-function recorder(editorOpen = true) {
+function recorder(editorOpen = true, confirms = true) {
   const calls: string[] = [];
-  const confirmAnswer = { value: true };
   const services: HostServices = {
     copyText: async (text) => void calls.push(`copy ${text}`),
     insertIntoActiveEditor: async (text) => {
@@ -24,9 +23,9 @@ function recorder(editorOpen = true) {
     },
     openExternal: async (url) => void calls.push(`open ${url}`),
     notify: async (level, message) => void calls.push(`${level} ${message}`),
-    confirm: async (message) => {
-      calls.push(`confirm ${message}`);
-      return confirmAnswer.value;
+    confirm: async (message, _detail, action) => {
+      calls.push(`confirm ${message} [${action}]`);
+      return confirms;
     },
     runAction: (id: ActionId) => void calls.push(`action ${id}`),
   };

@@ -7,7 +7,8 @@ import type { HistoryMessage } from '../../src/protocol/gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway, MAIN_SESSION } from '../../tools/fake-gateway';
 import { readRecorded } from '../support/transcripts';
-import { waitFor, waitForState } from '../support/wait';
+import { sleep, waitFor, waitForState } from '../support/wait';
+import { seedLongSession } from '../support/sessions';
 
 describe('chat controller', () => {
   const cleanups: Array<() => unknown> = [];
@@ -66,19 +67,20 @@ describe('chat controller', () => {
     assert.deepEqual(texts(itemsFromHistory(gw.history.get(MAIN_SESSION)! as unknown as HistoryMessage[])), expected);
   });
 
-  it('reloads when the gateway changes the shown session by itself', async () => {
+  it('reads the history again when another client rewrites the shown session (reset, rewind, compact)', async () => {
     const { client, controller, gw } = await setup();
     client.start();
     await waitForState(client, 'connected');
     await waitFor(() => gw.requests('chat.history').length >= 1, 'first load');
-    // Another client (or the gateway's own recovery) adds to this session.
-    gw.history.set(MAIN_SESSION, [
-      { role: 'user', content: 'from elsewhere', __openclaw: { id: 'x1' } },
-      { role: 'assistant', content: [{ type: 'text', text: 'seen' }], __openclaw: { id: 'x2' } },
-    ]);
-    for (const conn of gw.conns) conn.event('sessions.changed', { sessionKey: MAIN_SESSION, reason: 'message' });
-    await waitFor(() => controller.transcript.length === 2, 'reloaded');
-    assert.deepEqual(texts(controller.transcript), ['user:from elsewhere', 'assistant:seen']);
+    gw.history.set(MAIN_SESSION, [{ role: 'system', content: [{ type: 'text', text: 'Reset' }], __openclaw: { kind: 'reset', id: 'r1', seq: 1 } }]);
+    for (const conn of gw.conns) conn.event('sessions.changed', { sessionKey: MAIN_SESSION, reason: 'reset' });
+    await waitFor(() => controller.transcript.length === 1, 'reloaded');
+    assert.deepEqual(texts(controller.transcript), ['notice:Session reset']);
+    // The many other reasons a session changes (a run started, a title) read nothing again.
+    const loads = gw.requests('chat.history').length;
+    for (const conn of gw.conns) conn.event('sessions.changed', { sessionKey: MAIN_SESSION, reason: 'agent.run.started' });
+    await sleep(600);
+    assert.equal(gw.requests('chat.history').length, loads);
   });
 
   it('queues a message typed while offline and sends it once, when connected', async () => {
@@ -108,32 +110,18 @@ describe('chat controller', () => {
     assert.ok(!gw.sessions.has('agent:main:other'));
   });
 
-  it('opens a 10,000-message session with its latest 200 messages and says so', async () => {
+  it('opens a 10,000-message session with its latest 200 messages and says how many are older', async () => {
     const { client, controller, gw } = await setup();
-    const rows = Array.from({ length: 10_000 }, (_, i) =>
-      i % 2
-        ? { role: 'assistant', content: [{ type: 'text', text: `answer ${i}` }], __openclaw: { id: `r${i}` } }
-        : { role: 'user', content: `question ${i}`, __openclaw: { id: `r${i}` } },
-    );
-    gw.history.set('agent:main:long', rows);
-    gw.handlers.push((conn, frame) => {
-      if (frame.method !== 'chat.history') return false;
-      const limit = (frame.params as { limit: number }).limit;
-      conn.res(frame.id, true, { messages: rows.slice(-limit), hasMore: true, totalMessages: rows.length });
-      return true;
-    });
+    seedLongSession(gw, 'agent:main:long', 10_000);
     client.start();
     await waitForState(client, 'connected');
     await controller.switchSession('agent:main:long');
     const items = controller.transcript;
-    assert.equal(items.length, 201);
-    assert.deepEqual(items[0], {
-      kind: 'notice',
-      id: 'n:history:agent:main:long',
-      level: 'info',
-      text: 'Showing the latest 200 of 10000 messages of this session.',
-    });
-    assert.equal((items[200] as { text: string }).text, 'answer 9999');
+    assert.equal(items.length, 200);
+    assert.equal(controller.earlier, 9800);
+    assert.equal((items[0] as { text: string }).text, 'question 9800');
+    assert.equal((items[199] as { text: string }).text, 'answer 9999');
+    assert.deepEqual(gw.requests('chat.history').at(-1)!.params, { sessionKey: 'agent:main:long', limit: 200 });
   });
 
   it('stops a running turn and marks it stopped', async () => {

@@ -175,7 +175,7 @@ describe('what a new user trips over', () => {
     await controller.refreshSessions();
     assert.deepEqual(
       posted.filter((m) => m.type === 'session').map((m) => (m as { session: unknown }).session),
-      [{ key: MAIN_SESSION, title: 'Plan the release' }],
+      [{ key: MAIN_SESSION, title: 'Plan the release', canRewind: true }],
     );
   });
 

@@ -234,11 +234,13 @@ describe('turns and sessions', () => {
   it('archives then deletes when the connection lacks operator.admin', async () => {
     const { client, gw } = await connected({ grantScopes: ['operator.read', 'operator.write'] });
     await client.runTurn({ sessionKey: 'agent:main:w', message: 'x' });
+    const sessionId = gw.sessions.get('agent:main:w')!.sessionId;
     const result = await client.deleteSession('agent:main:w');
     assert.equal(result.deleted, true);
     assert.deepEqual(
       gw.requests('sessions.patch').map((f) => f.params),
-      [{ key: 'agent:main:w', archived: true }],
+      // Archiving names the transcript it archives, as the real gateway requires.
+      [{ key: 'agent:main:w', archived: true, expectedSessionId: sessionId }],
     );
     assert.deepEqual(
       gw.requests('sessions.delete').map((f) => f.params),

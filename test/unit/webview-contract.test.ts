@@ -44,6 +44,8 @@ describe('webview -> host messages', () => {
     { type: 'openLink', href: 'https://example.com' },
     { type: 'request', id: 1, method: 'copy', params: { text: 'code' } },
     { type: 'request', id: 2, method: 'insert', params: { text: 'code' } },
+    { type: 'request', id: 3, method: 'forkFrom', params: { id: 'u:row-1' } },
+    { type: 'request', id: 4, method: 'rewindTo', params: { id: 'u:row-1' } },
   ];
 
   it('accepts each kind as the contract describes it', () => {
@@ -81,6 +83,13 @@ describe('webview -> host messages', () => {
     assert.deepEqual(parseRequestResult('insert', { inserted: true }), { inserted: true });
     assert.equal(parseRequestResult('insert', { inserted: 'yes' }), undefined);
     assert.equal(parseRequestResult('copy', { surprise: 1 }), undefined);
+    assert.ok(accepts({ type: 'request', id: 5, method: 'loadEarlier', params: {} }));
+    assert.ok(!accepts({ type: 'request', id: 5, method: 'loadEarlier', params: { all: true } }), 'no params but none');
+    assert.ok(!accepts({ type: 'request', id: 6, method: 'forkFrom', params: { id: '' } }), 'an item id is not empty');
+    assert.deepEqual(parseRequestResult('loadEarlier', { earlier: 9800 }), { earlier: 9800 });
+    for (const earlier of [-1, 1.5, '3']) assert.equal(parseRequestResult('loadEarlier', { earlier }), undefined);
+    assert.equal(parseRequestResult('rewindTo', {}), undefined);
+    assert.deepEqual(parseRequestResult('rewindTo', { done: false }), { done: false });
   });
 
   it('says what is wrong, for the log', () => {
@@ -102,7 +111,22 @@ describe('host -> webview messages', () => {
     [{ kind: 'notice', id: 'n', level: 'info', text: 'note' }, []],
   ];
   const samples: Array<[Record<string, unknown>, string[]]> = [
-    [{ type: 'snapshot', seq: 1, session: { key: 'k', title: 't' }, items: items.map(([item]) => item), busy: false, connection, loading: false }, []],
+    [
+      {
+        type: 'snapshot',
+        seq: 1,
+        session: { key: 'k', title: 't', canRewind: true },
+        items: items.map(([item]) => item),
+        busy: false,
+        connection,
+        loading: false,
+        earlier: 9800,
+      },
+      ['earlier'],
+    ],
+    [{ type: 'prepend', seq: 1, items: items.map(([item]) => item), earlier: 0 }, []],
+    [{ type: 'reveal', seq: 1, id: 'u:row-1' }, []],
+    [{ type: 'draft', seq: 1, text: 'edit me' }, []],
     ...items.map(([item]): [Record<string, unknown>, string[]] => [{ type: 'upsert', seq: 1, item }, []]),
     [{ type: 'append', seq: 1, id: 'a', text: 'more' }, []],
     [{ type: 'remove', seq: 1, id: 'a' }, []],
@@ -143,6 +167,12 @@ describe('host -> webview messages', () => {
       assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: broken }), undefined, `connection: ${what}`);
     for (const [what, broken] of breakings(connection.actions[0], new Set(), false))
       assert.equal(parseHostMessage({ type: 'connection', seq: 1, connection: { ...connection, actions: [broken] } }), undefined, `action: ${what}`);
+  });
+
+  it('refuses an older-message count that is no count, and a draft longer than a message may be', () => {
+    for (const earlier of [-1, 2.5]) assert.equal(parseHostMessage({ type: 'prepend', seq: 1, items: [], earlier }), undefined);
+    assert.equal(parseHostMessage({ type: 'draft', seq: 1, text: 'x'.repeat(MAX_SEND_CHARS + 1) }), undefined);
+    assert.equal(parseHostMessage({ type: 'session', seq: 1, session: { key: 'k', title: 't', canRewind: 'yes' } }), undefined);
   });
 
   it('refuses a negative or fractional seq, and values outside their lists', () => {

@@ -201,7 +201,7 @@ describe('banner, empty state and items', () => {
     // Tab through everything and check each stop draws a focus outline.
     const stops: string[] = [];
     await view.page.locator('body').focus();
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 9; i++) {
       await view.page.keyboard.press('Tab');
       stops.push(
         await view.page.evaluate(() => {
@@ -213,8 +213,10 @@ describe('banner, empty state and items', () => {
         }),
       );
     }
-    assert.deepEqual(stops.slice(0, 7), [
+    assert.deepEqual(stops.slice(0, 8), [
       'div:Conversation:visible',
+      // "Rewind to here" is offered only where the connection has admin: this page was not told so.
+      'button:Edit and resend:visible',
       'button:Copy:visible',
       'button:Insert at Cursor:visible',
       'a:docs:visible',

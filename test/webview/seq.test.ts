@@ -5,7 +5,15 @@ import { describe, it } from 'node:test';
 import { assistant, notice, snapshot, user, webviewSuite, type WebviewPage } from './harness';
 
 const readyCount = async (view: WebviewPage) => (await view.posted()).filter((m) => m.type === 'ready').length;
-const texts = (view: WebviewPage) => view.page.locator('.log > *').allTextContents();
+/** Each item's text, without a user message's own buttons (Edit and resend, Rewind to here). */
+const texts = (view: WebviewPage) =>
+  view.page.locator('.log > *').evaluateAll((elements) =>
+    elements.map((el) => {
+      const copy = el.cloneNode(true);
+      for (const actions of copy.querySelectorAll('.msg-actions')) actions.remove();
+      return copy.textContent ?? '';
+    }),
+  );
 const reply = async (view: WebviewPage) => ((await view.page.locator('.markdown').textContent()) ?? '').trim();
 
 describe('seq', () => {

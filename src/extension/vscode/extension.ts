@@ -13,6 +13,7 @@ import type { ActionId } from '../../protocol/webview';
 import { registerCommands } from './commands';
 import { connectionView } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
+import { registerSessionCommands } from './session-commands';
 import { SessionTreeProvider } from './session-tree';
 import { ACTION_COMMANDS, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
 import { ConnectionStatusBar } from './status-bar';
@@ -126,6 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     client.setEndpoint(found.url, found.token);
   };
   registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
+  registerSessionCommands({ context, controller, chatView, log });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {

@@ -29,8 +29,8 @@ export class VsCodeHostServices implements HostServices {
     return Promise.resolve(show(message, ...buttons));
   }
 
-  async confirm(message: string, detail: string, confirm: string): Promise<boolean> {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm)) === confirm;
+  async confirm(message: string, detail: string, action: string): Promise<boolean> {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   }
 
   runAction(id: ActionId): void {

@@ -31,6 +31,16 @@ export const Command = {
   showLog: 'openclaw.showLog',
   askAboutSelection: 'openclaw.askAboutSelection',
   focusChat: 'openclaw.focusChat',
+  renameSession: 'openclaw.renameSession',
+  pinSession: 'openclaw.pinSession',
+  unpinSession: 'openclaw.unpinSession',
+  archiveSession: 'openclaw.archiveSession',
+  unarchiveSession: 'openclaw.unarchiveSession',
+  searchSessions: 'openclaw.searchSessions',
+  exportSession: 'openclaw.exportSession',
+  compactSession: 'openclaw.compactSession',
+  resetSession: 'openclaw.resetSession',
+  showUsage: 'openclaw.showUsage',
   /** Internal: what the status bar runs when a pairing is pending. */
   showPairing: 'openclaw.showPairing',
   /** Lists what the agent waits on a person for, in every session; what the approvals badge runs. */
@@ -47,12 +57,29 @@ export const ACTION_COMMANDS: Record<Exclude<ActionId, 'openSettings'>, string> 
   switchSession: Command.switchSession,
 };
 
-/** `contextValue` of the Sessions view's rows, which package.json's menus match on. */
+/**
+ * `contextValue` of the Sessions view's rows, which package.json's menus match on: a session's kind
+ * is `openclaw.session`, `.main` for the gateway's main session (no delete, no archive), then
+ * `.pinned` when pinned (unpin instead of pin); archived sessions are `openclaw.session.archived`
+ * (unarchive instead of archive) under the `openclaw.archivedGroup` row.
+ */
 export const SessionItemKind = {
   session: 'openclaw.session',
-  /** The gateway's main session: no delete (the command says why). */
+  pinned: 'openclaw.session.pinned',
+  /** The gateway's main session: no delete, no archive (the commands say why). */
   main: 'openclaw.session.main',
+  mainPinned: 'openclaw.session.main.pinned',
+  archived: 'openclaw.session.archived',
+  /** The collapsed "Archived" group. */
+  archivedGroup: 'openclaw.archivedGroup',
 } as const;
+
+/** The kind of a session's row, by the rule above. */
+export function sessionItemKind(row: { archived?: boolean; pinned?: boolean }, main: boolean): string {
+  if (row.archived) return SessionItemKind.archived;
+  if (main) return row.pinned ? SessionItemKind.mainPinned : SessionItemKind.main;
+  return row.pinned ? SessionItemKind.pinned : SessionItemKind.session;
+}
 
 export const VIEW_CHAT = 'openclaw.chat';
 export const VIEW_SESSIONS = 'openclaw.sessions';

@@ -46,7 +46,7 @@ describe('OpenClaw in a real VS Code', () => {
   it('lists the gateway sessions in the Sessions tree', async () => {
     assert.ok(SEEDED.length >= 2, 'the outside test seeded sessions');
     const items = await until(() => {
-      const children = api.sessions.getChildren();
+      const children = api.sessions.sessionItems();
       return SEEDED.every((key) => children.some((c) => c.session.key === key)) && children;
     }, 'seeded sessions in the tree');
     const main = items.find((item) => item.session.key === 'agent:main:main');
@@ -62,7 +62,7 @@ describe('OpenClaw in a real VS Code', () => {
     const transcript = await until(() => api.controller.transcript.length >= 2 && api.controller.transcript, 'history loaded');
     assert.equal(transcript[0].kind, 'user');
     assert.equal(transcript[1].kind, 'assistant');
-    const current = api.sessions.getChildren().find((c) => c.session.key === SEEDED[0])!;
+    const current = api.sessions.sessionItems().find((c) => c.session.key === SEEDED[0])!;
     assert.match(String(current.description), /^current/);
   });
 
@@ -84,7 +84,7 @@ describe('OpenClaw in a real VS Code', () => {
     assert.deepEqual(asked[0][1], { modal: true, detail: 'Its history is removed from the gateway. This cannot be undone.' });
     const keys = (await api.client.listSessions()).map((s) => s.key);
     assert.ok(!keys.includes(SEEDED[1]), `${SEEDED[1]} is gone from sessions.list`);
-    await until(() => !api.sessions.getChildren().some((c) => c.session.key === SEEDED[1]), 'tree updated');
+    await until(() => !api.sessions.sessionItems().some((c) => c.session.key === SEEDED[1]), 'tree updated');
   });
 
   it('refuses to delete the main session', async () => {
@@ -104,7 +104,7 @@ describe('OpenClaw in a real VS Code', () => {
   });
 
   it('says why the main session cannot be deleted, in its tooltip and in the palette picker', async () => {
-    const main = api.sessions.getChildren().find((c) => c.session.key === 'agent:main:main');
+    const main = api.sessions.sessionItems().find((c) => c.session.key === 'agent:main:main');
     assert.ok(main, 'the main session is listed');
     // appendText writes spaces as &nbsp; (and would escape markdown punctuation) in the source.
     const tooltip = String((main.tooltip as vscode.MarkdownString).value)
@@ -140,7 +140,7 @@ describe('OpenClaw in a real VS Code', () => {
     try {
       await api.controller.refreshSessions();
       assert.equal(api.sessions.message, 'Could not list the sessions: the sessions store is busy');
-      assert.ok(api.sessions.getChildren().length > 0, 'the rows it had stay');
+      assert.ok(api.sessions.sessionItems().length > 0, 'the rows it had stay');
     } finally {
       client.listSessions = original;
     }

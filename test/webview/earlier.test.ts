@@ -1,0 +1,106 @@
+// "Load earlier" in real Chromium: a session that opens with its latest messages asks the host for
+// older pages as the person scrolls up, builds each page above what they read without moving it,
+// and reads from the end to the start with every message once, in order.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatItem } from '../../src/protocol/webview';
+import path from 'node:path';
+import { ARTIFACTS, assistant, snapshot, user, webviewSuite, type WebviewPage } from './harness';
+
+declare const document: any;
+
+/** Messages `from` to `to - 1`: a question, then its answer (two lines, so pages are tall). */
+function messages(from: number, to: number): ChatItem[] {
+  const items: ChatItem[] = [];
+  for (let i = from; i < to; i++) items.push(i % 2 ? assistant(`a${i}`, `Answer ${i}\n\nwith a second paragraph.`) : user(`u${i}`, `Question ${i}`));
+  return items;
+}
+
+async function shown(view: WebviewPage): Promise<string[]> {
+  return view.page.locator('.log > .msg').evaluateAll((elements) => elements.map((el) => /(Question|Answer) \d+/.exec(el.textContent ?? '')?.[0] ?? '?'));
+}
+
+/** Marks the first message in view and says where its top is, relative to the log's viewport. */
+async function markReading(view: WebviewPage): Promise<{ reading: string; before: number }> {
+  return view.page.evaluate(() => {
+    const log = document.querySelector('.log');
+    const top = log.getBoundingClientRect().top;
+    const el = [...log.querySelectorAll('.msg')].find((e: any) => e.getBoundingClientRect().bottom > top + 1);
+    el.dataset.reading = '';
+    return { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - top };
+  });
+}
+
+async function markedTop(view: WebviewPage): Promise<number> {
+  return view.page.evaluate(() => {
+    const log = document.querySelector('.log');
+    const el = log.querySelector('[data-reading]');
+    const top = el.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    delete el.dataset.reading;
+    return top;
+  });
+}
+
+async function headText(view: WebviewPage): Promise<string | null> {
+  return view.page.evaluate(() => document.querySelector('.log > .earlier')?.textContent ?? null);
+}
+
+describe('load earlier', () => {
+  const env = webviewSuite();
+
+  it('loads older pages as the person scrolls up, without moving what they read, from the end to the start', async () => {
+    const view = await env.open({ height: 500 });
+    const TOTAL = 180;
+    const PAGE = 60;
+    await view.send(snapshot(messages(TOTAL - PAGE, TOTAL), { earlier: TOTAL - PAGE }));
+    await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+    assert.match((await headText(view)) ?? '', /120 earlier messages/);
+    // At the bottom of a full page, nothing is asked yet.
+    assert.ok(!(await view.posted()).some((m) => m.type === 'request' && m.method === 'loadEarlier'), 'no request while reading the end');
+
+    let oldest = TOTAL - PAGE;
+    let requests = 0;
+    while (oldest > 0) {
+      // The person scrolls up near the top: the page asks for the next older page.
+      await view.clearPosted();
+      await view.page.evaluate(() => {
+        const log = document.querySelector('.log');
+        log.scrollTop = 150;
+        log.dispatchEvent(new Event('scroll'));
+      });
+      const request = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier')) as { id: number };
+      requests += 1;
+      await view.settle();
+      // What the person reads: the first message in view (marked, to be found again after the page).
+      const { reading, before } = await markReading(view);
+      const from = oldest - PAGE;
+      await view.send(
+        { type: 'prepend', items: messages(from, oldest), earlier: from },
+        { type: 'reply', id: request.id, ok: true, result: { earlier: from } },
+      );
+      await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+      await view.settle();
+      const after = await markedTop(view);
+      assert.ok(Math.abs(after - before) < 2, `"${reading}" stayed where it was read (${before} -> ${after})`);
+      oldest = from;
+    }
+    assert.equal(requests, 2);
+    const expected = messages(0, TOTAL).map((item) => (item.kind === 'user' ? item.text : (item as { text: string }).text.split('\n')[0]));
+    assert.deepEqual(await shown(view), expected, 'every message once, in order');
+    assert.equal(await headText(view), null, 'at the start, the row is gone');
+    await view.page.screenshot({ path: path.join(ARTIFACTS, 'earlier-loaded.png') });
+  });
+
+  it('says when a page could not be loaded and offers to try again', async () => {
+    const view = await env.open({ height: 500 });
+    await view.send(snapshot(messages(100, 104), { earlier: 100 }));
+    // Four messages do not fill the view: the older page is asked for at once.
+    const request = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier')) as { id: number };
+    await view.send({ type: 'reply', id: request.id, ok: false, error: 'the gateway is not connected' });
+    await view.page.waitForFunction(() => /Could not load earlier messages/.test(document.querySelector('.log > .earlier')?.textContent ?? ''));
+    assert.match((await headText(view)) ?? '', /the gateway is not connected.*Try again/);
+    await view.clearPosted();
+    await view.page.locator('.earlier-button').click();
+    await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier');
+  });
+});
