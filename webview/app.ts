@@ -122,6 +122,7 @@ export class ChatApp {
       case 'busy':
       case 'connection':
       case 'session':
+      case 'controls':
         this.chromeDirty = true;
         break;
       case 'focus':

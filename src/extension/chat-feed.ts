@@ -11,6 +11,8 @@ import { sessionTitle } from './transcript';
 export class ChatFeed {
   private readonly off: () => void;
   private shownTitle: string | undefined;
+  /** The pickers as last posted, to post only what changed (`sessions.changed` comes in bursts). */
+  private shownControls = '';
 
   constructor(
     private readonly controller: ChatController,
@@ -24,6 +26,8 @@ export class ChatFeed {
   snapshot(): void {
     const session = this.session();
     this.shownTitle = session.title;
+    const controls = this.controller.controls.view(this.controller.sessionKey);
+    this.shownControls = JSON.stringify(controls);
     this.poster.post({
       type: 'snapshot',
       session,
@@ -31,7 +35,17 @@ export class ChatFeed {
       busy: this.controller.busy,
       connection: this.connection(),
       loading: this.controller.loading,
+      controls,
     });
+  }
+
+  /** Posts the header's pickers if they changed since last posted. */
+  private refreshControls(): void {
+    const controls = this.controller.controls.view(this.controller.sessionKey);
+    const json = JSON.stringify(controls);
+    if (json === this.shownControls) return;
+    this.shownControls = json;
+    this.poster.post({ type: 'controls', controls });
   }
 
   /** The shown session as the header names it: by the same rule as the tree and the pickers. */
@@ -73,7 +87,12 @@ export class ChatFeed {
       case 'connection':
         this.refreshConnection();
         return;
+      case 'controls':
+        this.refreshControls();
+        return;
       case 'sessions': {
+        // The session's row carries its model and thinking level too.
+        this.refreshControls();
         const session = this.session();
         if (session.title === this.shownTitle) return;
         this.shownTitle = session.title;

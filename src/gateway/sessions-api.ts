@@ -1,18 +1,28 @@
 /**
- * The session RPCs: list (paged where the gateway pages), history, delete. Plain requests on the
+ * The session RPCs: list (paged where the gateway pages), history, delete, patch (model, thinking
+ * level), and what a session may be given: models and slash commands. Plain requests on the
  * connection, their answers read by payloads.ts. Kept apart from GatewayClient, the facade.
  */
 import { MAX_PROTOCOL, type ChatHistoryResult, type SessionRow, type SessionsDeleteResult } from '../protocol/gateway';
 import { GatewayRequestError } from './errors';
 import type { GatewayConnection } from './gateway-connection';
-import { readDeleteResult, readHistory, readSessionsPage } from './payloads';
+import { readCommands, readDeleteResult, readHistory, readModels, readSessionsPage, type CommandInfo, type ModelInfo, type SessionDefaults } from './payloads';
 import type { RequestOptions } from './pending-requests';
 
 /** Sessions asked for per `sessions.list` page, and the most the client will hold. */
 const SESSIONS_PAGE = 500;
 const MAX_SESSIONS = 20_000;
 
+/** What `sessions.patch` may change here; `null` goes back to the gateway's default. */
+export interface SessionPatch {
+  model?: string | null;
+  thinkingLevel?: string | null;
+}
+
 export class SessionsApi {
+  /** What the last `sessions.list` said a session that sets nothing of its own runs with. */
+  defaults: SessionDefaults | undefined;
+
   constructor(private readonly connection: GatewayConnection) {}
 
   /**
@@ -34,6 +44,7 @@ export class SessionsApi {
         throw error;
       }
       const page = readSessionsPage(payload);
+      if (page.defaults) this.defaults = page.defaults;
       rows.push(...page.rows);
       // A next offset that does not move forward would loop forever: stop there.
       if (page.nextOffset === undefined || page.nextOffset <= offset) break;
@@ -72,7 +83,36 @@ export class SessionsApi {
     return readDeleteResult(await this.connection.send('sessions.delete', { key, archivedOnly: true }, options));
   }
 
+  /**
+   * Changes a session's model or thinking level (`sessions.patch`); the gateway creates a session
+   * it does not have yet, and refuses a model or level it cannot run with a sentence that says so.
+   */
+  async patch(key: string, patch: SessionPatch, options: RequestOptions = {}): Promise<void> {
+    await this.connection.send('sessions.patch', { key, ...patch }, options);
+  }
+
+  /**
+   * The models a session may use. The default view names them and their thinking levels; only the
+   * `provider-config` view says what each takes (`input`), so both are asked and merged. A gateway
+   * that knows no `provider-config` view still gives the list, without `input`.
+   */
+  async models(options: RequestOptions = {}): Promise<ModelInfo[]> {
+    const [listed, config] = await Promise.all([
+      this.connection.send('models.list', {}, options),
+      this.connection.send('models.list', { view: 'provider-config' }, options).catch(() => undefined),
+    ]);
+    const inputs = new Map(readModels(config).map((m) => [m.ref, m.input]));
+    return readModels(listed).map((m) => ({ ...m, input: m.input ?? inputs.get(m.ref) }));
+  }
+
+  /** The slash commands the gateway runs for a session (`commands.list`). */
+  async commands(sessionKey: string, options: RequestOptions = {}): Promise<CommandInfo[]> {
+    return readCommands(await this.connection.send('commands.list', { sessionKey }, options));
+  }
+
   private async listUnpaged(options: RequestOptions): Promise<SessionRow[]> {
-    return readSessionsPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS }, options)).rows;
+    const page = readSessionsPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS }, options));
+    if (page.defaults) this.defaults = page.defaults;
+    return page.rows;
   }
 }

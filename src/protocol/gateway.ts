@@ -129,6 +129,20 @@ export interface AgentEventPayload {
   ts?: number;
 }
 
+/**
+ * A file sent with a message (`agent` and `chat.send` take the same objects). `agent` takes images
+ * only, and only for a model whose `input` includes `image`; `content` is base64.
+ */
+export interface MessageAttachment {
+  type: 'image' | 'file';
+  mimeType: string;
+  fileName: string;
+  content: string;
+}
+
+/** How `chat.send` treats a message that arrives while a run of its session is going. */
+export type QueueMode = 'steer' | 'followup' | 'collect' | 'interrupt';
+
 /** One row of `sessions.list`. */
 export interface SessionRow {
   key: string;

@@ -64,7 +64,7 @@ describe('webview -> host messages', () => {
       [],
       { type: 'eval', code: '1' },
       { type: 'action', id: 'runCommand' },
-      { type: 'send', text: '' },
+      { type: 'send', text: 'hi', delivery: 'later' },
       { type: 'send', text: 'x'.repeat(MAX_SEND_CHARS + 1) },
       { type: 'openLink', href: '' },
     ]) {
@@ -93,7 +93,10 @@ describe('webview -> host messages', () => {
 describe('host -> webview messages', () => {
   const connection = { kind: 'connected', title: 'Connected', detail: 'd', actions: [{ id: 'reconnect', label: 'Retry' }] };
   const items: Array<[Record<string, unknown>, string[]]> = [
-    [{ kind: 'user', id: 'u', text: 'hi', pending: 'queued', context: 'a.ts:1-2' }, ['pending', 'context']],
+    [
+      { kind: 'user', id: 'u', text: 'hi', pending: 'queued', chips: [{ kind: 'file', label: 'a.ts', detail: '1 KB' }], delivery: 'steer' },
+      ['pending', 'chips', 'delivery'],
+    ],
     [
       { kind: 'assistant', id: 'a', text: 'hello', streaming: false, outcome: 'ok', error: 'e', usage: { input: 1, output: 2, total: 3 }, activity: 'x' },
       ['outcome', 'error', 'usage', 'activity'],
@@ -102,7 +105,19 @@ describe('host -> webview messages', () => {
     [{ kind: 'notice', id: 'n', level: 'info', text: 'note' }, []],
   ];
   const samples: Array<[Record<string, unknown>, string[]]> = [
-    [{ type: 'snapshot', seq: 1, session: { key: 'k', title: 't' }, items: items.map(([item]) => item), busy: false, connection, loading: false }, []],
+    [
+      {
+        type: 'snapshot',
+        seq: 1,
+        session: { key: 'k', title: 't' },
+        items: items.map(([item]) => item),
+        busy: false,
+        connection,
+        loading: false,
+        controls: { models: [], thinkingLevels: [], busyMode: 'steer' },
+      },
+      [],
+    ],
     ...items.map(([item]): [Record<string, unknown>, string[]] => [{ type: 'upsert', seq: 1, item }, []]),
     [{ type: 'append', seq: 1, id: 'a', text: 'more' }, []],
     [{ type: 'remove', seq: 1, id: 'a' }, []],

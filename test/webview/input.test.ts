@@ -156,7 +156,7 @@ describe('banner, empty state and items', () => {
     const view = await env.open();
     await view.send(
       snapshot([
-        user('u1', 'Why does this throw?', { context: 'src/gateway/client.ts:40-72' }),
+        user('u1', 'Why does this throw?', { chips: [{ kind: 'selection', label: 'src/gateway/client.ts:40-72' }] }),
         user('u2', 'And this?', { pending: 'queued' }),
         user('u3', 'Now?', { pending: 'sending' }),
         tool('t1', 'bash', { args: '{ "command": "npm test" }', result: 'exit code 1', state: 'error' }),

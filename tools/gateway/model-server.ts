@@ -7,10 +7,16 @@
 //               gateway offers no `ls`, as 2026.4.27); once the tool result comes back,
 //               "Tool result had N chars. Done."
 //   MARKDOWN    a small markdown document (heading, list, bold, fenced ts code, a web link)
+// Whatever the mode, a reply to a message that carried more than text (an image the gateway passed
+// on as an `image_url` part) ends with "[parts: image_url]", naming the kinds of parts received, so
+// a test can prove an image reached the model. Two models are served: MODEL_ID takes text only,
+// VISION_MODEL_ID is declared (in config.ts) with image input and reasoning.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const MODEL_ID = 'echo-model';
+/** The second model: declared with `input: ["text", "image"]` and `reasoning: true` (thinking levels). */
+export const VISION_MODEL_ID = 'echo-vision';
 
 export interface ModelServerRequest {
   at: number;
@@ -21,6 +27,8 @@ export interface ModelServerRequest {
   /** The person's own words as picked out of `body`, and the reply mode they selected. */
   userText?: string;
   mode?: ReplyMode;
+  /** Kinds of the non-text parts of the person's own message (`image_url`), if any. */
+  parts?: string[];
 }
 
 export interface ModelServer {
@@ -37,7 +45,7 @@ export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavail
 
 export interface ChatMessage {
   role: string;
-  content?: string | Array<{ type: string; text?: string }> | null;
+  content?: string | Array<{ type: string; text?: string; image_url?: { url: string } }> | null;
   tool_calls?: unknown[];
   tool_call_id?: string;
 }
@@ -124,6 +132,14 @@ function toolCallsOfTurn(messages: ChatMessage[] | undefined): ChatMessage[] {
   return (messages ?? []).slice(start + 1).filter((m) => m.role === 'assistant' && m.tool_calls?.length);
 }
 
+/** Kinds of the parts of the person's own message that are not text (`image_url` for an image). */
+export function nonTextParts(messages: ChatMessage[] | undefined): string[] {
+  const i = ownMessageIndex(messages);
+  const content = i < 0 ? undefined : messages![i].content;
+  if (!Array.isArray(content)) return [];
+  return [...new Set(content.filter((p) => p?.type && p.type !== 'text').map((p) => p.type))];
+}
+
 function stripGatewayWrapping(text: string): string {
   const kept: string[] = [];
   const lines = text.split('\n');
@@ -191,6 +207,14 @@ interface Plan {
 }
 
 function planReply(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
+  const plan = planText(mode, userText, body);
+  const parts = nonTextParts(body.messages);
+  // After the text, never inside a tool call's turn: the parts are the person's message's.
+  if (parts.length && !plan.toolCall) plan.chunks.push(` [parts: ${parts.join(', ')}]`);
+  return plan;
+}
+
+function planText(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
   const messages = body.messages;
   switch (mode) {
     case 'slow':
@@ -312,7 +336,8 @@ export async function startModelServer(): Promise<ModelServer> {
     try {
       if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
         remember({ at: Date.now(), method: 'GET', path });
-        sendJson(res, 200, { object: 'list', data: [{ id: MODEL_ID, object: 'model', created: 0, owned_by: 'harness' }] });
+        const data = [MODEL_ID, VISION_MODEL_ID].map((id) => ({ id, object: 'model', created: 0, owned_by: 'harness' }));
+        sendJson(res, 200, { object: 'list', data });
         return;
       }
       if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
@@ -320,7 +345,7 @@ export async function startModelServer(): Promise<ModelServer> {
         requests++;
         const userText = extractUserText(body.messages);
         const mode = chooseMode(body, userText);
-        remember({ at: Date.now(), method: 'POST', path, body, userText, mode });
+        remember({ at: Date.now(), method: 'POST', path, body, userText, mode, parts: nonTextParts(body.messages) });
         const plan = planReply(mode, userText, body);
         if (body.stream) respondStream(res, body, plan);
         else respondJson(res, body, plan);
