@@ -77,15 +77,12 @@ class UserView implements ItemView {
   }
 }
 
-const CHIP_ICON: Record<ChipView['kind'], string> = { file: '📄', image: '🖼', selection: '✂', problems: '⚠', diff: '±', terminal: '>_' };
-
-/** A chip as a sent message shows it: an icon, the label, and a detail (size, "cut"). */
+/** A chip as a sent message shows it: the label and a detail (size, "cut"); an image chip adds its thumbnail in the tray. */
 export function chipElement(chip: ChipView, ...extra: Array<Node | null | undefined>): HTMLLIElement {
   const detail = chip.detail ? h('span', { class: 'chip-detail', text: chip.detail }) : null;
   return h(
     'li',
     { class: `chip chip-${chip.kind}`, attrs: { title: chip.detail ? `${chip.label} (${chip.detail})` : chip.label } },
-    h('span', { class: 'chip-icon', text: CHIP_ICON[chip.kind], attrs: { 'aria-hidden': 'true' } }),
     h('span', { class: 'context-chip', text: chip.label }),
     detail,
     ...extra,
