@@ -286,7 +286,7 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     await slow;
     assert.ok(Date.now() - started < 3000, 'aborting a SLOW stream returns promptly');
     assert.equal(model.log.at(-1)?.mode, 'slow');
-    assert.equal(model.requests, 7);
+    assert.equal(model.requests, 8);
   } finally {
     await model.close();
   }
