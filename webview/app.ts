@@ -5,6 +5,7 @@ import { parseHostMessage, type ActionId, type WebviewUiState } from '../src/pro
 import { ConnectionBanner, EmptyState } from './banner';
 import { handleCodeActions, handleMessageActions, routeLinksToHost } from './clicks';
 import { Composer } from './composer';
+import { HeaderControls } from './header-controls';
 import { h, setText, show } from './dom';
 import { EarlierLoader } from './earlier';
 import type { ItemContext } from './items';
@@ -36,6 +37,7 @@ export class ChatApp {
   private readonly empty = new EmptyState();
   private readonly announcer = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
   private readonly composer: Composer;
+  private readonly controls: HeaderControls;
 
   // What the next frame must do.
   private frame = 0;
@@ -51,6 +53,7 @@ export class ChatApp {
   private knownCards = new Set<string>();
   private readonly freshCards = new Set<string>();
   private seenFirstSnapshot = false;
+  private shownSessionKey = '';
 
   constructor(
     root: HTMLElement,
@@ -59,19 +62,24 @@ export class ChatApp {
     this.ui = host.loadUiState();
     this.requests = new RequestChannel((message) => host.post(message));
     this.banner = new ConnectionBanner((id: ActionId) => host.post({ type: 'action', id }));
-    this.composer = new Composer({
-      send: (text) => {
-        host.post({ type: 'send', text });
-        // Sending means "show me the answer": follow the conversation again.
-        this.scroll.pin();
-        this.saveSoon();
+    this.composer = new Composer(
+      {
+        send: (text, chips, delivery) => {
+          host.post(chips.length || delivery ? { type: 'send', text, chips, ...(delivery ? { delivery } : {}) } : { type: 'send', text });
+          // Sending means "show me the answer": follow the conversation again.
+          this.scroll.pin();
+          this.saveSoon();
+        },
+        stop: () => host.post({ type: 'stop' }),
+        draftChanged: (draft) => {
+          this.ui.draft = draft;
+          this.saveSoon();
+        },
+        discard: (ids) => host.post({ type: 'discard', ids }),
       },
-      stop: () => host.post({ type: 'stop' }),
-      draftChanged: (draft) => {
-        this.ui.draft = draft;
-        this.saveSoon();
-      },
-    });
+      this.requests,
+    );
+    this.controls = new HeaderControls(this.requests);
     this.composer.setDraft(this.ui.draft);
     this.earlier = new EarlierLoader(
       this.requests,
@@ -88,7 +96,7 @@ export class ChatApp {
     );
 
     const logArea = h('div', { class: 'log-area' }, this.transcript.element, this.empty.element, this.scroll.jump);
-    root.replaceChildren(this.sessionTitle, this.banner.element, logArea, this.composer.element, this.announcer);
+    root.replaceChildren(this.sessionTitle, this.controls.element, this.banner.element, logArea, this.composer.element, this.announcer);
     show(this.sessionTitle, false);
 
     routeLinksToHost(host);
@@ -144,6 +152,7 @@ export class ChatApp {
       case 'busy':
       case 'connection':
       case 'session':
+      case 'controls':
         this.chromeDirty = true;
         break;
       case 'prepended':
@@ -237,6 +246,13 @@ export class ChatApp {
     this.transcript.element.classList.toggle('can-rewind', session.canRewind === true);
     show(this.sessionTitle, !!session.title);
     this.composer.setBusy(busy);
+    this.composer.setControls(this.state.controls);
+    this.controls.update(this.state.controls);
+    if (session.key !== this.shownSessionKey) {
+      // Another session may have other commands.
+      this.shownSessionKey = session.key;
+      this.composer.forgetCommands();
+    }
     // Say connection changes once, not every tick of a "Reconnecting in 4 s" countdown.
     if (connection.kind !== this.announcedConnection) {
       if (this.announcedConnection) this.announce(connection.title);

@@ -1,7 +1,7 @@
 // One view per transcript item. A view owns its element and updates it in place from the latest
 // item, touching only what changed, so a streaming reply does not disturb its neighbours (or the
 // screen reader). Every host string goes in as text; only assistant markdown becomes markup.
-import type { ChatItem, UsageView } from '../src/protocol/webview';
+import type { ChatItem, ChipView, UsageView } from '../src/protocol/webview';
 import { ApprovalView, QuestionView, type CardContext } from './approval-views';
 import { button, h, setText, show } from './dom';
 import { progressRing } from './elements';
@@ -45,11 +45,16 @@ export function createItemView(item: ChatItem, context: ItemContext): ItemView {
 
 const srOnly = (text: string) => h('span', { class: 'sr-only', text });
 
+/** What happened to a message sent while a reply ran. */
+const DELIVERY_TEXT = { steer: 'Steered into the running reply', queue: 'Queued after the running reply', interrupt: 'Sent after stopping the reply' } as const;
+
 class UserView implements ItemView {
   readonly kind = 'user';
-  private readonly context = h('div', { class: 'context-chip' });
+  private readonly chips = h('ul', { class: 'chips', attrs: { 'aria-label': 'Attached' } });
   private readonly text = h('div', { class: 'user-text' });
+  private readonly delivery = h('div', { class: 'delivery' });
   private readonly pending = h('div', { class: 'pending' });
+  private shownChips = '';
   /** What the person can do from a message of theirs (clicks.ts sends the requests). */
   private readonly actions = h(
     'div',
@@ -67,7 +72,8 @@ class UserView implements ItemView {
     'article',
     { class: 'msg user' },
     srOnly('You said:'),
-    h('div', { class: 'bubble' }, this.context, this.text),
+    h('div', { class: 'bubble' }, this.chips, this.text),
+    this.delivery,
     this.pending,
     this.actions,
   );
@@ -79,15 +85,33 @@ class UserView implements ItemView {
   update(item: ChatItem): void {
     const user = item as Item<'user'>;
     setText(this.text, user.text);
-    setText(this.context, user.context ?? '');
-    this.context.title = user.context ? `Context: ${user.context}` : '';
-    show(this.context, !!user.context);
-    setText(this.pending, user.pending === 'queued' ? 'Queued — sends when connected' : user.pending === 'sending' ? 'Sending…' : '');
+    const chips = JSON.stringify(user.chips ?? []);
+    if (chips !== this.shownChips) {
+      this.shownChips = chips;
+      this.chips.replaceChildren(...(user.chips ?? []).map((chip) => chipElement(chip)));
+    }
+    show(this.chips, !!user.chips?.length);
+    setText(this.delivery, user.delivery ? DELIVERY_TEXT[user.delivery] : '');
+    show(this.delivery, !!user.delivery);
+    const pending = { queued: 'Queued — sends when connected', waiting: 'Waiting for the running reply…', sending: 'Sending…' } as const;
+    setText(this.pending, user.pending ? pending[user.pending] : '');
     show(this.pending, !!user.pending);
     // A message not yet on the gateway cannot be forked or rewound to.
     show(this.actions, !user.pending);
     this.element.classList.toggle('is-pending', !!user.pending);
   }
+}
+
+/** A chip as a sent message shows it: the label and a detail (size, "cut"); an image chip adds its thumbnail in the tray. */
+export function chipElement(chip: ChipView, ...extra: Array<Node | null | undefined>): HTMLLIElement {
+  const detail = chip.detail ? h('span', { class: 'chip-detail', text: chip.detail }) : null;
+  return h(
+    'li',
+    { class: `chip chip-${chip.kind}`, attrs: { title: chip.detail ? `${chip.label} (${chip.detail})` : chip.label } },
+    h('span', { class: 'context-chip', text: chip.label }),
+    detail,
+    ...extra,
+  );
 }
 
 const OUTCOME_TEXT = { aborted: 'Stopped', interrupted: 'Interrupted — reloaded from history' } as const;

@@ -1,7 +1,7 @@
 // The webview's copy of what the host owns: the transcript, busy flag, connection and session.
 // Applying a message only changes data and reports what changed; the DOM catches up once per
 // animation frame (see app.ts), so a burst of messages costs one render.
-import type { ChatItem, ConnectionView, HostMessage, SessionView } from '../src/protocol/webview';
+import type { ChatItem, ConnectionView, ControlsView, HostMessage, SessionView } from '../src/protocol/webview';
 
 export type Change =
   | { kind: 'reset' }
@@ -10,6 +10,7 @@ export type Change =
   | { kind: 'busy' }
   | { kind: 'connection' }
   | { kind: 'session' }
+  | { kind: 'controls' }
   | { kind: 'focus' }
   /** Older items went in before the first one. */
   | { kind: 'prepended'; count: number }
@@ -26,6 +27,8 @@ export class ChatState {
   /** How many older messages the gateway has before `items` (0: the transcript starts at the beginning). */
   earlier = 0;
   connection: ConnectionView = { kind: 'connecting', title: 'Connecting to OpenClaw…', actions: [] };
+  /** The header's pickers and the busy mode, for the session shown. */
+  controls: ControlsView = { models: [], thinkingLevels: [], busyMode: 'steer' };
   private byId = new Map<string, ChatItem>();
   /** Per item, the texts appended since `takeAppended` last ran; none once the item was replaced. */
   private readonly appended = new Map<string, string[]>();
@@ -57,6 +60,7 @@ export class ChatState {
         this.loading = message.loading;
         this.connection = message.connection;
         this.earlier = message.earlier ?? 0;
+        this.controls = message.controls;
         return { kind: 'reset' };
       case 'upsert': {
         const old = this.byId.get(message.item.id);
@@ -108,6 +112,9 @@ export class ChatState {
         if (message.session.key !== this.session.key) return { kind: 'desync', reason: `title for session ${message.session.key}, not the one shown` };
         this.session = message.session;
         return { kind: 'session' };
+      case 'controls':
+        this.controls = message.controls;
+        return { kind: 'controls' };
       case 'focus':
         return { kind: 'focus' };
     }

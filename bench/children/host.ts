@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       busy: controller.busy,
       connection: CONNECTED,
       loading: controller.loading,
+      controls: controller.controls.view(controller.sessionKey),
     });
   // As ChatViewProvider.onChange.
   let idle: (() => void) | undefined;

@@ -7,6 +7,7 @@
 import {
   parseWebviewMessage,
   type ConnectionView,
+  type Delivery,
   type HostMessage,
   type RequestMethod,
   type RequestParams,
@@ -16,6 +17,8 @@ import {
 import { decideWithConsent } from './approvals';
 import type { ChatController } from './chat-controller';
 import { ChatFeed } from './chat-feed';
+import { composerHandlers } from './composer/composer-requests';
+import { Staging, type MessageContext } from './composer/staging';
 import { Disposable } from './disposable';
 import type { HostServices } from './host-services';
 import { HostPoster } from './host-poster';
@@ -42,6 +45,8 @@ export class ChatBridge extends Disposable {
   private ready = false;
   private focusWhenReady = false;
   private readonly handlers: Handlers;
+  /** The chips above the box, by id, until their message goes. */
+  private readonly staging = new Staging();
 
   constructor(private readonly options: ChatBridgeOptions) {
     super();
@@ -81,6 +86,7 @@ export class ChatBridge extends Disposable {
           await options.controller.actions.rewindTo(id);
           return { done: true };
         }),
+      ...composerHandlers(options.controller, services, this.staging),
     };
   }
 
@@ -117,7 +123,10 @@ export class ChatBridge extends Disposable {
         this.focusWhenReady = false;
         return;
       case 'send':
-        controller.send(message.text);
+        this.send(message.text, message.chips ?? [], message.delivery);
+        return;
+      case 'discard':
+        this.staging.discard(message.ids);
         return;
       case 'stop':
         void controller.stop();
@@ -143,6 +152,28 @@ export class ChatBridge extends Disposable {
       void this.options.services.notify('error', `${what}: ${(error as Error).message}`);
       throw error;
     }
+  }
+
+  /**
+   * Sends what the page typed with the chips it names. A message refused (an image for a model
+   * that takes none, a chip no longer held) keeps its chips here and says why in the chat.
+   */
+  private send(text: string, chipIds: readonly string[], delivery: Delivery | undefined): void {
+    const { controller } = this.options;
+    if (!text.trim() && !chipIds.length) {
+      this.options.log('ignored a blank message without chips');
+      return;
+    }
+    let context: MessageContext | undefined;
+    const refusal = controller.imageRefusal(this.staging.imageNames(chipIds));
+    try {
+      if (refusal) throw new Error(refusal);
+      if (chipIds.length) context = this.staging.take(chipIds);
+    } catch (error) {
+      controller.notice('error', `Not sent: ${(error as Error).message}`);
+      return;
+    }
+    controller.send(text, context, delivery);
   }
 
   private async answer(request: WebviewRequest): Promise<void> {

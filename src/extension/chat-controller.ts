@@ -15,15 +15,20 @@ import type { GatewayClient, TurnResult } from '../gateway/gateway-client';
 import { readSessionMessage, readSessionTool } from '../gateway/payloads';
 import { str } from '../protocol/schema';
 import type { SessionRow } from '../protocol/gateway';
-import type { ChatItem } from '../protocol/webview';
+import type { ChatItem, Delivery } from '../protocol/webview';
 import { anchorOf, cardItem, runOfEntry } from './approval-items';
 import { Approvals, isOpen, sessionOf, type ApprovalsChange } from './approvals';
+import { imageRefusal } from './composer/attachments';
+import { composeMessage } from './composer/context-text';
+import type { MessageContext } from './composer/staging';
 import { Disposable } from './disposable';
 import { FIRST_PAGE, HistoryWindow } from './history-window';
 import { LiveTurn } from './live-turn';
 import { SessionActions } from './session-actions';
+import { SessionControls } from './session-controls';
 import { SessionList } from './session-list';
 import { SessionWatch } from './session-watch';
+import { SlashCommands } from './slash-commands';
 import { itemsFromHistory } from './transcript';
 import { TranscriptModel, type TranscriptChange } from './transcript-model';
 
@@ -31,14 +36,17 @@ export type ControllerChange =
   | TranscriptChange
   | { type: 'busy'; busy: boolean }
   | { type: 'sessions' }
+  | { type: 'controls' }
   | { type: 'connection'; state: ConnectionState }
   /** Text for the message box (a forked or rewound message, to edit and send again). */
   | { type: 'draft'; text: string };
 
 export interface ControllerDeps {
   log(level: 'info' | 'warn' | 'error', message: string): void;
-  /** The thinking level to send with a turn, or undefined for the gateway's default. */
+  /** The thinking level a new session starts with (`openclaw.thinkingLevel`), or undefined to leave it to the model. */
   thinking(): string | undefined;
+  /** What Enter does while a reply runs (`openclaw.sendWhileBusy`). */
+  busyMode?(): Delivery;
   /** The session to show first (remembered per workspace), and where to remember a switch. */
   initialSession?: string;
   saveSession(key: string): void;
@@ -49,12 +57,17 @@ const HISTORY_REWRITES = new Set(['rewind', 'compact', 'reset', 'new']);
 /** Runs of our own finished turns remembered, so their rows arriving late are not shown twice. */
 const RECENT_RUNS = 200;
 
+const NO_CONTEXT: MessageContext = { blocks: [], images: [], chips: [] };
+
 export class ChatController extends Disposable {
   private readonly emitter = new EventEmitter<{ change: [ControllerChange] }>();
   private readonly model: TranscriptModel;
   private readonly sessionList: SessionList;
   /** What the agent waits on a person for, in every session; the shown session's show as cards. */
   readonly approvals: Approvals;
+  /** The header's model and thinking pickers. */
+  readonly controls: SessionControls;
+  readonly commands: SlashCommands;
   private turns: LiveTurn[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private currentSession: string;
@@ -89,6 +102,15 @@ export class ChatController extends Disposable {
     // Before the controller's own state listener: a connection lists approvals first, then loads history.
     this.approvals = this.register(new Approvals(client, { log: (level, message) => deps.log(level, message) }));
     this.register(this.approvals.onChange((change) => this.onApprovalsChange(change)));
+    this.controls = new SessionControls({
+      client,
+      rows: () => this.sessionList.rows,
+      refreshRows: () => this.sessionList.refresh(),
+      busyMode: () => deps.busyMode?.() ?? 'steer',
+      changed: () => this.emit({ type: 'controls' }),
+      log: (message) => deps.log('warn', message),
+    });
+    this.commands = new SlashCommands(client);
     this.register(client.onState((state) => this.onConnectionState(state)));
     this.register(
       client.onResync((notice) => {
@@ -162,18 +184,56 @@ export class ChatController extends Disposable {
   }
 
   /**
-   * Sends a message in the current session. Offline, it is queued and sent once connected; the
-   * idempotency key made here is reused for every retry, so it never runs twice.
+   * Sends a message in the current session, with what its chips carry: the blocks as text after
+   * the person's words, the images as attachments. Offline, it is queued and sent once connected;
+   * the idempotency key made here is reused for every retry, so it never runs twice. While a reply
+   * of this session runs, `delivery` says what to do: steer it into that reply (`chat.send` with
+   * `queueMode: "steer"`), queue it behind (the default), or interrupt (stop, then send). A message
+   * that starts with a slash command goes to the gateway as a command. Returns why it was refused
+   * (shown as a notice too), or undefined.
    */
-  send(text: string, context?: { label: string; body: string }): void {
+  send(text: string, context: MessageContext = NO_CONTEXT, delivery?: Delivery): string | undefined {
     const trimmed = text.trim();
-    if (!trimmed) return;
-    const turn = new LiveTurn(randomUUID(), this.sessionKey, trimmed, this.client.state.kind !== 'connected', context?.label, this.model);
+    if (!trimmed && !context.blocks.length) return undefined;
+    const key = this.sessionKey;
+    const refusal = this.imageRefusal(context.images.map((i) => i.fileName));
+    if (refusal) {
+      this.notice('error', `Not sent: ${refusal}`);
+      return refusal;
+    }
+    const message = composeMessage(trimmed, context.blocks);
+    const inFlight = this.turns.filter((t) => t.sessionKey === key);
+    const running = inFlight.find((t) => t.accepted);
+    const offline = this.client.state.kind !== 'connected';
+    if (inFlight.length && delivery === 'steer' && running && !offline && !context.images.length) {
+      this.steer(running, trimmed, message, context);
+      return undefined;
+    }
+    // A steer that cannot happen (nothing streams yet, offline, images) waits its turn instead.
+    const how: Delivery | undefined = inFlight.length ? (delivery === 'interrupt' ? 'interrupt' : 'queue') : undefined;
+    if (how === 'interrupt') void this.stop();
+    const turn = new LiveTurn(
+      randomUUID(),
+      key,
+      { text: trimmed, chips: context.chips, delivery: how, pending: offline ? 'queued' : inFlight.length && how !== 'interrupt' ? 'waiting' : 'sending' },
+      this.model,
+    );
     this.turns.push(turn);
     this.model.upsert(turn.user);
     this.emit({ type: 'busy', busy: true });
-    const message = context ? `${trimmed}\n\n${context.body}` : trimmed;
-    this.chain = this.chain.then(() => this.run(turn, message));
+    if (!context.blocks.length && SlashCommands.looksLikeCommand(trimmed)) void this.commandOrTurn(turn, message);
+    else this.chain = this.chain.then(() => this.run(turn, message, context));
+    return undefined;
+  }
+
+  /** Why these images cannot go to the shown session's model, or undefined when they can. */
+  imageRefusal(imageNames: readonly string[]): string | undefined {
+    return imageRefusal(this.controls.modelOf(this.sessionKey), imageNames);
+  }
+
+  /** A notice at the end of the transcript (a message refused before it became a turn). */
+  notice(level: 'info' | 'warning' | 'error', text: string): void {
+    this.model.upsert({ kind: 'notice', id: `n:${randomUUID()}`, level, text });
   }
 
   /**
@@ -300,11 +360,21 @@ export class ChatController extends Disposable {
 
   // ---- turns ------------------------------------------------------------------------------
 
-  private async run(turn: LiveTurn, message: string): Promise<void> {
+  private async run(turn: LiveTurn, message: string, context: MessageContext): Promise<void> {
     let result: TurnResult | undefined;
+    if (turn.user.pending === 'waiting') turn.setPending(this.client.state.kind === 'connected' ? 'sending' : 'queued');
+    // A session the gateway has not got yet starts with the thinking level of the setting; an
+    // existing one keeps its own (an `agent` thinking level would overwrite it for good).
+    const isNew = !this.sessionList.rows.some((row) => row.key === turn.sessionKey);
     try {
       result = await this.client.runTurn(
-        { sessionKey: turn.sessionKey, message, idempotencyKey: turn.key, thinking: this.deps.thinking() },
+        {
+          sessionKey: turn.sessionKey,
+          message,
+          idempotencyKey: turn.key,
+          thinking: isNew ? this.controls.newSessionThinking(this.deps.thinking()) : undefined,
+          attachments: context.images,
+        },
         {
           signal: turn.controller.signal,
           onAccepted: () => {
@@ -346,6 +416,55 @@ export class ChatController extends Disposable {
     this.client.sessions.watchMessages(this.sessionKey).catch((error: Error) => this.deps.log('warn', `could not watch ${this.sessionKey}: ${error.message}`));
   }
 
+  /**
+   * A message into the reply that is running: shown in that reply's place, sent with `chat.send`
+   * (`queueMode: "steer"`). The gateway feeds it to the running run or answers it right after, in
+   * a run of its own: the running turn reloads history when it ends, and later runs of the session
+   * show through the reload that `session.message` events bring.
+   */
+  private steer(running: LiveTurn, text: string, message: string, context: MessageContext): void {
+    const key = randomUUID();
+    const item: Extract<ChatItem, { kind: 'user' }> = { kind: 'user', id: `u:${key}`, text, pending: 'sending', delivery: 'steer' };
+    if (context.chips.length) item.chips = context.chips;
+    running.showInPlace(item);
+    running.needsReload = true;
+    this.client.steerTurn(running.sessionKey, message, key).then(
+      () => running.showInPlace({ ...item, pending: undefined }),
+      (error: Error) => {
+        running.showInPlace({ ...item, pending: undefined, delivery: undefined });
+        running.notice('error', `Could not steer the running reply with “${shorten(text)}”: ${error.message}. Send it again.`);
+      },
+    );
+  }
+
+  /** A message that starts like a slash command: run by the gateway if it is one, else an ordinary turn. */
+  private async commandOrTurn(turn: LiveTurn, message: string): Promise<void> {
+    let command: Awaited<ReturnType<SlashCommands['match']>>;
+    try {
+      command = await this.commands.match(turn.sessionKey, message);
+    } catch (error) {
+      this.deps.log('warn', `could not list the slash commands: ${(error as Error).message}`);
+    }
+    if (!command) {
+      this.chain = this.chain.then(() => this.run(turn, message, NO_CONTEXT));
+      return;
+    }
+    turn.setPending('sending');
+    try {
+      const result = await this.client.runCommand(turn.sessionKey, message, turn.key, { signal: turn.controller.signal });
+      turn.finish({ runId: turn.key, sessionKey: turn.sessionKey, status: result.status, text: result.text, summary: result.error });
+    } catch (error) {
+      if (error instanceof GatewayCancelledError) turn.cancel();
+      else turn.fail((error as Error).message);
+    } finally {
+      this.turns = this.turns.filter((t) => t !== turn);
+      if (turn.sessionKey === this.sessionKey) this.emit({ type: 'busy', busy: this.busy });
+      // A command may have changed the session (its model, its history): the gateway says what it holds.
+      await this.reloadHistory();
+      this.sessionList.refreshSoon();
+    }
+  }
+
   private async abortOnGateway(turn: LiveTurn): Promise<void> {
     try {
       await this.client.abortTurn(turn.sessionKey, [...turn.runIds].pop());
@@ -377,7 +496,9 @@ export class ChatController extends Disposable {
       // The client renews the subscription on each connection; the first one names the session.
       if (this.client.sessions.watchedSession !== this.sessionKey) this.watchShownSession();
       for (const turn of this.turns) if (turn.user.pending === 'queued') turn.setPending('sending');
+      this.commands.clear();
       void this.sessionList.refresh();
+      void this.controls.refreshModels();
       // The first connection: show this session's history. Later ones: the resync notice reloads it.
       if (!this.model.items.length || this.model.items.every((i) => i.kind === 'user' && i.pending)) this.scheduleReload(0);
     } else if (state.kind === 'reconnecting' || state.kind === 'failed') {
@@ -393,6 +514,11 @@ export class ChatController extends Disposable {
   private scheduleReload(delayMs = 100): void {
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.reloadHistory(), delayMs);
+  }
+
+  /** The busy mode (a setting) changed: the composer is told. */
+  refreshControls(): void {
+    this.emit({ type: 'controls' });
   }
 
   private emit(change: ControllerChange): void {
@@ -417,4 +543,8 @@ function placeCards(items: ChatItem[], entries: ReturnType<Approvals['entriesOf'
     if (at >= 0) items.splice(at + 1, 0, item);
     else items.push(item);
   }
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -12,6 +12,8 @@ export class ChatFeed {
   private readonly off: () => void;
   /** The session as the page was last told (title and what it may do): re-sent only when it changes. */
   private shown: string | undefined;
+  /** The pickers as last posted, to post only what changed (`sessions.changed` comes in bursts). */
+  private shownControls = '';
 
   constructor(
     private readonly controller: ChatController,
@@ -26,6 +28,8 @@ export class ChatFeed {
     const session = this.session();
     this.shown = JSON.stringify(session);
     const earlier = this.controller.earlier;
+    const controls = this.controller.controls.view(this.controller.sessionKey);
+    this.shownControls = JSON.stringify(controls);
     this.poster.post({
       type: 'snapshot',
       session,
@@ -34,7 +38,17 @@ export class ChatFeed {
       connection: this.connection(),
       loading: this.controller.loading,
       ...(earlier ? { earlier } : {}),
+      controls,
     });
+  }
+
+  /** Posts the header's pickers if they changed since last posted. */
+  private refreshControls(): void {
+    const controls = this.controller.controls.view(this.controller.sessionKey);
+    const json = JSON.stringify(controls);
+    if (json === this.shownControls) return;
+    this.shownControls = json;
+    this.poster.post({ type: 'controls', controls });
   }
 
   /** The shown session as the header names it (by the same rule as the tree and the pickers), and whether it may be rewound. */
@@ -97,7 +111,12 @@ export class ChatFeed {
         // The scopes came with the connection: whether rewind is offered may have changed.
         if (change.state.kind === 'connected') this.refreshSession();
         return;
+      case 'controls':
+        this.refreshControls();
+        return;
       case 'sessions':
+        // The session's row carries its model and thinking level too.
+        this.refreshControls();
         this.refreshSession();
         return;
       default:

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnResult } from '../gateway/gateway-client';
 import type { TurnEvent } from '../gateway/run-stream';
-import type { ChatItem } from '../protocol/webview';
+import type { ChatItem, ChipView, Delivery } from '../protocol/webview';
 import { toolText, usageView } from './transcript';
 import type { TranscriptModel, TurnPlace } from './transcript-model';
 
@@ -14,6 +14,16 @@ type UserItem = Extract<ChatItem, { kind: 'user' }>;
 type AssistantItem = Extract<ChatItem, { kind: 'assistant' }>;
 
 const ACCEPTED_ACTIVITY = 'The gateway has the message; waiting for the agent to start…';
+
+export interface UserMessage {
+  text: string;
+  /** Chips that went with it (files, images, mentions). */
+  chips?: ChipView[];
+  /** How it was sent while a reply was running. */
+  delivery?: Delivery;
+  /** Where it starts: queued offline, waiting behind a running reply, or sending. */
+  pending: 'queued' | 'waiting' | 'sending';
+}
 
 export class LiveTurn implements TurnPlace {
   /** Every run id the turn went under (more than the key if the gateway made us send it again). */
@@ -32,21 +42,29 @@ export class LiveTurn implements TurnPlace {
     /** The idempotency key made when the message was typed; names the turn's chat items. */
     readonly key: string,
     readonly sessionKey: string,
-    text: string,
-    queued: boolean,
-    context: string | undefined,
+    message: UserMessage,
     private readonly transcript: TranscriptModel,
   ) {
     this.runIds = new Set([key]);
-    this.user = { kind: 'user', id: `u:${key}`, text, pending: queued ? 'queued' : 'sending' };
-    if (context) this.user.context = context;
+    this.user = { kind: 'user', id: `u:${key}`, text: message.text, pending: message.pending };
+    if (message.chips?.length) this.user.chips = message.chips;
+    if (message.delivery) this.user.delivery = message.delivery;
   }
 
-  /** Marks the person's message queued (offline) or sending (connected). */
-  setPending(pending: 'queued' | 'sending'): void {
+  /** Marks the person's message queued (offline), waiting (behind a running reply) or sending. */
+  setPending(pending: 'queued' | 'waiting' | 'sending'): void {
     if (this.user.pending === pending) return;
     this.user = { ...this.user, pending };
     this.show(this.user);
+  }
+
+  /**
+   * Shows another message in this turn's place, after what the turn shows so far (a message
+   * steered into it), and keeps it there as the turn goes on. Called again to update it.
+   */
+  showInPlace(item: ChatItem): void {
+    this.live.set(item.id, item);
+    this.show(item);
   }
 
   /** The gateway took the message: a first reply takes seconds, so say that it is on its way. */

@@ -3,9 +3,11 @@
  * items. Pure logic with no `vscode` import, so it is unit-tested directly.
  */
 import type { HistoryMessage, SessionRow } from '../protocol/gateway';
-import type { ChatItem, ToolCallView, UsageView } from '../protocol/webview';
+import type { ChatItem, ChipView, ToolCallView, UsageView } from '../protocol/webview';
+import { formatBytes } from './composer/limits';
 import { isRecord, str } from '../protocol/schema';
 import { messageText } from '../gateway/run-stream';
+import { splitMessage } from './composer/context-text';
 
 /** Tool arguments and results are cut to this many characters before they reach the webview. */
 export const MAX_TOOL_TEXT = 4000;
@@ -52,7 +54,7 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
         const text = messageText(message.content);
         // The gateway's own notes to the agent (after a restart, say) are not the person's words.
         if (text && isSystemNote(message)) push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: systemNoteText(text) });
-        else if (text) push({ kind: 'user', id: `u:${rowId}`, text });
+        else if (text) push(userItem(`u:${rowId}`, text, message.__openclaw));
         break;
       }
       case 'assistant': {
@@ -126,6 +128,29 @@ export function rowIdOf(message: HistoryMessage, index: number): string {
 /** The row id behind a chat item made from history (`u:<id>` of a user message), if it is one. */
 export function entryIdOf(itemId: string): string | undefined {
   return itemId.startsWith('u:') ? itemId.slice(2) : undefined;
+}
+
+/**
+ * A person's message from history, with its chips: those of the context blocks in its text
+ * (what this extension sent), and the files the gateway stored for it (`__openclaw.media`, what
+ * `chat.send` clients such as OpenClaw's own web chat sent) that no block names already.
+ */
+function userItem(id: string, content: string, meta: unknown): ChatItem {
+  const { text, chips } = splitMessage(content);
+  const media = isRecord(meta) && Array.isArray(meta.media) ? meta.media.filter(isRecord) : [];
+  const images = chips.filter((c) => c.kind === 'image').length;
+  media.forEach((file, index) => {
+    const isImage = file.kind === 'image';
+    // Our images are named by their blocks already; the gateway stores them with no name.
+    if (isImage && index < images) return;
+    const name = str(file, 'fileName') ?? (isImage ? 'image' : 'file');
+    const chip: ChipView = { kind: isImage ? 'image' : 'file', label: name };
+    if (typeof file.sizeBytes === 'number') chip.detail = formatBytes(file.sizeBytes);
+    chips.push(chip);
+  });
+  const item: ChatItem = { kind: 'user', id, text };
+  if (chips.length) item.chips = chips;
+  return item;
 }
 
 /** A row the gateway wrote in the user's place: `provenance.kind` is `internal_system`. */

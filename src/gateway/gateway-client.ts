@@ -5,12 +5,14 @@
  */
 
 import { EventEmitter } from 'node:events';
-import type { ChatHistoryResult, EventFrame, HelloOk, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
+import type { ChatHistoryResult, EventFrame, HelloOk, MessageAttachment, SessionPatch, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
 import { ApprovalsApi } from './approvals-api';
+import { ChatSender, type CommandResult } from './chat-sender';
 import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client-options';
 import type { ConnectionState } from './connection-state';
 import { GatewayConnection } from './gateway-connection';
 import type { RequestOptions } from './pending-requests';
+import type { CommandInfo, ModelInfo, SessionDefaults } from './payloads';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionsApi } from './sessions-api';
 import { TurnRunner, type TurnInput, type TurnOptions, type TurnResult } from './turn-runner';
@@ -20,6 +22,9 @@ export type { ApprovalRoute, DecisionResult, RouteStatus } from './approvals-api
 export type { GatewayClientOptions, LogLevel, ResyncNotice } from './client-options';
 export type { RequestOptions } from './pending-requests';
 export type { TurnInput, TurnOptions, TurnResult, TurnStatus } from './turn-runner';
+export type { CommandResult } from './chat-sender';
+export type { CommandInfo, ModelInfo, SessionDefaults } from './payloads';
+export type { SessionPatch } from '../protocol/gateway';
 
 /**
  * The one WebSocket to an OpenClaw Gateway: handshake with a signed device, requests with ids and
@@ -39,6 +44,7 @@ export class GatewayClient {
    * `session.approval`, `question.requested`, ...) come through `onEvent`.
    */
   readonly approvals: ApprovalsApi;
+  private readonly chat: ChatSender;
 
   constructor(options: GatewayClientOptions) {
     this.connection = new GatewayConnection(options, this.emitter);
@@ -49,6 +55,7 @@ export class GatewayClient {
     this.emitter.on('state', (state) => {
       if (state.kind === 'connected') this.sessions.resubscribe();
     });
+    this.chat = new ChatSender(this.connection, this.emitter);
     this.turns = new TurnRunner(this.connection, this.emitter, (sessionKey, limit, requestOptions) => this.history(sessionKey, limit, requestOptions));
   }
 
@@ -168,6 +175,44 @@ export class GatewayClient {
   /** Stops a running turn (`chat.abort`). Its `runTurn` then resolves with status `aborted`. */
   abortTurn(sessionKey: string, runId?: string): Promise<unknown> {
     return this.turns.abort(sessionKey, runId);
+  }
+
+  /**
+   * Sends a message into the turn running in the session (`chat.send` with `queueMode: "steer"`):
+   * `agent` has no way to do that. Resolves once the gateway took it.
+   */
+  steerTurn(
+    sessionKey: string,
+    message: string,
+    idempotencyKey: string,
+    options: { signal?: AbortSignal; attachments?: MessageAttachment[] } = {},
+  ): Promise<{ runId: string }> {
+    return this.chat.steer(sessionKey, message, idempotencyKey, options);
+  }
+
+  /** Runs a slash command (`chat.send`, where the gateway runs commands) and resolves with its answer. */
+  runCommand(sessionKey: string, message: string, idempotencyKey: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CommandResult> {
+    return this.chat.command(sessionKey, message, idempotencyKey, options);
+  }
+
+  /** Changes a session's model or thinking level (`sessions.patch`); creates a session the gateway has not got yet. */
+  patchSession(key: string, patch: SessionPatch, options: RequestOptions = {}): Promise<void> {
+    return this.sessions.patch(key, patch, undefined, options).then(() => undefined);
+  }
+
+  /** The models a session may use, with their thinking levels and, where the gateway says, their input kinds. */
+  listModels(options: RequestOptions = {}): Promise<ModelInfo[]> {
+    return this.sessions.models(options);
+  }
+
+  /** The gateway's slash commands for a session (`commands.list`). */
+  listCommands(sessionKey: string, options: RequestOptions = {}): Promise<CommandInfo[]> {
+    return this.sessions.commands(sessionKey, options);
+  }
+
+  /** What the last `sessions.list` said a session that sets nothing of its own runs with. */
+  get sessionDefaults(): SessionDefaults | undefined {
+    return this.sessions.defaults;
   }
 
   /**

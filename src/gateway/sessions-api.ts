@@ -1,14 +1,25 @@
 /**
  * The session RPCs: list (paged where the gateway pages), history (the latest rows, and older pages),
- * rename/pin/archive, search, delete, and the one subscription to a session's new messages. Plain
- * requests on the connection, their answers read by payloads.ts. Kept apart from GatewayClient, the
- * facade; what rewrites a session's history (fork, rewind, compact, reset) and usage are in
- * session-lifecycle.ts.
+ * rename/pin/archive, search, delete, patch (model, thinking level), what a session may be given
+ * (models and slash commands), and the one subscription to a session's new messages. Plain requests on
+ * the connection, their answers read by payloads.ts. Kept apart from GatewayClient, the facade; what
+ * rewrites a session's history (fork, rewind, compact, reset) and usage are in session-lifecycle.ts.
  */
 import { MAX_PROTOCOL, type ChatHistoryResult, type SearchHit, type SessionPatch, type SessionRow, type SessionsDeleteResult } from '../protocol/gateway';
 import { GatewayRequestError } from './errors';
 import type { GatewayConnection } from './gateway-connection';
-import { readDeleteResult, readHistory, readSearchHits, readSessionRow, readSessionsPage } from './payloads';
+import {
+  readCommands,
+  readDeleteResult,
+  readHistory,
+  readModels,
+  readSearchHits,
+  readSessionRow,
+  readSessionsPage,
+  type CommandInfo,
+  type ModelInfo,
+  type SessionDefaults,
+} from './payloads';
 import type { RequestOptions } from './pending-requests';
 
 /** Sessions asked for per `sessions.list` page, and the most the client will hold. */
@@ -23,6 +34,8 @@ const MAX_QUERY_CHARS = 4096;
 export class SessionsApi {
   /** The session whose `session.message` events are subscribed to (kept across reconnects). */
   private watched: string | undefined;
+  /** What the last `sessions.list` said a session that sets nothing of its own runs with. */
+  defaults: SessionDefaults | undefined;
 
   constructor(private readonly connection: GatewayConnection) {}
 
@@ -46,6 +59,7 @@ export class SessionsApi {
         throw error;
       }
       const page = readSessionsPage(payload);
+      if (page.defaults) this.defaults = page.defaults;
       rows.push(...page.rows);
       // A next offset that does not move forward would loop forever: stop there.
       if (page.nextOffset === undefined || page.nextOffset <= offset) break;
@@ -160,7 +174,28 @@ export class SessionsApi {
     }
   }
 
+  /**
+   * The models a session may use. The default view names them and their thinking levels; only the
+   * `provider-config` view says what each takes (`input`), so both are asked and merged. A gateway
+   * that knows no `provider-config` view still gives the list, without `input`.
+   */
+  async models(options: RequestOptions = {}): Promise<ModelInfo[]> {
+    const [listed, config] = await Promise.all([
+      this.connection.send('models.list', {}, options),
+      this.connection.send('models.list', { view: 'provider-config' }, options).catch(() => undefined),
+    ]);
+    const inputs = new Map(readModels(config).map((m) => [m.ref, m.input]));
+    return readModels(listed).map((m) => ({ ...m, input: m.input ?? inputs.get(m.ref) }));
+  }
+
+  /** The slash commands the gateway runs for a session (`commands.list`). */
+  async commands(sessionKey: string, options: RequestOptions = {}): Promise<CommandInfo[]> {
+    return readCommands(await this.connection.send('commands.list', { sessionKey }, options));
+  }
+
   private async listUnpaged(options: RequestOptions, extra: Record<string, unknown>): Promise<SessionRow[]> {
-    return readSessionsPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS, ...extra }, options)).rows;
+    const page = readSessionsPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS, ...extra }, options));
+    if (page.defaults) this.defaults = page.defaults;
+    return page.rows;
   }
 }

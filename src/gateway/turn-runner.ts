@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { ChatHistoryResult, HistoryMessage } from '../protocol/gateway';
+import type { ChatHistoryResult, HistoryMessage, MessageAttachment } from '../protocol/gateway';
 import { MAX_TURN_RESENDS, MAX_TURN_RETRIES, MIN_RETRY_WAIT_MS, TURN_TIMEOUT_MS } from './constants';
 import { GatewayCancelledError, GatewayClosedError, GatewayRequestError, GatewayTurnNotSentError } from './errors';
 import type { GatewayEvents } from './client-options';
@@ -27,6 +27,8 @@ export interface TurnInput {
   /** Made once per user message and reused on every retry of it; doubles as the run id. */
   idempotencyKey?: string;
   thinking?: string;
+  /** Images for a model that takes them (`agent` refuses any other file). */
+  attachments?: MessageAttachment[];
 }
 
 export interface TurnOptions {
@@ -86,6 +88,7 @@ export class TurnRunner {
     listen();
     const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
     if (input.thinking) params.thinking = input.thinking;
+    if (input.attachments?.length) params.attachments = input.attachments;
     const finish = (status: TurnStatus, extra: Partial<TurnResult> = {}): TurnResult => ({
       runId,
       sessionKey: input.sessionKey,

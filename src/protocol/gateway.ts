@@ -137,6 +137,20 @@ export interface AgentEventPayload {
   ts?: number;
 }
 
+/**
+ * A file sent with a message (`agent` and `chat.send` take the same objects). `agent` takes images
+ * only, and only for a model whose `input` includes `image`; `content` is base64.
+ */
+export interface MessageAttachment {
+  type: 'image' | 'file';
+  mimeType: string;
+  fileName: string;
+  content: string;
+}
+
+/** How `chat.send` treats a message that arrives while a run of its session is going. */
+export type QueueMode = 'steer' | 'followup' | 'collect' | 'interrupt';
+
 /** One row of `sessions.list` (fields of the wrong type are dropped when read: payloads.ts). */
 export interface SessionRow {
   key: string;
@@ -192,11 +206,16 @@ export interface SessionsDeleteResult {
   archived?: string[];
 }
 
-/** What `sessions.patch` may change here: a name (null clears it), pinned, archived. */
+/**
+ * What `sessions.patch` may change here: a name (null clears it), pinned, archived, the model and
+ * the thinking level (null: back to the gateway's default).
+ */
 export interface SessionPatch {
   label?: string | null;
   pinned?: boolean;
   archived?: boolean;
+  model?: string | null;
+  thinkingLevel?: string | null;
 }
 
 /** One hit of `sessions.search`: `messageId` is the row's `__openclaw.id`. */

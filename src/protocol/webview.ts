@@ -19,6 +19,26 @@ const MAX_HREF_CHARS = 8_192;
 /** Longest answer to one of the agent's questions, as typed. */
 export const MAX_ANSWER_CHARS = 10_000;
 
+/** How the composer may send a message while a reply of the same session is running. */
+export const DELIVERIES = ['steer', 'queue', 'interrupt'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+/** What a chip above the box (and on a sent message) stands for. */
+export const CHIP_KINDS = ['file', 'image', 'selection', 'problems', 'diff', 'terminal'] as const;
+export type ChipKind = (typeof CHIP_KINDS)[number];
+/** What `@` offers: a workspace file, or one of the editor's own sources. */
+export const MENTION_KINDS = ['file', 'selection', 'problems', 'diff', 'terminal'] as const;
+export type MentionKind = (typeof MENTION_KINDS)[number];
+/** Most chips one message carries. */
+export const MAX_CHIPS = 20;
+/**
+ * Longest base64 a pasted or dropped file may be posted as: 25 MiB decoded, the gateway's own
+ * frame limit. The limits that apply are the gateway's (`hello-ok.policy.attachments`), checked
+ * by the host; this only keeps a runaway page from posting more.
+ */
+export const MAX_ATTACHMENT_DATA_CHARS = Math.ceil((25 * 1024 * 1024 * 4) / 3) + 4;
+const MAX_PATH_CHARS = 4_096;
+
 /** Buttons the webview may offer; the host decides what each does. */
 export const ACTION_IDS = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -61,15 +81,37 @@ const QuestionView = object({
   answer: optional(text),
 });
 export type QuestionView = Infer<typeof QuestionView>;
+const label = string({ max: 1_000 });
+/** A chip as a sent message shows it: what it was (a file and its lines, an image) and a detail (its size, "cut"). */
+const ChipView = object({ kind: literal(...CHIP_KINDS), label, detail: optional(label) });
+export type ChipView = Infer<typeof ChipView>;
+
+/**
+ * A chip above the box: something the host has read and keeps until the message is sent (or the
+ * chip removed), by `id`. `thumbnail` is a data: URL of an image the page shrinks for display.
+ */
+const StagedChip = object({
+  id,
+  kind: literal(...CHIP_KINDS),
+  label,
+  detail: optional(label),
+  thumbnail: optional(string({ max: MAX_ATTACHMENT_DATA_CHARS + 100 })),
+});
+export type StagedChip = Infer<typeof StagedChip>;
 
 export const ChatItem = variants('kind', {
   user: {
     id,
     text,
-    /** `queued`: typed while offline, sent once connected (never twice). */
-    pending: optional(literal('queued', 'sending')),
-    /** Context attached by "Ask About Selection": file and line range, shown as a chip. */
-    context: optional(text),
+    /**
+     * `queued`: typed while offline, sent once connected (never twice); `waiting`: queued behind
+     * the reply that is running, sent when it ends; `sending`: on its way.
+     */
+    pending: optional(literal('queued', 'waiting', 'sending')),
+    /** What went with the message: files, images, mentions, "Ask About Selection". */
+    chips: optional(array(ChipView, { max: 100 })),
+    /** How it was sent while a reply was running: into it, after it, or instead of it. */
+    delivery: optional(literal(...DELIVERIES)),
   },
   assistant: {
     id,
@@ -139,6 +181,31 @@ const SessionView = object({
 });
 export type SessionView = Infer<typeof SessionView>;
 
+/** A model the picker offers: `id` is "provider/model", what `sessions.patch` takes. */
+const ModelView = object({ id: string({ min: 1 }), label, images: boolean() });
+export type ModelView = Infer<typeof ModelView>;
+
+/** The header's pickers and the composer's busy mode, for the session shown. */
+const ControlsView = object({
+  /** The session's model ("provider/model"); absent while unknown. */
+  model: optional(string()),
+  models: array(ModelView, { max: 5_000 }),
+  thinking: optional(string()),
+  /** The session model's own thinking levels. */
+  thinkingLevels: array(string({ max: 100 }), { max: 50 }),
+  /** What Enter does while a reply runs. */
+  busyMode: literal(...DELIVERIES),
+});
+export type ControlsView = Infer<typeof ControlsView>;
+
+/** One entry of the `@` list. `path` names a workspace file (kind `file`). */
+const MentionCandidate = object({ kind: literal(...MENTION_KINDS), label, detail: optional(label), path: optional(string({ max: MAX_PATH_CHARS })) });
+export type MentionCandidate = Infer<typeof MentionCandidate>;
+
+/** One entry of the `/` list, from the gateway's `commands.list`. */
+const CommandView = object({ name: string({ min: 1, max: 200 }), description: label, args: optional(label), takesArgs: boolean() });
+export type CommandView = Infer<typeof CommandView>;
+
 /**
  * Host -> webview. Every message also carries `seq`, one more per message; a webview that sees a
  * hole asks for a fresh `snapshot` with `ready`.
@@ -152,6 +219,7 @@ export const HOST_MESSAGES = {
     loading: boolean(),
     /** How many older messages the gateway has before `items` (loaded with the `loadEarlier` request); absent or 0: none. */
     earlier: optional(count),
+    controls: ControlsView,
   },
   /** Add an item, or replace the item with the same id. */
   upsert: { item: ChatItem },
@@ -168,6 +236,8 @@ export const HOST_MESSAGES = {
   connection: { connection: ConnectionView },
   /** The shown session's title changed (renamed, or titled by the gateway). */
   session: { session: SessionView },
+  /** The shown session's model, thinking level or the models on offer changed. */
+  controls: { controls: ControlsView },
   /** The answer to a webview request of the same id (the result is checked against its method). */
   reply: { id: number({ min: 1, integer: true }), ok: boolean(), result: optional(unknown()), error: optional(string()) },
   focus: {},
@@ -177,7 +247,14 @@ export const HOST_MESSAGES = {
 export const WEBVIEW_MESSAGES = {
   /** Sent on load and whenever the webview lost track: the host answers with a snapshot. */
   ready: {},
-  send: { text: string({ min: 1, max: MAX_SEND_CHARS }) },
+  /**
+   * The typed text, the staged chips that go with it (ids from the staging requests), and how to
+   * send it while a reply runs (the host ignores `delivery` when none does). Blank text without
+   * chips is ignored.
+   */
+  send: { text: string({ max: MAX_SEND_CHARS }), chips: optional(array(id, { max: MAX_CHIPS })), delivery: optional(literal(...DELIVERIES)) },
+  /** The person removed staged chips: the host forgets what it read for them. */
+  discard: { ids: array(id, { max: 100 }) },
   stop: {},
   action: { id: literal(...ACTION_IDS) },
   openLink: { href: string({ min: 1, max: MAX_HREF_CHARS }) },
@@ -215,6 +292,33 @@ export const WEBVIEW_REQUESTS = {
   forkFrom: { params: { id }, result: object({}, { strict: true }) },
   /** "Rewind to here" on a user message, after the person confirms: `done: false` when they did not. */
   rewindTo: { params: { id }, result: object({ done: boolean() }, { strict: true }) },
+  /** The editor's file picker; each file becomes a chip, or a sentence saying why not. */
+  pickFiles: { params: {}, result: object({ chips: array(StagedChip, { max: 100 }), refused: array(label, { max: 100 }) }, { strict: true }) },
+  /** A pasted image or a file dropped from the OS, as base64. */
+  attachData: {
+    params: { name: string({ min: 1, max: 1_000 }), mimeType: string({ max: 200 }), data: string({ max: MAX_ATTACHMENT_DATA_CHARS }) },
+    result: object({ chip: StagedChip }, { strict: true }),
+  },
+  /** Files dropped from the explorer (or any URI list). */
+  attachUris: {
+    params: { uris: array(string({ min: 1, max: MAX_PATH_CHARS }), { max: 100 }) },
+    result: object({ chips: array(StagedChip, { max: 100 }), refused: array(label, { max: 100 }) }, { strict: true }),
+  },
+  /** What `@query` offers: the editor's sources that match, then workspace files, best first. */
+  searchMentions: { params: { query: string({ max: 500 }) }, result: object({ candidates: array(MentionCandidate, { max: 200 }) }, { strict: true }) },
+  /** Reads what a mention stands for now (the selection as it is, the file as it is) into a chip. */
+  resolveMention: {
+    params: { kind: literal(...MENTION_KINDS), path: optional(string({ max: MAX_PATH_CHARS })) },
+    result: object({ chip: StagedChip }, { strict: true }),
+  },
+  /** The gateway's slash commands for the shown session. */
+  listCommands: { params: {}, result: object({ commands: array(CommandView, { max: 1_000 }) }, { strict: true }) },
+  /** Sets the shown session's model (`sessions.patch`). */
+  setModel: { params: { model: string({ min: 1, max: 500 }) }, result: object({}, { strict: true }) },
+  /** Sets the shown session's thinking level (`sessions.patch`). */
+  setThinking: { params: { level: string({ min: 1, max: 100 }) }, result: object({}, { strict: true }) },
+  /** Sets what Enter does while a reply runs, for every session (a setting). */
+  setBusyMode: { params: { mode: literal(...DELIVERIES) }, result: object({}, { strict: true }) },
 };
 
 type MessageMap = Record<string, Record<string, Schema<unknown>>>;

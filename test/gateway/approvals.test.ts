@@ -16,6 +16,7 @@ import type { ChatItem, HostMessage } from '../../src/protocol/webview';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { makeClient } from '../support/clients';
 import { waitFor, waitForState } from '../support/wait';
+import { composerServices } from '../support/composer-services';
 
 const SUITE_TIMEOUT = 20 * 60_000;
 /** A turn on a busy 2-core machine: the model is instant, the gateway is not. */
@@ -53,6 +54,7 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
       notify: async () => undefined,
       confirm: async () => true,
       runAction: () => undefined,
+      ...composerServices([]),
     };
     const bridge = new ChatBridge({
       controller,

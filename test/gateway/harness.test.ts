@@ -250,6 +250,23 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     const readCall = readLeg.chunks.flatMap((c) => c.data?.choices?.[0]?.delta?.tool_calls ?? [])[0];
     assert.equal(readCall.function.name, 'read');
 
+    // The second model is served too; a message with an image part says so at the end of the reply.
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ['echo-model', 'echo-vision'],
+    );
+    const withImage = gatewayShapedMessages('look at this');
+    withImage[1] = {
+      role: 'user',
+      content: [
+        { type: 'text', text: withImage[1].content as string },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    };
+    const seen = await streamChat(model.baseUrl, withImage);
+    assert.equal(seen.text, 'Echo: look at this [parts: image_url]');
+    assert.deepEqual(model.log.at(-1)?.parts, ['image_url']);
+
     // Non-streaming requests get one JSON completion.
     const plain = (await (
       await fetch(`${model.baseUrl}/chat/completions`, {
@@ -305,7 +322,7 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     await slow;
     assert.ok(Date.now() - started < 3000, 'aborting a SLOW stream returns promptly');
     assert.equal(model.log.at(-1)?.mode, 'slow');
-    assert.equal(model.requests, 11);
+    assert.equal(model.requests, 12);
   } finally {
     await model.close();
   }

@@ -25,6 +25,7 @@ import { FakeGateway } from '../../tools/fake-gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { readTranscript } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
+import { composerServices } from '../support/composer-services';
 
 const SESSION = 'agent:main:main';
 type Card<K extends 'approval' | 'question'> = Extract<ChatItem, { kind: K }>;
@@ -52,6 +53,7 @@ describe('approvals and questions', () => {
         return confirmAnswer;
       },
       runAction: () => undefined,
+      ...composerServices([]),
     };
     const bridge = new ChatBridge({
       controller,

@@ -11,6 +11,7 @@ import type { ActionId, HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway } from '../../tools/fake-gateway';
 import { waitFor, waitForState } from '../support/wait';
+import { composerServices } from '../support/composer-services';
 
 /** Host services that record what they were asked to do. */
 function recorder(editorOpen = true, confirms = true) {
@@ -28,6 +29,7 @@ function recorder(editorOpen = true, confirms = true) {
       return confirms;
     },
     runAction: (id: ActionId) => void calls.push(`action ${id}`),
+    ...composerServices(calls),
   };
   return { calls, services };
 }

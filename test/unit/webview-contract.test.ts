@@ -66,7 +66,7 @@ describe('webview -> host messages', () => {
       [],
       { type: 'eval', code: '1' },
       { type: 'action', id: 'runCommand' },
-      { type: 'send', text: '' },
+      { type: 'send', text: 'hi', delivery: 'later' },
       { type: 'send', text: 'x'.repeat(MAX_SEND_CHARS + 1) },
       { type: 'openLink', href: '' },
     ]) {
@@ -102,7 +102,10 @@ describe('webview -> host messages', () => {
 describe('host -> webview messages', () => {
   const connection = { kind: 'connected', title: 'Connected', detail: 'd', actions: [{ id: 'reconnect', label: 'Retry' }] };
   const items: Array<[Record<string, unknown>, string[]]> = [
-    [{ kind: 'user', id: 'u', text: 'hi', pending: 'queued', context: 'a.ts:1-2' }, ['pending', 'context']],
+    [
+      { kind: 'user', id: 'u', text: 'hi', pending: 'queued', chips: [{ kind: 'file', label: 'a.ts', detail: '1 KB' }], delivery: 'steer' },
+      ['pending', 'chips', 'delivery'],
+    ],
     [
       { kind: 'assistant', id: 'a', text: 'hello', streaming: false, outcome: 'ok', error: 'e', usage: { input: 1, output: 2, total: 3 }, activity: 'x' },
       ['outcome', 'error', 'usage', 'activity'],
@@ -121,6 +124,7 @@ describe('host -> webview messages', () => {
         connection,
         loading: false,
         earlier: 9800,
+        controls: { models: [], thinkingLevels: [], busyMode: 'steer' },
       },
       ['earlier'],
     ],

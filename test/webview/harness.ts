@@ -15,7 +15,7 @@ import { buildWebview } from '../../tools/webview-bundle';
 import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 
 export { launchChromium };
-import type { ChatItem, ConnectionView, HostMessage, SessionView, WebviewMessage, WebviewUiState } from '../../src/protocol/webview';
+import type { ChatItem, ConnectionView, ControlsView, HostMessage, SessionView, WebviewMessage, WebviewUiState } from '../../src/protocol/webview';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts');
@@ -112,10 +112,21 @@ export type HostMessageBody = WithoutSeq<HostMessage>;
 
 export const CONNECTED: ConnectionView = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
 export const SESSION: SessionView = { key: 'agent:main:main', title: 'Main session' };
+/** Header pickers as a gateway with two models shows them: a text-only one and one that takes images. */
+export const CONTROLS: ControlsView = {
+  model: 'harness/echo-model',
+  models: [
+    { id: 'harness/echo-model', label: 'Harness model (harness/echo-model)', images: false },
+    { id: 'harness/echo-vision', label: 'Harness vision model (harness/echo-vision)', images: true },
+  ],
+  thinking: 'off',
+  thinkingLevels: ['off', 'minimal', 'low', 'medium', 'high'],
+  busyMode: 'steer',
+};
 
 /** A snapshot body with sensible defaults: connected, idle, loaded. */
 export function snapshot(items: ChatItem[], extra: Partial<Extract<HostMessage, { type: 'snapshot' }>> = {}): HostMessageBody {
-  return { type: 'snapshot', session: SESSION, items, busy: false, connection: CONNECTED, loading: false, ...extra };
+  return { type: 'snapshot', session: SESSION, items, busy: false, connection: CONNECTED, loading: false, controls: CONTROLS, ...extra };
 }
 
 /**

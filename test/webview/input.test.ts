@@ -67,9 +67,12 @@ describe('composer', () => {
     assert.equal(await stop.count(), 1);
     assert.equal(await sendButton.count(), 0);
     await stop.click();
-    // Keyboard: Tab from the box reaches the button, Enter presses it.
+    // Keyboard: Tab from the box reaches the button (past the paperclip and the busy mode), Enter presses it.
     await input.focus();
-    await view.page.keyboard.press('Tab');
+    for (const name of ['Attach files', 'While a reply runs, Enter', 'Stop']) {
+      await view.page.keyboard.press('Tab');
+      assert.equal(await view.page.evaluate(() => document.activeElement.getAttribute('aria-label') ?? document.activeElement.textContent), name);
+    }
     await view.page.keyboard.press('Enter');
     assert.deepEqual(await sent(view), [{ type: 'send', text: 'run the tests' }, { type: 'stop' }, { type: 'stop' }]);
     await view.send({ type: 'busy', busy: false });
@@ -92,6 +95,8 @@ describe('banner, empty state and items', () => {
     const view = await env.open();
     await view.send(
       snapshot([], {
+        // No models listed (not connected): the header's pickers stay hidden, the banner comes first.
+        controls: { models: [], thinkingLevels: [], busyMode: 'steer' },
         connection: {
           kind: 'failed',
           title: 'Pairing required',
@@ -156,7 +161,7 @@ describe('banner, empty state and items', () => {
     const view = await env.open();
     await view.send(
       snapshot([
-        user('u1', 'Why does this throw?', { context: 'src/gateway/client.ts:40-72' }),
+        user('u1', 'Why does this throw?', { chips: [{ kind: 'selection', label: 'src/gateway/client.ts:40-72' }] }),
         user('u2', 'And this?', { pending: 'queued' }),
         user('u3', 'Now?', { pending: 'sending' }),
         tool('t1', 'bash', { args: '{ "command": "npm test" }', result: 'exit code 1', state: 'error' }),
@@ -201,7 +206,7 @@ describe('banner, empty state and items', () => {
     // Tab through everything and check each stop draws a focus outline.
     const stops: string[] = [];
     await view.page.locator('body').focus();
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 12; i++) {
       await view.page.keyboard.press('Tab');
       stops.push(
         await view.page.evaluate(() => {
@@ -213,7 +218,9 @@ describe('banner, empty state and items', () => {
         }),
       );
     }
-    assert.deepEqual(stops.slice(0, 8), [
+    assert.deepEqual(stops.slice(0, 11), [
+      'select:Model:visible',
+      'select:Thinking:visible',
       'div:Conversation:visible',
       // "Rewind to here" is offered only where the connection has admin: this page was not told so.
       'button:Edit and resend:visible',
@@ -222,6 +229,7 @@ describe('banner, empty state and items', () => {
       'a:docs:visible',
       'summary:ToollsDone:visible',
       'textarea:Message OpenClaw:visible',
+      'button:Attach files:visible',
       'button:Send:visible',
     ]);
   });

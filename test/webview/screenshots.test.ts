@@ -31,7 +31,9 @@ private scheduleReconnect(): void {
 See [close codes](https://docs.openclaw.ai/gateway/protocol#close-codes) for what 1012 means.`;
 
 const ITEMS: ChatItem[] = [
-  user('u1', 'Why does the client reconnect twice after a gateway restart?', { context: 'src/gateway/gateway-client.ts:118-164' }),
+  user('u1', 'Why does the client reconnect twice after a gateway restart?', {
+    chips: [{ kind: 'selection', label: 'src/gateway/gateway-client.ts:118-164' }],
+  }),
   tool('t1', 'read_file', {
     args: '{ "path": "src/gateway/gateway-client.ts", "start": 118, "end": 164 }',
     result: 'onClose(code: number) {\n  this.emit("close", code);\n  this.scheduleReconnect();\n}',

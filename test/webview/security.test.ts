@@ -164,7 +164,7 @@ describe('hostile input', { timeout: 120_000 }, () => {
       const items: ChatItem[] = [];
       payloads.forEach((payload, i) => {
         items.push(
-          user(`u${i}`, payload, { context: payload, pending: 'queued' }),
+          user(`u${i}`, payload, { chips: [{ kind: 'selection', label: payload }], pending: 'queued' }),
           assistant(`a${i}`, payload, { outcome: 'error', error: payload }),
           tool(`t${i}`, payload, { args: payload, result: payload, state: i % 2 ? 'error' : 'done' }),
           notice(`n${i}`, (['info', 'warning', 'error'] as const)[i % 3], payload),

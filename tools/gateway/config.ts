@@ -3,11 +3,13 @@
 // it without starting a gateway.
 import path from 'node:path';
 import { mkdirOwnerOnly, writeFileOwnerOnly } from '../owner-only';
-import { MODEL_ID } from './model-server';
+import { MODEL_ID, VISION_MODEL_ID } from './model-server';
 
 const PROVIDER_ID = 'harness';
 /** "<provider>/<model>" as configured in agents.defaults.model.primary. */
 export const HARNESS_MODEL = `${PROVIDER_ID}/${MODEL_ID}`;
+/** The harness's second model, which takes images and has thinking levels (off, minimal, low, medium, high). */
+export const HARNESS_VISION_MODEL = `${PROVIDER_ID}/${VISION_MODEL_ID}`;
 
 /** Numeric comparison of "2026.9.6"-style versions (pre-release suffixes ignored). */
 export function compareVersions(a: string, b: string): number {
@@ -49,6 +51,15 @@ function buildConfig(o: GatewayConfigOptions): Record<string, unknown> {
               id: MODEL_ID,
               name: 'Harness echo model',
               input: ['text'],
+              contextWindow: 128000,
+              maxTokens: 4096,
+              cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+            },
+            {
+              id: VISION_MODEL_ID,
+              name: 'Harness vision model',
+              input: ['text', 'image'],
+              reasoning: true,
               contextWindow: 128000,
               maxTokens: 4096,
               cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },

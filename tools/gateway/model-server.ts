@@ -16,10 +16,16 @@
 //               (ASKUSER<n> waits n seconds; the gateway clamps it to 30-3600). Once the result comes
 //               back, "Tool tool_call result: <its text>".
 // EXEC and ASKUSER are the modes of the test model behind the recorded approval and question frames.
+// Whatever the mode, a reply to a message that carried more than text (an image the gateway passed
+// on as an `image_url` part) ends with "[parts: image_url]", naming the kinds of parts received, so
+// a test can prove an image reached the model. Two models are served: MODEL_ID takes text only,
+// VISION_MODEL_ID is declared (in config.ts) with image input and reasoning.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const MODEL_ID = 'echo-model';
+/** The second model: declared with `input: ["text", "image"]` and `reasoning: true` (thinking levels). */
+export const VISION_MODEL_ID = 'echo-vision';
 
 export interface ModelServerRequest {
   at: number;
@@ -30,6 +36,8 @@ export interface ModelServerRequest {
   /** The person's own words as picked out of `body`, and the reply mode they selected. */
   userText?: string;
   mode?: ReplyMode;
+  /** Kinds of the non-text parts of the person's own message (`image_url`), if any. */
+  parts?: string[];
 }
 
 export interface ModelServer {
@@ -46,7 +54,7 @@ export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavail
 
 export interface ChatMessage {
   role: string;
-  content?: string | Array<{ type: string; text?: string }> | null;
+  content?: string | Array<{ type: string; text?: string; image_url?: { url: string } }> | null;
   tool_calls?: Array<{ id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
   tool_call_id?: string;
 }
@@ -140,6 +148,14 @@ function toolCallsOfTurn(messages: ChatMessage[] | undefined): ChatMessage[] {
   return (messages ?? []).slice(start + 1).filter((m) => m.role === 'assistant' && m.tool_calls?.length);
 }
 
+/** Kinds of the parts of the person's own message that are not text (`image_url` for an image). */
+export function nonTextParts(messages: ChatMessage[] | undefined): string[] {
+  const i = ownMessageIndex(messages);
+  const content = i < 0 ? undefined : messages![i].content;
+  if (!Array.isArray(content)) return [];
+  return [...new Set(content.filter((p) => p?.type && p.type !== 'text').map((p) => p.type))];
+}
+
 function stripGatewayWrapping(text: string): string {
   const kept: string[] = [];
   const lines = text.split('\n');
@@ -231,6 +247,14 @@ interface Plan {
 }
 
 function planReply(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
+  const plan = planText(mode, userText, body);
+  const parts = nonTextParts(body.messages);
+  // After the text, never inside a tool call's turn: the parts are the person's message's.
+  if (parts.length && !plan.toolCall) plan.chunks.push(` [parts: ${parts.join(', ')}]`);
+  return plan;
+}
+
+function planText(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
   const messages = body.messages;
   switch (mode) {
     case 'slow':
@@ -363,7 +387,8 @@ export async function startModelServer(): Promise<ModelServer> {
     try {
       if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
         remember({ at: Date.now(), method: 'GET', path });
-        sendJson(res, 200, { object: 'list', data: [{ id: MODEL_ID, object: 'model', created: 0, owned_by: 'harness' }] });
+        const data = [MODEL_ID, VISION_MODEL_ID].map((id) => ({ id, object: 'model', created: 0, owned_by: 'harness' }));
+        sendJson(res, 200, { object: 'list', data });
         return;
       }
       if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
@@ -371,7 +396,7 @@ export async function startModelServer(): Promise<ModelServer> {
         requests++;
         const userText = extractUserText(body.messages);
         const mode = chooseMode(body, userText);
-        remember({ at: Date.now(), method: 'POST', path, body, userText, mode });
+        remember({ at: Date.now(), method: 'POST', path, body, userText, mode, parts: nonTextParts(body.messages) });
         const plan = planReply(mode, userText, body);
         if (body.stream) respondStream(res, body, plan);
         else respondJson(res, body, plan);

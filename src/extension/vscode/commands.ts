@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { storeGatewayTokenKey } from '../../gateway/constants';
 import type { DiscoveredGateway } from '../../gateway/discovery';
 import type { ChatController } from '../chat-controller';
+import { selectionBlock } from '../composer/context-blocks';
 import type { ChatViewProvider } from './chat-view-provider';
 import type { SessionItem } from './session-tree';
 import type { SecretCredentialStore } from './secret-store';
@@ -164,11 +165,17 @@ export function registerCommands(c: CommandContext): void {
     });
     if (question === undefined) return;
     const { start, end } = editor.selection;
-    const file = vscode.workspace.asRelativePath(editor.document.uri, false);
-    const lines = start.line === end.line ? `line ${start.line + 1}` : `lines ${start.line + 1}-${end.line + 1}`;
-    const fence = '```';
-    const body = `From \`${file}\` (${lines}):\n${fence}${editor.document.languageId}\n${editor.document.getText(editor.selection)}\n${fence}`;
+    const selection = {
+      path: vscode.workspace.asRelativePath(editor.document.uri, false),
+      startLine: start.line + 1,
+      endLine: end.line + 1,
+      languageId: editor.document.languageId,
+      text: editor.document.getText(editor.selection),
+    };
+    // The same block and chip as `@selection`, so history shows it the same way.
+    const block = selectionBlock(selection);
+    const chip = block.detail ? { kind: block.kind, label: block.label, detail: block.detail } : { kind: block.kind, label: block.label };
     await c.chatView.focus();
-    controller.send(question || 'Explain this code.', { label: `${file}:${start.line + 1}-${end.line + 1}`, body });
+    controller.send(question || 'Explain this code.', { blocks: [block], images: [], chips: [chip] });
   });
 }

@@ -9,7 +9,7 @@ import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
 import { VsCodeHostServices } from './host-services';
-import type { ActionId } from '../../protocol/webview';
+import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
 import { connectionView } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
@@ -65,6 +65,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
       const level = settings().get<string>(Setting.thinkingLevel, 'default');
       return level && level !== 'default' ? level : undefined;
     },
+    busyMode: () => {
+      const mode = settings().get<string>(Setting.sendWhileBusy, 'steer');
+      return (DELIVERIES as readonly string[]).includes(mode) ? (mode as Delivery) : 'steer';
+    },
     initialSession: context.workspaceState.get<string>(STATE_CURRENT_SESSION) || settings().get<string>(Setting.defaultSession) || undefined,
     saveSession: (key) => void context.workspaceState.update(STATE_CURRENT_SESSION, key),
   });
@@ -77,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
   };
   const services = new VsCodeHostServices(runAction);
+  context.subscriptions.push(services);
   const bridge = new ChatBridge({
     controller,
     services,
@@ -135,6 +140,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
         traceFrames = settings().get<boolean>(Setting.traceFrames, false);
         client.setTrace(traceFrames ? trace : undefined);
       }
+      if (event.affectsConfiguration(`${SECTION}.${Setting.sendWhileBusy}`)) controller.refreshControls();
       if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) await rediscover();
     }),
   );

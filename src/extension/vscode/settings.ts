@@ -7,6 +7,7 @@ export const Setting = {
   gatewayUrl: 'gatewayUrl',
   defaultSession: 'defaultSession',
   thinkingLevel: 'thinkingLevel',
+  sendWhileBusy: 'sendWhileBusy',
   traceFrames: 'trace',
 } as const;
 
