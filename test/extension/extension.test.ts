@@ -5,8 +5,11 @@
  * hostile `ws` server of the test: trusted or not, it must never see a connection. The in-host mocha
  * suite (suite/host.test.ts) checks activation, commands, the Sessions tree, switch and delete; then,
  * while the suite holds the extension host open, this file types into the chat webview like a
- * person would, opens a link from a reply, and takes screenshots in a dark and a light theme. The desktop route (@vscode/test-electron) runs the same
- * suite where VS Code can be downloaded: see run-desktop.ts.
+ * person would, opens a link from a reply, and takes screenshots in a dark and a light theme. The
+ * gateway runs exec under `tools.exec.mode: "ask"` (only the approvals case runs a command): there an
+ * approval card is clicked through in the chat, and one is decided from VS Code's notification while
+ * the chat is hidden. The desktop route (@vscode/test-electron) runs the same suite where VS Code
+ * can be downloaded: see run-desktop.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -96,7 +99,8 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
       external: ['vscode', 'mocha'],
       logLevel: 'warning',
     });
-    gw = await startGateway();
+    // Exec under "ask", so that an EXEC turn waits for a person (the other checks run no exec).
+    gw = await startGateway({ config: { tools: { exec: { mode: 'ask' } } } });
     // Sessions for the tree to list, made by a client of our own before VS Code starts.
     observer = new GatewayClient({ url: gw.url, token: gw.token, store: new MemoryCredentialStore(), clientVersion: 'test' });
     observer.start();
@@ -176,7 +180,9 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     const stop = chat.getByRole('button', { name: 'Stop' });
     await stop.waitFor({ timeout: 120_000 });
     await chat.getByText('SLOW please take your time', { exact: false }).last().waitFor();
-    await workbench.page.waitForTimeout(1500);
+    // Stopped once the reply streams: the gateway has stored the message by then (a Stop within its
+    // first seconds on a busy machine ends the run before it stores anything).
+    await chat.locator('article.msg.assistant', { hasText: 'Echo:' }).waitFor({ timeout: 120_000 });
     await stop.click();
     await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
     await chat.getByText('Stopped', { exact: false }).first().waitFor({ timeout: 120_000 });
@@ -261,6 +267,120 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
       assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
     });
   }
+
+  it('an approval decided on its chat card runs the command, and one decided from the notification while the chat is hidden', async () => {
+    await workbench?.close();
+    workbench = await openWorkbench(server!, {
+      extensionDevelopmentPath: ROOT,
+      workspace: hostileWorkspace('approvals'),
+      extensionEnv: gatewayEnv(),
+    });
+    const { page } = workbench;
+    await answerTrustPrompt(page, true);
+    const openclawTab = page.locator('.part.activitybar').getByRole('tab', { name: /^OpenClaw/ });
+    await openclawTab.click({ timeout: 60_000 });
+    const chat = await findWebviewFrame(page, hasChatInput, { timeoutMs: 120_000 });
+
+    // A long command (folded on its card) that is safe to run: its first line is the marker.
+    const marker = `approved-${Date.now().toString(36)}`;
+    const steps = Array.from({ length: 12 }, (_, i) => `echo "step ${i} of a long generated script with --flags and a path /srv/work/${i}"`);
+    const command = [`echo ${marker}`, ...steps].join(' && ');
+    await chatInput(chat).fill(`EXEC \`${command}\``);
+    await chatInput(chat).press('Enter');
+    const card = chat.locator('article.card.approval');
+    await card.waitFor({ timeout: 240_000 });
+    await card.locator('button[data-decision="allow-once"]').waitFor({ timeout: 60_000 });
+    assert.equal(await card.locator('.approval-command').textContent(), command, 'the whole command, as the agent sent it');
+    assert.deepEqual(await card.locator('button[data-decision]').allTextContents(), ['Allow once', 'Deny']);
+    assert.ok(await card.locator('.approval-command.is-folded').count(), 'a long command is folded');
+    // Its status bar badge counts it, whether the chat shows it or not.
+    const badge = page.getByRole('button', { name: 'OpenClaw: One approval or question waits for you' });
+    await badge.waitFor({ timeout: 30_000 });
+
+    // The card in both themes, the workbench's current one first (the first test left it light).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await card.scrollIntoViewIfNeeded();
+    const light = (await chat.locator('body.vscode-light').count()) > 0;
+    for (const kind of light ? ['light', 'dark'] : ['dark', 'light']) {
+      if (kind !== (light ? 'light' : 'dark')) await setColorTheme(page, kind === 'light' ? 'Default Light Modern' : 'Default Dark Modern');
+      // The pointer off the activity bar and the picker, so that no tooltip covers the card.
+      await page.mouse.move(900, 600);
+      await chat.locator(`body.vscode-${kind}`).waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+      await card.screenshot({ path: path.join(ARTIFACTS, `approval-card-${kind}.png`) });
+      await page.screenshot({ path: path.join(ARTIFACTS, `approval-sidebar-${kind}.png`) });
+    }
+
+    // Allow once, clicked: the command runs and its output shows in the exec tool card.
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    await card.locator('.card-outcome', { hasText: 'Allowed once by you' }).waitFor({ timeout: 60_000 });
+    const execCard = chat.locator('details.tool').filter({ has: chat.locator('.tool-name', { hasText: 'exec' }) });
+    const output = execCard.locator('.tool-result', { hasText: marker });
+    await output.waitFor({ state: 'attached', timeout: 180_000 });
+    assert.match((await output.textContent()) ?? '', /step 11 of a long generated script/);
+    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
+    await badge.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.equal(await chat.locator('article.card.approval').count(), 1, 'one card, never a duplicate');
+
+    // The chat's session (the main one, in a workbench without a saved session), found by what was sent in it.
+    let session: string | undefined;
+    for (const key of (await observer!.listSessions()).map((s) => s.key)) {
+      if ((await observer!.history(key)).messages.some((m) => m.role === 'user' && JSON.stringify(m.content).includes(marker))) session = key;
+    }
+    assert.ok(session, "the chat's session is on the gateway");
+    // The chat hidden behind the Explorer: an approval in its session (asked by another client's
+    // turn) comes as a notification with the same decisions, and deciding there works.
+    await page
+      .locator('.part.activitybar')
+      .getByRole('tab', { name: /^Explorer/ })
+      .click();
+    const notified = `notified-${Date.now().toString(36)}`;
+    const turn = observer!.runTurn({ sessionKey: session, message: `EXEC \`echo ${notified}\`` });
+    // A toast, or (should VS Code have put it away already) the same item in the notification center.
+    const toast = page.locator('.notification-list-item').filter({ hasText: `the agent wants to run “echo ${notified}”` });
+    const notifiedOrNot = async (): Promise<string> => {
+      const logFile = filesUnder(server!.userDataDir)
+        .filter((f) => /OpenClaw\.log$/.test(f))
+        .sort()
+        .pop();
+      const lines = logFile ? readFileSync(logFile, 'utf8').split('\n') : [];
+      await page.screenshot({ path: path.join(ARTIFACTS, 'approval-notification-missing.png') });
+      return lines.filter((l) => /ap:|notif/.test(l)).join('\n');
+    };
+    if (
+      !(await toast.waitFor({ timeout: 120_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Notifications: Show Notifications');
+      await page
+        .getByRole('option', { name: /^Notifications: Show Notifications/ })
+        .first()
+        .click();
+      await toast
+        .waitFor({ timeout: 30_000 })
+        .catch(async () => assert.fail(`no notification for the approval; the extension logged:\n${await notifiedOrNot()}`));
+    }
+    await badge.waitFor({ timeout: 30_000 });
+    assert.deepEqual(await toast.locator('.monaco-button').allTextContents(), ['Allow once', 'Deny', 'Show in Chat']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'approval-notification.png') });
+    await toast.getByRole('button', { name: 'Allow once' }).click();
+    const result = await turn;
+    assert.equal(result.status, 'ok', `the turn ended: ${JSON.stringify(result)}`);
+    assert.match(result.text, new RegExp(`Tool exec result: ${notified}`));
+    await badge.waitFor({ state: 'detached', timeout: 30_000 });
+
+    // Back in the chat (a new page: VS Code dropped the hidden one), its card says who decided and
+    // the output is in the tool card.
+    await openclawTab.click();
+    const shown = await findWebviewFrame(page, hasChatInput, { timeoutMs: 120_000 });
+    const decided = shown.locator('article.card.approval').filter({ hasText: `echo ${notified}` });
+    await decided.locator('.card-outcome', { hasText: 'Allowed once by you' }).waitFor({ timeout: 60_000 });
+    await shown.locator('details.tool .tool-result', { hasText: notified }).waitFor({ state: 'attached', timeout: 60_000 });
+    assert.deepEqual(hostile.connections, [], "the workspace's gateway URL was never used");
+  });
 });
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DECISION_LABELS, summaryOf } from '../approval-items';
+import { cardId, DECISION_LABELS, summaryOf } from '../approval-items';
 import { decideWithConsent, isOpen, sessionOf, type Approvals, type PendingEntry } from '../approvals';
 import type { ChatController } from '../chat-controller';
 import type { HostServices } from '../host-services';
@@ -22,7 +22,7 @@ export class ApprovalsUi implements vscode.Disposable {
     private readonly controller: ChatController,
     private readonly services: HostServices,
     private readonly chat: { readonly visible: boolean; focus(): Promise<void> },
-    private readonly log: (message: string) => void,
+    private readonly log: (level: 'info' | 'warn', message: string) => void,
   ) {
     this.badge.name = 'OpenClaw Approvals';
     this.badge.command = Command.showPendingApprovals;
@@ -47,6 +47,8 @@ export class ApprovalsUi implements vscode.Disposable {
     this.updateBadge();
     if (change.kind !== 'entry' || !change.fresh || !isOpen(change.entry)) return;
     const seen = this.chat.visible && sessionOf(change.entry) === this.controller.sessionKey;
+    // Said in the log: whether a person was told is what to check when they say they never were.
+    this.log('info', `${cardId(change.entry)} in ${sessionOf(change.entry) ?? 'no session'}: ${seen ? 'its card is on screen' : 'notifying'}`);
     if (!seen) void this.notify(change.entry);
   }
 
@@ -78,7 +80,7 @@ export class ApprovalsUi implements vscode.Disposable {
       if (picked === 'Answer in Chat') await this.reveal(entry);
       else if (picked === 'Skip' && isOpen(entry)) await this.approvals.skip(entry.question.id);
     } catch (error) {
-      this.log(`a decision from a notification failed: ${(error as Error).message}`);
+      this.log('warn', `a decision from a notification failed: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(`OpenClaw: ${(error as Error).message}`);
     }
   }

@@ -90,7 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
-  const approvalsUi = new ApprovalsUi(controller, services, chatView, (message) => log.warn(message));
+  const approvalsUi = new ApprovalsUi(controller, services, chatView, (level, message) => log[level](message));
   const sessions = new SessionTreeProvider(controller);
   const sessionsView = vscode.window.createTreeView(VIEW_SESSIONS, { treeDataProvider: sessions, showCollapseAll: false });
   sessions.attach(sessionsView);
