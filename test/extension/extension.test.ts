@@ -172,7 +172,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     await chat.locator('h1', { hasText: 'Harness report' }).waitFor({ timeout: 180_000 });
     await chat.locator('strong', { hasText: 'matter' }).waitFor();
     await chat.locator('pre code', { hasText: 'export function add' }).waitFor();
-    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
+    await chat.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 120_000 });
 
     // A slow turn: the button turns into Stop, and Stop ends the turn.
     await input.fill('SLOW please take your time');
@@ -184,7 +184,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     // first seconds on a busy machine ends the run before it stores anything).
     await chat.locator('article.msg.assistant', { hasText: 'Echo:' }).waitFor({ timeout: 120_000 });
     await stop.click();
-    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
+    await chat.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 120_000 });
     await chat.getByText('Stopped', { exact: false }).first().waitFor({ timeout: 120_000 });
 
     // One name for the session everywhere: the chat header says what the Sessions view says.
@@ -318,7 +318,7 @@ describe('the extension in a real VS Code, against the real gateway', { timeout:
     const output = execCard.locator('.tool-result', { hasText: marker });
     await output.waitFor({ state: 'attached', timeout: 180_000 });
     assert.match((await output.textContent()) ?? '', /step 11 of a long generated script/);
-    await chat.getByRole('button', { name: 'Send' }).waitFor({ timeout: 120_000 });
+    await chat.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 120_000 });
     await badge.waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await chat.locator('article.card.approval').count(), 1, 'one card, never a duplicate');
 

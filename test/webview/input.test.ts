@@ -35,7 +35,7 @@ describe('composer', () => {
     await input.fill('   \n\t ');
     await input.press('Enter');
     // aria-disabled keeps the button focusable and clickable; the click must still do nothing.
-    await view.page.getByRole('button', { name: 'Send' }).click({ force: true });
+    await view.page.getByRole('button', { name: 'Send', exact: true }).click({ force: true });
     assert.deepEqual(await sent(view), []);
 
     await input.fill('こんにちは');
@@ -57,7 +57,7 @@ describe('composer', () => {
     const view = await env.open();
     await view.send(snapshot([]));
     const input = view.page.getByRole('textbox', { name: 'Message OpenClaw' });
-    const sendButton = view.page.getByRole('button', { name: 'Send' });
+    const sendButton = view.page.getByRole('button', { name: 'Send', exact: true });
     assert.equal(await sendButton.getAttribute('aria-disabled'), 'true', 'nothing to send yet');
     await input.fill('run the tests');
     assert.equal(await sendButton.getAttribute('aria-disabled'), 'false');
@@ -76,7 +76,7 @@ describe('composer', () => {
     await view.page.keyboard.press('Enter');
     assert.deepEqual(await sent(view), [{ type: 'send', text: 'run the tests' }, { type: 'stop' }, { type: 'stop' }]);
     await view.send({ type: 'busy', busy: false });
-    assert.equal(await view.page.getByRole('button', { name: 'Send' }).count(), 1);
+    assert.equal(await view.page.getByRole('button', { name: 'Send', exact: true }).count(), 1);
   });
 
   it('takes focus when the host asks', async () => {

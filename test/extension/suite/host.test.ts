@@ -110,7 +110,7 @@ describe('OpenClaw in a real VS Code', () => {
     const tooltip = String((main.tooltip as vscode.MarkdownString).value)
       .replace(/&nbsp;/g, ' ')
       .replace(/\\(.)/g, '$1');
-    assert.match(tooltip, /The gateway's main session: it cannot be deleted\./);
+    assert.match(tooltip, /The gateway's main session: it cannot be deleted or archived\./);
     const window = vscode.window as { showQuickPick: (...args: unknown[]) => Thenable<unknown> };
     const original = window.showQuickPick;
     const offered: Array<{ key: string; description?: string }> = [];
