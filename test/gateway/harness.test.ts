@@ -378,9 +378,10 @@ test('tickIntervalMs rewrites the hard-coded 30 s tick (policy and events)', { t
   }
 });
 
-test(`openclaw@${OPENCLAW_PROTOCOL3_VERSION}: negotiates protocol 3 and echoes`, { timeout: 420_000 }, async (t) => {
-  // This version installs plugin runtime deps with npm during its first start and first agent run
-  // (tens of seconds, longer on a cold .cache), hence the long bounds.
+test(`openclaw@${OPENCLAW_PROTOCOL3_VERSION}: starts and negotiates protocol 3`, { timeout: 420_000 }, async () => {
+  // This version installs plugin runtime deps with npm during its first start (tens of seconds,
+  // longer on a cold .cache), hence the long bound. A turn on it is GatewayClient's protocol-3 test
+  // (client.e2e.test.ts): its first turn costs minutes here, so it is run once, there.
   const gw = await startGateway({ version: OPENCLAW_PROTOCOL3_VERSION, readyTimeoutMs: 180_000 });
   const pid = gw.pid;
   let op: Operator | undefined;
@@ -388,16 +389,6 @@ test(`openclaw@${OPENCLAW_PROTOCOL3_VERSION}: negotiates protocol 3 and echoes`,
     op = await Operator.connect(gw, { min: 3, max: 4 });
     assert.equal(op.hello.type, 'hello-ok');
     assert.equal(op.hello.protocol, 3);
-
-    const message = 'hello protocol three';
-    const echo = await op.agentTurn(message, 'agent:main:harness', 300_000);
-    assert.equal(finalText(echo.final), `Echo: ${message}`);
-    const events = op.agentEvents(echo.runId);
-    assert.ok(
-      events.some((e) => e.stream === 'assistant'),
-      'assistant stream events in protocol 3 too',
-    );
-    t.diagnostic(`protocol-3 agent streams: ${[...new Set(events.map((e) => `${e.stream}:${e.data?.phase ?? ''}`))].join(', ')}`);
   } finally {
     await op?.close();
     await disposeAndCheck(gw, pid);
