@@ -10,13 +10,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatBridge } from '../../src/extension/chat-bridge';
 import { ChatController } from '../../src/extension/chat-controller';
-import type { HostServices } from '../../src/extension/host-services';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import type { ChatItem, HostMessage } from '../../src/protocol/webview';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { makeClient } from '../support/clients';
 import { waitFor, waitForState } from '../support/wait';
-import { composerServices } from '../support/composer-services';
+import { hostServices } from '../support/composer-services';
 
 const SUITE_TIMEOUT = 20 * 60_000;
 /** A turn on a busy 2-core machine: the model is instant, the gateway is not. */
@@ -47,15 +46,7 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
     const c = client();
     const controller = new ChatController(c, { log: () => undefined, thinking: () => undefined, saveSession: () => undefined, initialSession: session });
     const posted: HostMessage[] = [];
-    const services: HostServices = {
-      copyText: async () => undefined,
-      insertIntoActiveEditor: async () => true,
-      openExternal: async () => undefined,
-      notify: async () => undefined,
-      confirm: async () => true,
-      runAction: () => undefined,
-      ...composerServices([]),
-    };
+    const services = hostServices({ insertIntoActiveEditor: async () => true });
     const bridge = new ChatBridge({
       controller,
       services,

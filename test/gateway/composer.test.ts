@@ -11,14 +11,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatBridge } from '../../src/extension/chat-bridge';
 import { ChatController } from '../../src/extension/chat-controller';
-import type { HostServices } from '../../src/extension/host-services';
 import { messageText } from '../../src/gateway/run-stream';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import type { ChatItem, HostMessage, RequestMethod } from '../../src/protocol/webview';
 import { HARNESS_MODEL, HARNESS_VISION_MODEL } from '../../tools/gateway/config';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { makeClient } from '../support/clients';
-import { composerServices, fakeEditor } from '../support/composer-services';
+import { fakeEditor, hostServices } from '../support/composer-services';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
 const SUITE_TIMEOUT = 20 * 60_000;
@@ -64,15 +63,7 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
       initialSession: sessionKey,
       saveSession: () => undefined,
     });
-    const services: HostServices = {
-      copyText: async () => undefined,
-      insertIntoActiveEditor: async () => false,
-      openExternal: async () => undefined,
-      notify: async () => undefined,
-      confirm: async () => true,
-      runAction: () => undefined,
-      ...composerServices([], editor),
-    };
+    const services = hostServices({}, [], editor);
     bridge = new ChatBridge({
       controller,
       services,

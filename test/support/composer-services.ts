@@ -61,3 +61,21 @@ export function composerServices(calls: string[], editor: FakeEditor = fakeEdito
     },
   };
 }
+
+/**
+ * Host services for a chat core under test that nobody watches: the editor's side from
+ * `composerServices`, the rest answering quietly (no editor to insert into, every modal confirmed),
+ * with `overrides` for what a test records or answers itself.
+ */
+export function hostServices(overrides: Partial<HostServices> = {}, calls: string[] = [], editor: FakeEditor = fakeEditor()): HostServices {
+  return {
+    copyText: async () => undefined,
+    insertIntoActiveEditor: async () => false,
+    openExternal: async () => undefined,
+    notify: async () => undefined,
+    confirm: async () => true,
+    runAction: () => undefined,
+    ...composerServices(calls, editor),
+    ...overrides,
+  };
+}

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ChatBridge } from '../../src/extension/chat-bridge';
 import { ChatController } from '../../src/extension/chat-controller';
-import type { HostServices } from '../../src/extension/host-services';
 import { storeDeviceTokenKey } from '../../src/gateway/constants';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
 import {
@@ -25,7 +24,7 @@ import { FakeGateway } from '../../tools/fake-gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { readTranscript } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
-import { composerServices } from '../support/composer-services';
+import { hostServices } from '../support/composer-services';
 
 const SESSION = 'agent:main:main';
 type Card<K extends 'approval' | 'question'> = Extract<ChatItem, { kind: K }>;
@@ -43,18 +42,13 @@ describe('approvals and questions', () => {
     const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, saveSession: () => undefined });
     const posted: HostMessage[] = [];
     const confirms: string[] = [];
-    const services: HostServices = {
-      copyText: async () => undefined,
+    const services = hostServices({
       insertIntoActiveEditor: async () => true,
-      openExternal: async () => undefined,
-      notify: async () => undefined,
       confirm: async (message, detail) => {
         confirms.push(`${message} ${detail}`);
         return confirmAnswer;
       },
-      runAction: () => undefined,
-      ...composerServices([]),
-    };
+    });
     const bridge = new ChatBridge({
       controller,
       services,

@@ -11,14 +11,13 @@ import { composeMessage, splitMessage } from '../../src/extension/composer/conte
 import { attachmentLimits, MAX_ITEM_CHARS } from '../../src/extension/composer/limits';
 import { ChatBridge } from '../../src/extension/chat-bridge';
 import { ChatController } from '../../src/extension/chat-controller';
-import type { HostServices } from '../../src/extension/host-services';
 import { itemsFromHistory } from '../../src/extension/transcript';
 import { readModels } from '../../src/gateway/payloads';
 import type { HistoryMessage } from '../../src/protocol/gateway';
 import type { ChatItem, HostMessage, RequestMethod } from '../../src/protocol/webview';
 import { FakeGateway, MAIN_SESSION, type Conn } from '../../tools/fake-gateway';
 import { makeClient, TOKEN } from '../support/clients';
-import { composerServices, fakeEditor, type FakeEditor } from '../support/composer-services';
+import { fakeEditor, hostServices, type FakeEditor } from '../support/composer-services';
 import { readRecorded } from '../support/transcripts';
 import { waitFor, waitForState } from '../support/wait';
 
@@ -204,15 +203,7 @@ describe('composer: requests through the chat bridge', () => {
     const posted: HostMessage[] = [];
     const calls: string[] = [];
     const editor: FakeEditor = fakeEditor();
-    const services: HostServices = {
-      copyText: async () => undefined,
-      insertIntoActiveEditor: async () => false,
-      openExternal: async () => undefined,
-      notify: async (level, message) => void calls.push(`${level} ${message}`),
-      confirm: async () => true,
-      runAction: () => undefined,
-      ...composerServices(calls, editor),
-    };
+    const services = hostServices({ notify: async (level, message) => void calls.push(`${level} ${message}`) }, calls, editor);
     const bridge = new ChatBridge({
       controller,
       services,
