@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChatBridge } from '../../src/extension/chat-bridge';
+import { chatPage } from '../support/chat-page';
 import { ChatController } from '../../src/extension/chat-controller';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
-import type { ChatItem, HostMessage } from '../../src/protocol/webview';
+import type { ChatItem } from '../../src/protocol/webview';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { makeClient } from '../support/clients';
 import { waitFor, waitForState } from '../support/wait';
@@ -45,15 +45,7 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
   async function chat(session: string) {
     const c = client();
     const controller = new ChatController(c, { log: () => undefined, thinking: () => undefined, saveSession: () => undefined, initialSession: session });
-    const posted: HostMessage[] = [];
-    const services = hostServices({ insertIntoActiveEditor: async () => true });
-    const bridge = new ChatBridge({
-      controller,
-      services,
-      post: (m) => posted.push(m),
-      connection: () => ({ kind: 'connected', title: 'ok', actions: [] }),
-      log: () => undefined,
-    });
+    const { bridge, ask } = chatPage(controller, hostServices({ insertIntoActiveEditor: async () => true }));
     disposers.push(
       () => controller.dispose(),
       () => bridge.dispose(),
@@ -61,15 +53,8 @@ describe('approvals and questions against the real openclaw gateway', { timeout:
     c.start();
     await waitForState(c, 'connected', 60_000);
     bridge.receive({ type: 'ready' });
-    let nextId = 0;
     const request = async (method: 'decideApproval' | 'answerQuestion' | 'skipQuestion', params: Record<string, unknown>) => {
-      const id = ++nextId;
-      bridge.receive({ type: 'request', id, method, params });
-      const reply = await waitFor(
-        () => posted.find((m): m is Extract<HostMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id),
-        `reply ${id}`,
-        60_000,
-      );
+      const reply = await ask(method, params, 60_000);
       assert.equal(reply.error, undefined, `the ${method} request failed`);
       return reply.result;
     };

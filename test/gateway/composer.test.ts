@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChatBridge } from '../../src/extension/chat-bridge';
+import { chatPage } from '../support/chat-page';
 import { ChatController } from '../../src/extension/chat-controller';
 import { messageText } from '../../src/gateway/run-stream';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
@@ -28,16 +28,13 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
   let gw: GatewayHandle;
   let client: GatewayClient;
   let controller: ChatController;
-  let bridge: ChatBridge;
+  let page: ReturnType<typeof chatPage>;
   const posted: HostMessage[] = [];
   const editor = fakeEditor();
   const sessionKey = `agent:main:composer-${Date.now().toString(36)}`;
-  let nextId = 1;
 
   async function ask(method: RequestMethod, params: Record<string, unknown>): Promise<{ ok: boolean; result?: any; error?: string }> {
-    const id = nextId++;
-    bridge.receive({ type: 'request', id, method, params });
-    return waitFor(() => posted.find((m): m is Extract<HostMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id), `reply to ${method}`, 60_000);
+    return page.ask(method, params, 60_000);
   }
 
   const items = () => controller.transcript;
@@ -47,7 +44,7 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
   /** Sends like the page does and waits until the reply has ended. */
   async function sendAndWait(text: string, chips: string[] = []): Promise<Extract<ChatItem, { kind: 'assistant' }>> {
     const before = assistants().filter((a) => !a.streaming).length;
-    bridge.receive({ type: 'send', text, chips });
+    page.bridge.receive({ type: 'send', text, chips });
     await waitFor(() => controller.busy, 'the turn starts', 30_000);
     await waitFor(() => !controller.busy && assistants().filter((a) => !a.streaming).length > before, 'the reply ends', 180_000);
     return assistants().at(-1)!;
@@ -63,22 +60,15 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
       initialSession: sessionKey,
       saveSession: () => undefined,
     });
-    const services = hostServices({}, [], editor);
-    bridge = new ChatBridge({
-      controller,
-      services,
-      post: (m) => posted.push(m),
-      connection: () => ({ kind: 'connected', title: 'ok', actions: [] }),
-      log: () => undefined,
-    });
+    page = chatPage(controller, hostServices({}, [], editor), posted);
     client.start();
     await waitForState(client, 'connected', 60_000);
-    bridge.receive({ type: 'ready' });
+    page.bridge.receive({ type: 'ready' });
     await waitFor(() => controller.controls.models.length >= 2, 'models listed', 60_000);
   });
 
   after(async () => {
-    bridge?.dispose();
+    page?.bridge.dispose();
     controller?.dispose();
     client?.close();
     await gw?.dispose();
@@ -137,7 +127,7 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
     await waitFor(() => controller.controls.view(sessionKey).model === HARNESS_MODEL, 'back on the text-only model', 30_000);
     const served = gw.modelServer.requests;
     const chip = await ask('attachData', { name: 'dot.png', mimeType: 'image/png', data: PNG.toString('base64') });
-    bridge.receive({ type: 'send', text: 'And this one?', chips: [chip.result.chip.id] });
+    page.bridge.receive({ type: 'send', text: 'And this one?', chips: [chip.result.chip.id] });
     const notice = await waitFor(
       () => items().find((i): i is Extract<ChatItem, { kind: 'notice' }> => i.kind === 'notice' && i.text.startsWith('Not sent:')),
       'the refusal',
@@ -148,10 +138,10 @@ describe('composer against the real openclaw gateway', { timeout: SUITE_TIMEOUT 
   });
 
   it('steers a SLOW reply and queues a follow-up: chat.history has each where it belongs', async () => {
-    bridge.receive({ type: 'send', text: 'SLOW tell me a story' });
+    page.bridge.receive({ type: 'send', text: 'SLOW tell me a story' });
     await waitFor(() => assistants().some((a) => a.streaming && a.text.length > 0), 'the SLOW reply streams', 60_000);
-    bridge.receive({ type: 'send', text: 'steer: make it short', delivery: 'steer' });
-    bridge.receive({ type: 'send', text: 'follow-up: and a title', delivery: 'queue' });
+    page.bridge.receive({ type: 'send', text: 'steer: make it short', delivery: 'steer' });
+    page.bridge.receive({ type: 'send', text: 'follow-up: and a title', delivery: 'queue' });
     const queued = await waitFor(
       () => items().find((i): i is Extract<ChatItem, { kind: 'user' }> => i.kind === 'user' && i.text === 'follow-up: and a title'),
       'the follow-up shown',

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ChatBridge } from '../../src/extension/chat-bridge';
+import { chatPage } from '../support/chat-page';
 import { ChatController } from '../../src/extension/chat-controller';
 import { storeDeviceTokenKey } from '../../src/gateway/constants';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
@@ -40,7 +40,6 @@ describe('approvals and questions', () => {
     const fake = new FakeApprovals(gw);
     const client = makeClient(gw.url);
     const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, saveSession: () => undefined });
-    const posted: HostMessage[] = [];
     const confirms: string[] = [];
     const services = hostServices({
       insertIntoActiveEditor: async () => true,
@@ -49,13 +48,7 @@ describe('approvals and questions', () => {
         return confirmAnswer;
       },
     });
-    const bridge = new ChatBridge({
-      controller,
-      services,
-      post: (m) => posted.push(m),
-      connection: () => ({ kind: 'connected', title: 'ok', actions: [] }),
-      log: () => undefined,
-    });
+    const { bridge, posted, ask } = chatPage(controller, services);
     cleanups.push(
       () => gw.stop(),
       () => client.close(),
@@ -65,13 +58,7 @@ describe('approvals and questions', () => {
     client.start();
     await waitForState(client, 'connected');
     bridge.receive({ type: 'ready' });
-    let nextRequest = 0;
-    /** Sends a page request and waits for its reply. */
-    const request = async (method: 'decideApproval' | 'answerQuestion' | 'skipQuestion', params: Record<string, unknown>) => {
-      const id = ++nextRequest;
-      bridge.receive({ type: 'request', id, method, params });
-      return waitFor(() => posted.find((m): m is Extract<HostMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id), `reply ${id}`);
-    };
+    const request = (method: 'decideApproval' | 'answerQuestion' | 'skipQuestion', params: Record<string, unknown>) => ask(method, params);
     /** The last version of a card the page was sent (upsert or snapshot). */
     const card = <K extends 'approval' | 'question'>(kind: K, id: string): Card<K> | undefined => {
       for (let i = posted.length - 1; i >= 0; i--) {

@@ -9,12 +9,12 @@ import { readAttachment, Refusal } from '../../src/extension/composer/attachment
 import { fileBlock, selectionBlock } from '../../src/extension/composer/context-blocks';
 import { composeMessage, splitMessage } from '../../src/extension/composer/context-text';
 import { attachmentLimits, MAX_ITEM_CHARS } from '../../src/extension/composer/limits';
-import { ChatBridge } from '../../src/extension/chat-bridge';
+import { chatPage } from '../support/chat-page';
 import { ChatController } from '../../src/extension/chat-controller';
 import { itemsFromHistory } from '../../src/extension/transcript';
 import { readModels } from '../../src/gateway/payloads';
 import type { HistoryMessage } from '../../src/protocol/gateway';
-import type { ChatItem, HostMessage, RequestMethod } from '../../src/protocol/webview';
+import type { ChatItem, HostMessage } from '../../src/protocol/webview';
 import { FakeGateway, MAIN_SESSION, type Conn } from '../../tools/fake-gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { fakeEditor, hostServices, type FakeEditor } from '../support/composer-services';
@@ -200,17 +200,10 @@ describe('composer: requests through the chat bridge', () => {
     composerGateway(gw);
     const client = makeClient(gw.url);
     const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, busyMode: () => 'steer', saveSession: () => undefined });
-    const posted: HostMessage[] = [];
     const calls: string[] = [];
     const editor: FakeEditor = fakeEditor();
     const services = hostServices({ notify: async (level, message) => void calls.push(`${level} ${message}`) }, calls, editor);
-    const bridge = new ChatBridge({
-      controller,
-      services,
-      post: (m) => posted.push(m),
-      connection: () => ({ kind: 'connected', title: 'ok', actions: [] }),
-      log: () => undefined,
-    });
+    const { bridge, posted, ask } = chatPage(controller, services);
     cleanups.push(
       () => gw.stop(),
       () => client.close(),
@@ -225,16 +218,6 @@ describe('composer: requests through the chat bridge', () => {
       () => controller.controls.models.length === 2 && controller.controls.view(MAIN_SESSION).model === 'fakeprov/fake-model',
       'models and rows listed',
     );
-    let nextId = 1;
-    const ask = async (method: RequestMethod, params: Record<string, unknown>) => {
-      const id = nextId++;
-      bridge.receive({ type: 'request', id, method, params });
-      const reply = await waitFor(
-        () => posted.find((m): m is Extract<HostMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id),
-        `reply to ${method}`,
-      );
-      return reply;
-    };
     const userItems = () => controller.transcript.filter((i): i is Extract<ChatItem, { kind: 'user' }> => i.kind === 'user');
     const notices = () => controller.transcript.filter((i) => i.kind === 'notice').map((i) => i.text);
     return { gw, client, controller, bridge, posted, calls, editor, ask, userItems, notices };
