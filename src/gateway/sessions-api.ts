@@ -58,8 +58,7 @@ export class SessionsApi {
           return this.listUnpaged(options, extra);
         throw error;
       }
-      const page = readSessionsPage(payload);
-      if (page.defaults) this.defaults = page.defaults;
+      const page = this.readPage(payload);
       rows.push(...page.rows);
       // A next offset that does not move forward would loop forever: stop there.
       if (page.nextOffset === undefined || page.nextOffset <= offset) break;
@@ -194,8 +193,13 @@ export class SessionsApi {
   }
 
   private async listUnpaged(options: RequestOptions, extra: Record<string, unknown>): Promise<SessionRow[]> {
-    const page = readSessionsPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS, ...extra }, options));
+    return this.readPage(await this.connection.send('sessions.list', { includeDerivedTitles: true, limit: MAX_SESSIONS, ...extra }, options)).rows;
+  }
+
+  /** One answer of `sessions.list`, keeping the session defaults it names. */
+  private readPage(payload: unknown): ReturnType<typeof readSessionsPage> {
+    const page = readSessionsPage(payload);
     if (page.defaults) this.defaults = page.defaults;
-    return page.rows;
+    return page;
   }
 }
