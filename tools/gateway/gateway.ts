@@ -1,6 +1,6 @@
 // Runs the real `openclaw` gateway (from npm, under Node 24) against our offline model server, fully
-// isolated under .cache/run/<unique>/, for end-to-end tests and `npm start`. See
-// /work/shared/openclaw/GATEWAY.md. Beside this file: config.ts writes openclaw.json, model-server.ts
+// isolated under .cache/run/<unique>/, for end-to-end tests and `npm start` (the gateway's protocol is
+// summarised in README.md's "How it is built"). Beside this file: config.ts writes openclaw.json, model-server.ts
 // answers for the model, processes.ts tracks and kills the process tree, readiness.ts probes the
 // handshake, tick-hook.ts shortens the tick, run-dirs.ts and ports.ts find room for a run.
 //
