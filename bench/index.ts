@@ -13,6 +13,7 @@ import { hostBench, type HostStreamResult } from './host';
 import { historyBench, type HistoryFigures, type HistoryResult } from './history';
 import { renderBench, type RenderResult, type RenderSizeResult } from './render';
 import { startupBench, type StartupResult } from './startup';
+import { killDescendants } from '../tools/process-tree';
 import { machine } from './lib/machine';
 import { BASELINE_WEBVIEW, OUT } from './lib/paths';
 import { fmt } from './lib/stats';
@@ -48,6 +49,21 @@ for (const part of parts) {
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`--runs needs a whole number of runs, not ${JSON.stringify(option('runs'))}\n`);
   process.exit(2);
+}
+
+// Interrupted half-way: end every process the bench started (servers, clients, code-server,
+// Chromium: some lead process groups of their own, so they are found by parent id), then exit.
+/** Set once a signal came: a bench failing because its processes were ended is not a failure to report. */
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\n${signal}: ending the bench's processes\n`);
+    void killDescendants().then((pids) => {
+      process.stderr.write(`ended ${pids.length} process(es)${pids.length ? `: ${pids.join(' ')}` : ''}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  });
 }
 
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -388,6 +404,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
+  if (interrupted) return; // the signal handler exits once every process is gone
   process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
   process.exit(1);
 });
