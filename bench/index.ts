@@ -74,16 +74,39 @@ function clientRows(r: ClientBenchResult): void {
   for (const size of r.sizes) {
     const n = `${size.events / 1000}k events`;
     row('client', `CPU per event, bare ws + JSON.parse (${n})`, `${fmt(size.cpuPerEventUs.bare!, 2)} µs`);
+    row('client', `CPU per event, bare with our socket's options: no UTF-8 check (${n})`, `${fmt(size.cpuPerEventUs['bare-like']!, 2)} µs`);
     row('client', `CPU per event, GatewayClient (${n})`, `${fmt(size.cpuPerEventUs.gateway!, 2)} µs`);
-    row('client', `CPU ratio GatewayClient / bare (${n}) [target <= 1.10]`, fmt(size.cpuRatio.gateway!, 3));
-    row('client', `CPU ratio GatewayClient with openclaw.trace on / bare (${n})`, fmt(size.cpuRatio['gateway-traced']!, 3));
+    row('client', `CPU ratio GatewayClient / bare like our socket (${n}) [target <= 1.05]`, fmt(size.cpuRatioLike.gateway!, 3));
+    row('client', `CPU ratio GatewayClient / bare as ws comes (${n})`, fmt(size.cpuRatio.gateway!, 3));
+    row('client', `CPU ratio GatewayClient with openclaw.trace on / bare like our socket (${n})`, fmt(size.cpuRatioLike['gateway-traced']!, 3));
     if (size.cpuRatio['gateway-base']) {
       row('client', `CPU per event, GatewayClient at ${baseline} (${n})`, `${fmt(size.cpuPerEventUs['gateway-base']!, 2)} µs`);
-      row('client', `CPU ratio GatewayClient at ${baseline} / bare (${n})`, fmt(size.cpuRatio['gateway-base'], 3));
+      row('client', `CPU ratio GatewayClient at ${baseline} / bare like our socket (${n})`, fmt(size.cpuRatioLike['gateway-base']!, 3));
       row('client', `events/s, GatewayClient at ${baseline} (${n})`, fmt(size.eventsPerSecond['gateway-base']!, 0));
     }
-    row('client', `events/s, bare (${n})`, fmt(size.eventsPerSecond.bare!, 0));
+    row('client', `events/s, bare / bare like our socket (${n})`, `${fmt(size.eventsPerSecond.bare!, 0)} / ${fmt(size.eventsPerSecond['bare-like']!, 0)}`);
     row('client', `events/s, GatewayClient (${n})`, fmt(size.eventsPerSecond.gateway!, 0));
+  }
+  if (r.reply) {
+    const x = r.reply;
+    const n = `${x.bytes / 1e6} MB reply, ${x.events} delta events`;
+    const names: Array<[keyof typeof x.cpuMs, string]> = [
+      ['bare', 'bare'],
+      ['bare-like', 'bare like our socket'],
+      ['gateway', 'GatewayClient'],
+      ['gateway-base', `GatewayClient at ${baseline}`],
+    ];
+    for (const [m, name] of names) {
+      if (!x.cpuMs[m]) continue;
+      row('client', `${n}: ${name}: CPU; GC pauses`, `${fmt(x.cpuMs[m], 0)} ms; ${fmt(x.gcMs[m]!, 0)} ms`);
+      row('client', `${n}: ${name}: heap after (forced GC); RSS after`, `${fmt(x.heapAfterMB[m]!, 1)} MB; ${fmt(x.rssAfterMB[m]!, 0)} MB`);
+    }
+    for (const [m, name] of names.slice(2)) {
+      if (!x.cpuMs[m]) continue;
+      row('client', `${n}: ${name} CPU / bare like our socket [target <= 1.10]`, fmt(x.cpuRatioLike[m]!, 3));
+      row('client', `${n}: ${name} CPU / bare as ws comes`, fmt(x.cpuRatio[m]!, 3));
+      row('client', `${n}: ${name} heap after minus bare like our socket's [target <= 10 MB]`, `${fmt(x.heapOverLikeMB[m]!, 1)} MB`);
+    }
   }
   const l = r.latency;
   row('client', `latency socket 'message' -> runTurn listener, p50 (${l.events / 1000}k events)`, `${fmt(l.gateway.p50, 1)} µs`);
@@ -337,6 +360,7 @@ async function main(): Promise<void> {
               ],
           latencyEvents: 10_000,
           baselineUpTo: baseline ? 100_000 : undefined,
+          reply: quick ? { bytes: 1_000_000, turns: 1 } : { bytes: 5_000_000, turns: 2 },
           log,
         });
         results.client = r;

@@ -55,7 +55,14 @@ const events = Number(eventsArg);
 const turns = Number(turnsArg);
 const warmTurns = Number(warmArg);
 const replyBytes = extraArg?.startsWith('reply=') ? Number(extraArg.slice('reply='.length)) : undefined;
-if (!MODES.includes(mode) || !url?.startsWith('ws://') || !(events > 0) || !(turns > 0) || !(warmTurns >= 0) || (replyBytes !== undefined && !(replyBytes > 0))) {
+if (
+  !MODES.includes(mode) ||
+  !url?.startsWith('ws://') ||
+  !(events > 0) ||
+  !(turns > 0) ||
+  !(warmTurns >= 0) ||
+  (replyBytes !== undefined && !(replyBytes > 0))
+) {
   process.stderr.write(`usage: client.js ${MODES.join('|')} <ws-url> <events> <turns> <warm-up turns> [latency | reply=<bytes>]\n`);
   process.exit(2);
 }

@@ -122,7 +122,11 @@ async function main(): Promise<void> {
   });
   await gateway.start();
   process.on('SIGTERM', () => void gateway.stop().finally(() => process.exit(0)));
-  ready({ port: gateway.port, url: gateway.url, streams: Object.fromEntries([...streams].map(([k, s]) => [k, { bytes: s.bytes, events: s.payloads.length, mix: s.mix }])) });
+  ready({
+    port: gateway.port,
+    url: gateway.url,
+    streams: Object.fromEntries([...streams].map(([k, s]) => [k, { bytes: s.bytes, events: s.payloads.length, mix: s.mix }])),
+  });
 }
 
 void main();
