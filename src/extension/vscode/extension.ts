@@ -178,7 +178,15 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
 /** Where the client points before discovery has run: the setting's URL, else the default; no token yet. */
 function provisionalGateway(settingUrl: string | undefined): DiscoveredGateway {
   const url = settingUrl?.trim() || DEFAULT_GATEWAY_URL;
-  return { url, origin: undefined, token: undefined, urlSource: settingUrl?.trim() ? 'setting' : 'default', tokenSource: 'none', configPath: undefined, configProblem: undefined };
+  return {
+    url,
+    origin: undefined,
+    token: undefined,
+    urlSource: settingUrl?.trim() ? 'setting' : 'default',
+    tokenSource: 'none',
+    configPath: undefined,
+    configProblem: undefined,
+  };
 }
 
 /**
