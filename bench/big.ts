@@ -69,6 +69,10 @@ export interface HostResult {
   listLimit: number;
   listBytes: number;
   openMs: Summary;
+  /** Heap after a forced GC with the long session shown, minus with the main session shown; items the transcript held. */
+  openHeapOverMainMB: Summary;
+  openHeapMB: Summary;
+  transcriptItems: number;
   openGatewayMs: Summary;
   openFetched: { limit: number; messages: number; bytes: number };
   openSnapshot: { bytes: number; items: number; serializeMs: Summary; notice?: string };
@@ -202,6 +206,7 @@ interface HostChild {
   sessions: number;
   list: Array<{ ms: number; rows: number; startAt: number; endAt: number }>;
   switches: Array<{ ms: number; startAt: number; endAt: number; snapshotBytes: number; serializeMs: number; items: number; notice?: string }>;
+  memory: { transcriptItems: number; openHeapMB: number; mainHeapMB: number };
   full: {
     messages: number;
     totalMessages: number;
@@ -256,6 +261,9 @@ async function hostBench(
     listLimit: Number(last.pages[0]?.params.limit),
     listBytes: last.pages.reduce((n, e) => n + e.bytes, 0),
     openMs: s(runs.flatMap((r) => r.child.switches.map((x) => x.ms))),
+    openHeapOverMainMB: s(runs.map((r) => r.child.memory.openHeapMB - r.child.memory.mainHeapMB)),
+    openHeapMB: s(runs.map((r) => r.child.memory.openHeapMB)),
+    transcriptItems: last.child.memory.transcriptItems,
     // Of which the gateway: from its receiving chat.history to its answer written.
     openGatewayMs: s(runs.flatMap((r) => r.open.map((e) => e.sentAt - e.receivedAt))),
     openFetched: { limit: Number(firstOpen?.params.limit), messages: last.child.switches[0].items, bytes: firstOpen?.bytes ?? 0 },

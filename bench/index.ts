@@ -314,6 +314,11 @@ function bigRows(r: BigResult): void {
     row('big', 'host:   of which the fake gateway (request in -> answer written)', `${fmt(h.openGatewayMs, 1)} ms`);
     row(
       'big',
+      `host: heap with it shown (${h.transcriptItems} items held), after a forced GC; minus with the main session shown`,
+      `${fmt(h.openHeapMB, 1)} MB; ${fmt(h.openHeapOverMainMB, 1)} MB`,
+    );
+    row(
+      'big',
       `host:   snapshot posted: ${h.openSnapshot.items} items, "${h.openSnapshot.notice}"`,
       `${kb(h.openSnapshot.bytes)}, serialized in ${fmt(h.openSnapshot.serializeMs, 1)} ms`,
     );
