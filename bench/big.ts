@@ -21,7 +21,9 @@ import { FakeGateway } from '../tools/fake-gateway';
 import { sleep } from '../tools/wait';
 import { vscodeBench, type VscodeResult } from './big-vscode';
 import { historyBench, type HistoryResult } from './history';
-import { describeRun, replyStream, streamReply, summarizeRuns, type RenderSizeResult, type RunFigures } from './render';
+import type { Browser } from 'playwright-core';
+import { describeRun, FLOOR_ENTRY, replyStream, streamReply, summarizeRuns, type RenderSizeResult, type ReplyStream, type RunFigures } from './render';
+import { ROOT } from './lib/paths';
 import { BIG_SESSION, seedGateway } from './lib/big-data';
 import { clockOffset, now } from './lib/clock';
 import { meter, type Exchange } from './lib/metered-gateway';
@@ -53,6 +55,8 @@ export interface ReplyResult {
   keysLost: number;
   nodes: Summary;
   heapMB: Summary;
+  /** The floor (fixtures/floor.js) streaming the same reply with the same keys typed, run by run. */
+  floor: { render: RenderSizeResult; keyToPaintMs: { median: Summary; max: Summary }; nodes: Summary; keyToPaintOverFloorMs: Summary };
 }
 
 export interface HostResult {
@@ -65,6 +69,10 @@ export interface HostResult {
   listLimit: number;
   listBytes: number;
   openMs: Summary;
+  /** Heap after a forced GC with the long session shown, minus with the main session shown; items the transcript held. */
+  openHeapOverMainMB: Summary;
+  openHeapMB: Summary;
+  transcriptItems: number;
   openGatewayMs: Summary;
   openFetched: { limit: number; messages: number; bytes: number };
   openSnapshot: { bytes: number; items: number; serializeMs: Summary; notice?: string };
@@ -100,69 +108,92 @@ function installKeyProbe(): void {
   });
 }
 
+type ReplyRun = RunFigures & { keys: number; lost: number; toInput: number[]; toPaint: number[]; nodes: number; heapMB: number };
+
+/** One stream of the reply on a fresh page of `server`, with keys typed into its textarea all along. */
+async function replyRun(browser: Browser, server: PageServer, stream: ReplyStream, options: BigOptions, label: string): Promise<ReplyRun> {
+  const view = await openWebview(browser, server);
+  try {
+    await view.page.evaluate(installKeyProbe);
+    const offset = await clockOffset(view.page);
+    const sent: number[] = [];
+    const figures = await streamReply(view, stream, options.perFrame, async (streaming) => {
+      let done = false;
+      streaming.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      await sleep(500);
+      while (!done) {
+        const key = { key: 'x', code: 'KeyX', text: 'x', unmodifiedText: 'x', windowsVirtualKeyCode: 88 };
+        sent.push(now());
+        await view.cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
+        await view.cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88 });
+        await sleep(250 + Math.random() * 100);
+      }
+    });
+    await sleep(200);
+    const probe = (await view.page.evaluate(() => window.__keyProbe)) as Array<{ inputAt: number; handledAt: number; paintedAt: number }>;
+    const toInput: number[] = [];
+    const toPaint: number[] = [];
+    probe.forEach((p, i) => {
+      if (sent[i] === undefined) return;
+      toInput.push(p.inputAt - offset - sent[i]);
+      if (p.paintedAt) toPaint.push(p.paintedAt - offset - sent[i]);
+    });
+    await view.cdp.send('HeapProfiler.enable');
+    await view.cdp.send('HeapProfiler.collectGarbage');
+    const m = await metrics(view.cdp);
+    const run = { ...figures, keys: sent.length, lost: sent.length - probe.length, toInput, toPaint, nodes: m.Nodes, heapMB: m.JSHeapUsedSize / 2 ** 20 };
+    options.log(
+      `${describeRun(label, figures)}; ${sent.length} keys typed: to input median ${median(toInput).toFixed(1)} ms ` +
+        `max ${Math.max(...toInput).toFixed(1)} ms, to paint median ${median(toPaint).toFixed(1)} ms max ${Math.max(...toPaint).toFixed(1)} ms; ${run.nodes} nodes, heap ${run.heapMB.toFixed(1)} MB`,
+    );
+    return run;
+  } finally {
+    await view.close();
+  }
+}
+
 async function replyBench(options: BigOptions): Promise<ReplyResult> {
   const bundle = await buildWebview();
   const server = await new PageServer(bundle).start();
+  // The floor (render.ts): the same page, CSS and appends as plain text nodes, run by run beside it.
+  const floorServer = await new PageServer({ ...(await buildWebview(ROOT, FLOOR_ENTRY)), css: bundle.css }).start();
   const browser = await launchChromium();
   const stream = replyStream(options.replyBytes);
-  const runs: Array<RunFigures & { keys: number; lost: number; toInput: number[]; toPaint: number[]; nodes: number; heapMB: number }> = [];
+  const runs: ReplyRun[] = [];
+  const floorRuns: ReplyRun[] = [];
   try {
     for (let r = 0; r < options.runs; r++) {
-      const view = await openWebview(browser, server);
-      try {
-        await view.page.evaluate(installKeyProbe);
-        const offset = await clockOffset(view.page);
-        const sent: number[] = [];
-        const figures = await streamReply(view, stream, options.perFrame, async (streaming) => {
-          let done = false;
-          streaming.then(
-            () => (done = true),
-            () => (done = true),
-          );
-          await sleep(500);
-          while (!done) {
-            const key = { key: 'x', code: 'KeyX', text: 'x', unmodifiedText: 'x', windowsVirtualKeyCode: 88 };
-            sent.push(now());
-            await view.cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key });
-            await view.cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'x', code: 'KeyX', windowsVirtualKeyCode: 88 });
-            await sleep(250 + Math.random() * 100);
-          }
-        });
-        await sleep(200);
-        const probe = (await view.page.evaluate(() => window.__keyProbe)) as Array<{ inputAt: number; handledAt: number; paintedAt: number }>;
-        const toInput: number[] = [];
-        const toPaint: number[] = [];
-        probe.forEach((p, i) => {
-          if (sent[i] === undefined) return;
-          toInput.push(p.inputAt - offset - sent[i]);
-          if (p.paintedAt) toPaint.push(p.paintedAt - offset - sent[i]);
-        });
-        await view.cdp.send('HeapProfiler.enable');
-        await view.cdp.send('HeapProfiler.collectGarbage');
-        const m = await metrics(view.cdp);
-        const run = { ...figures, keys: sent.length, lost: sent.length - probe.length, toInput, toPaint, nodes: m.Nodes, heapMB: m.JSHeapUsedSize / 2 ** 20 };
-        runs.push(run);
-        options.log(
-          `${describeRun(`big reply ${stream.bytes / 1e6} MB, run ${r + 1}/${options.runs}`, figures)}; ${sent.length} keys typed: to input median ${median(toInput).toFixed(1)} ms ` +
-            `max ${Math.max(...toInput).toFixed(1)} ms, to paint median ${median(toPaint).toFixed(1)} ms max ${Math.max(...toPaint).toFixed(1)} ms; ${run.nodes} nodes, heap ${run.heapMB.toFixed(1)} MB`,
-        );
-      } finally {
-        await view.close();
-      }
+      const n = `${stream.bytes / 1e6} MB, run ${r + 1}/${options.runs}`;
+      const sides: Array<() => Promise<void>> = [
+        async () => void runs.push(await replyRun(browser, server, stream, options, `big reply ${n}`)),
+        async () => void floorRuns.push(await replyRun(browser, floorServer, stream, options, `big reply, floor, ${n}`)),
+      ];
+      for (const side of r % 2 === 0 ? sides : sides.reverse()) await side();
     }
   } finally {
     await browser.close();
     await server.stop();
+    await floorServer.stop();
   }
-  const s = (pick: (run: (typeof runs)[number]) => number) => summarize(runs.map(pick));
+  const s = (list: ReplyRun[], pick: (run: ReplyRun) => number) => summarize(list.map(pick));
   return {
     render: summarizeRuns(stream.bytes, stream.pieces.length, runs),
-    keys: s((r) => r.keys),
-    keyToInputMs: { median: s((r) => median(r.toInput)), max: s((r) => Math.max(...r.toInput)) },
-    keyToPaintMs: { median: s((r) => median(r.toPaint)), max: s((r) => Math.max(...r.toPaint)) },
+    keys: s(runs, (r) => r.keys),
+    keyToInputMs: { median: s(runs, (r) => median(r.toInput)), max: s(runs, (r) => Math.max(...r.toInput)) },
+    keyToPaintMs: { median: s(runs, (r) => median(r.toPaint)), max: s(runs, (r) => Math.max(...r.toPaint)) },
     keysLost: runs.reduce((n, r) => n + r.lost, 0),
-    nodes: s((r) => r.nodes),
-    heapMB: s((r) => r.heapMB),
+    nodes: s(runs, (r) => r.nodes),
+    heapMB: s(runs, (r) => r.heapMB),
+    floor: {
+      render: summarizeRuns(stream.bytes, stream.pieces.length, floorRuns),
+      keyToPaintMs: { median: s(floorRuns, (r) => median(r.toPaint)), max: s(floorRuns, (r) => Math.max(...r.toPaint)) },
+      nodes: s(floorRuns, (r) => r.nodes),
+      // Per run: the webview's median key-to-paint minus the floor's (target: within one frame, 16.7 ms).
+      keyToPaintOverFloorMs: summarize(runs.map((run, i) => median(run.toPaint) - median(floorRuns[i].toPaint))),
+    },
   };
 }
 
@@ -175,6 +206,7 @@ interface HostChild {
   sessions: number;
   list: Array<{ ms: number; rows: number; startAt: number; endAt: number }>;
   switches: Array<{ ms: number; startAt: number; endAt: number; snapshotBytes: number; serializeMs: number; items: number; notice?: string }>;
+  memory: { transcriptItems: number; openHeapMB: number; mainHeapMB: number };
   full: {
     messages: number;
     totalMessages: number;
@@ -229,6 +261,9 @@ async function hostBench(
     listLimit: Number(last.pages[0]?.params.limit),
     listBytes: last.pages.reduce((n, e) => n + e.bytes, 0),
     openMs: s(runs.flatMap((r) => r.child.switches.map((x) => x.ms))),
+    openHeapOverMainMB: s(runs.map((r) => r.child.memory.openHeapMB - r.child.memory.mainHeapMB)),
+    openHeapMB: s(runs.map((r) => r.child.memory.openHeapMB)),
+    transcriptItems: last.child.memory.transcriptItems,
     // Of which the gateway: from its receiving chat.history to its answer written.
     openGatewayMs: s(runs.flatMap((r) => r.open.map((e) => e.sentAt - e.receivedAt))),
     openFetched: { limit: Number(firstOpen?.params.limit), messages: last.child.switches[0].items, bytes: firstOpen?.bytes ?? 0 },

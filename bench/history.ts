@@ -112,7 +112,7 @@ export function historyMessages(count: number, seed = 21): HistoryMessage[] {
   return rows;
 }
 
-const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
+import { CONNECTED, CONTROLS } from './render';
 
 interface InPage {
   firstPaintMs: number;
@@ -165,6 +165,7 @@ export async function historyBench(options: HistoryOptions): Promise<HistoryResu
     busy: false,
     connection: CONNECTED,
     loading: false,
+    controls: CONTROLS,
   };
   const itemKinds: Record<string, number> = {};
   for (const item of items) itemKinds[item.kind] = (itemKinds[item.kind] ?? 0) + 1;

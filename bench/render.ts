@@ -10,10 +10,15 @@
  *  - long tasks (PerformanceObserver 'longtask', >= 50 ms).
  * Growth: total time ratio per doubling of size (1.0 per doubling would be constant, 2.0 linear,
  * 4.0 quadratic).
+ * The floor (fixtures/floor.js): the same page, CSS and appends, each shown as a plain text node.
+ * Each run streams every size to the floor too, alternating which goes first; the webview's
+ * main-thread time and longest frame are taken as ratios to the floor's of the same run, because
+ * absolute frame times do not carry from one machine to another.
  */
 import type { ChatItem } from '../src/protocol/webview';
 import { deltas, markdown } from './lib/corpus';
-import { ROOT } from './lib/paths';
+import path from 'node:path';
+import { FIXTURES, ROOT } from './lib/paths';
 import { ratioSummary, summarize, type Summary } from './lib/stats';
 import { buildWebview, launchChromium, metrics, openWebview, PageServer, type OpenPage } from './lib/webview-page';
 
@@ -31,8 +36,13 @@ export interface RenderOptions {
    * the same reply to both, each on a fresh page, alternating which goes first.
    */
   baseline?: { root: string; label: string };
+  /** Also stream every size to the floor (fixtures/floor.js), run by run. */
+  floor?: boolean;
   log(line: string): void;
 }
+
+/** The floor's page: plain text nodes on the chat's page and CSS. */
+export const FLOOR_ENTRY = path.join(FIXTURES, 'floor.js');
 
 export interface RunFigures {
   taskMs: number;
@@ -72,6 +82,12 @@ export interface RenderResult {
   sizes: RenderSizeResult[];
   /** Total main-thread time ratio per doubling of size, between consecutive sizes and first to last. */
   growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+  /** With options.floor: the floor's figures, and per-run ratios webview / floor. */
+  floor?: {
+    sizes: RenderSizeResult[];
+    growthPerDoubling: Array<{ from: number; to: number; ratio: number }>;
+    ratio: Array<{ bytes: number; taskMs: Summary; longestFrameMs: Summary }>;
+  };
   /** With options.baseline: the same figures for the baseline's webview, and ratios this tree / baseline. */
   baseline?: {
     label: string;
@@ -87,6 +103,8 @@ export interface RenderResult {
 }
 
 export const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
+/** The snapshot's session controls (required by the contract since the composer's model and thinking pickers). */
+export const CONTROLS = { models: [], thinkingLevels: [], busyMode: 'steer' };
 
 type StreamResult = Omit<RunFigures, 'taskMs' | 'scriptMs' | 'layoutMs' | 'styleMs'>;
 
@@ -189,6 +207,7 @@ export async function streamReply(
         busy: true,
         connection: CONNECTED,
         loading: false,
+        controls: CONTROLS,
       },
     ],
   );
@@ -257,17 +276,20 @@ export async function renderBench(options: RenderOptions): Promise<RenderResult>
   // The baseline's webview on a server of its own, in the same browser, measured run for run beside it.
   const baseBundle = options.baseline ? await buildWebview(options.baseline.root) : undefined;
   const baseServer = baseBundle ? await new PageServer({ ...baseBundle, css: baseBundle.css + (options.extraCss ?? '') }).start() : undefined;
+  const floorServer = options.floor ? await new PageServer({ ...(await buildWebview(ROOT, FLOOR_ENTRY)), css: bundle.css }).start() : undefined;
   const browser = await launchChromium(options.chromiumArgs);
   try {
     const streams = options.sizes.map(replyStream);
     const perSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
     const basePerSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
+    const floorPerSize = new Map<number, RunFigures[]>(options.sizes.map((s) => [s, []]));
     const at = options.baseline ? `, at ${options.baseline.label}` : '';
     for (let r = 0; r < options.runs; r++) {
       for (const stream of streams) {
         const sides: Array<[PageServer, RunFigures[], string]> = [[server, perSize.get(stream.bytes)!, '']];
         // Which of the two goes first alternates run by run.
         if (baseServer) sides.splice((r + 1) % 2, 0, [baseServer, basePerSize.get(stream.bytes)!, at]);
+        if (floorServer) sides.splice(r % 2 === 0 ? sides.length : 0, 0, [floorServer, floorPerSize.get(stream.bytes)!, ', floor']);
         for (const [pages, list, suffix] of sides) {
           const view = await openWebview(browser, pages);
           try {
@@ -283,6 +305,27 @@ export async function renderBench(options: RenderOptions): Promise<RenderResult>
     const sizes: RenderSizeResult[] = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, perSize.get(stream.bytes)!));
     const growthPerDoubling = growthOf(sizes);
     const result: RenderResult = { perFrame: options.perFrame, sizes, growthPerDoubling };
+    if (floorServer) {
+      const floorSizes = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, floorPerSize.get(stream.bytes)!));
+      result.floor = {
+        sizes: floorSizes,
+        growthPerDoubling: growthOf(floorSizes),
+        ratio: streams.map((stream) => {
+          const [now, floor] = [perSize.get(stream.bytes)!, floorPerSize.get(stream.bytes)!];
+          return {
+            bytes: stream.bytes,
+            taskMs: ratioSummary(
+              now.map((f) => f.taskMs),
+              floor.map((f) => f.taskMs),
+            ),
+            longestFrameMs: ratioSummary(
+              now.map((f) => f.frameWorkMs.max),
+              floor.map((f) => f.frameWorkMs.max),
+            ),
+          };
+        }),
+      };
+    }
     if (options.baseline) {
       const baseSizes = streams.map((stream) => summarizeRuns(stream.bytes, stream.pieces.length, basePerSize.get(stream.bytes)!));
       const baseGrowth = growthOf(baseSizes);
@@ -314,6 +357,7 @@ export async function renderBench(options: RenderOptions): Promise<RenderResult>
     await browser.close();
     await server.stop();
     await baseServer?.stop();
+    await floorServer?.stop();
   }
 }
 

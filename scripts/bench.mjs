@@ -13,11 +13,15 @@
 //        benches (render, history) also measure that commit's webview/ and media/chat.css (with
 //        what webview/ imports from outside it, e.g. src/protocol/) beside the working tree's
 //   node scripts/bench.mjs startup --no-vsix       skip packaging the .vsix
+//   node scripts/bench.mjs --help                  this text
+//
+// Interrupted (Ctrl+C, SIGINT or SIGTERM), the bench ends every process it started, servers and
+// browsers included, before it exits (bench/index.ts; test/unit/bench-interrupt.test.ts).
 //
 // The bench is TypeScript under bench/; this script bundles it with esbuild (node_modules left
 // external) into .test-artifacts/bench/build/ and runs the bundle, so the measured code runs as
 // plain JavaScript, as in the shipped extension, without a loader in the measured processes.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,6 +37,13 @@ const BASE_WEBVIEW = path.join(OUT, 'baseline-webview');
 const DEFAULT_BASELINE_FILES = ['src/gateway/run-stream.ts', 'src/gateway/frames.ts', 'src/extension/host-poster.ts'];
 
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  // The usage is this file's opening comment, up to the first blank comment line after the options.
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  const header = source.slice(0, source.indexOf('\nimport ')).split('\n');
+  process.stdout.write(`${header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n`);
+  process.exit(0);
+}
 const valueOf = (name) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -146,7 +157,8 @@ if (baseline && (wanted('render') || wanted('history'))) {
   else process.stderr.write(`${baseline} has no webview/main.ts: the webview benches run without a baseline\n`);
 }
 
-const result = spawnSync(process.execPath, ['--enable-source-maps', path.join(BUILD, 'index.js'), ...args], {
+// Not spawnSync: a signal to this process must reach the bench, which then ends what it started.
+const bench = spawn(process.execPath, ['--enable-source-maps', path.join(BUILD, 'index.js'), ...args], {
   cwd: ROOT,
   stdio: 'inherit',
   env: {
@@ -156,4 +168,11 @@ const result = spawnSync(process.execPath, ['--enable-source-maps', path.join(BU
     ...(baselineWebview ? { OPENCLAW_BENCH_BASELINE_WEBVIEW: baselineWebview } : {}),
   },
 });
-process.exit(result.status ?? 1);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // bench/index.ts ends its own processes on this signal; if it hangs, it is killed after a while.
+    bench.kill(signal);
+    setTimeout(() => bench.kill('SIGKILL'), 20_000).unref();
+  });
+}
+bench.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));

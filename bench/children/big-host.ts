@@ -128,6 +128,20 @@ async function main(): Promise<void> {
     });
   }
 
+  // What the open session holds in the host: the heap after a forced GC with it shown, then with
+  // the (short) main session shown instead; the difference is what showing it costs.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heapMB = () => {
+    gc?.();
+    gc?.();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const memory = { transcriptItems: controller.transcript.length, openHeapMB: heapMB(), mainHeapMB: 0 };
+  const back = nextPost((p) => p.message.type === 'snapshot' && !p.message.loading);
+  await controller.switchSession(client.mainSessionKey);
+  await back;
+  memory.mainHeapMB = heapMB();
+
   // What the whole history would cost the host (the controller asks for the latest 200).
   const total = (await client.history(bigKey, 1)).totalMessages ?? 0;
   const fullAt = now();
@@ -156,6 +170,7 @@ async function main(): Promise<void> {
     sessions: controller.sessions.length,
     list,
     switches,
+    memory,
     full: {
       messages: full.messages.length,
       totalMessages: total,

@@ -1,9 +1,11 @@
 /**
  * One measured client of the client-overhead bench, in a process of its own:
  *
- *   node build/client.js <mode> <url> <events> <turns> <warm-up turns> [latency]
+ *   node build/client.js <mode> <url> <events> <turns> <warm-up turns> [latency | reply=<bytes>]
  *
  * mode `bare`: a `ws` client that does the handshake by hand and only JSON.parses each frame.
+ * mode `bare-like`: the same, its socket configured as the GatewayClient's (no UTF-8 validation by
+ * `ws`, the same maxPayload): like with like.
  * mode `gateway`: the GatewayClient, a runTurn listener receiving the run's events.
  * mode `gateway-traced`: the same with tracing on, as the extension configures it while the
  * "openclaw.trace" setting is on (every frame is copied and redacted for the trace callback; this
@@ -14,16 +16,23 @@
  * events. Reported per turn: CPU time (process.cpuUsage, user + system) and wall time from sending
  * the `agent` request to receiving its final `res`. With `latency`, also the time from the socket's 'message' event to the frame's event
  * reaching the listener (for `bare`: to the end of JSON.parse), per frame, with performance.now().
+ * With `reply=<bytes>`, the measured turns stream one reply of that many characters in deltas
+ * alone (`events` is how many events that stream has). Also reported: the garbage collector's
+ * pause time during the measured turns, and, after them and a forced GC (the process runs with
+ * --expose-gc), the heap in use and the resident set size.
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { MemoryCredentialStore } from '../../src/gateway/credential-store';
+import { MAX_INCOMING_FRAME_BYTES } from '../../src/gateway/frames';
 import { GatewayClient } from '../../src/gateway/gateway-client';
 import { BENCH_SESSION, BENCH_TOKEN, MEASURED_RUN, WARM_EVENTS, WARM_RUN } from '../lib/constants';
 import { report } from '../lib/proc';
 import { percentiles } from '../lib/stats';
 
-type Mode = 'bare' | 'gateway' | 'gateway-traced';
+type Mode = 'bare' | 'bare-like' | 'gateway' | 'gateway-traced';
+const MODES: readonly string[] = ['bare', 'bare-like', 'gateway', 'gateway-traced'];
 
 interface Turn {
   cpuUs: number;
@@ -34,17 +43,51 @@ interface Turn {
 interface Measured {
   events: number;
   turns: Turn[];
+  /** GC pause time during the measured turns, ms. */
+  gcMs?: number;
+  /** After the measured turns and a forced GC. */
+  heapUsedMB?: number;
+  rssMB?: number;
 }
 
-const [mode, url, eventsArg, turnsArg, warmArg, latencyArg] = process.argv.slice(2) as [Mode, string, string, string, string, string?];
+const [mode, url, eventsArg, turnsArg, warmArg, extraArg] = process.argv.slice(2) as [Mode, string, string, string, string, string?];
 const events = Number(eventsArg);
 const turns = Number(turnsArg);
 const warmTurns = Number(warmArg);
-if (!['bare', 'gateway', 'gateway-traced'].includes(mode) || !url?.startsWith('ws://') || !(events > 0) || !(turns > 0) || !(warmTurns >= 0)) {
-  process.stderr.write('usage: client.js bare|gateway|gateway-traced <ws-url> <events> <turns> <warm-up turns> [latency]\n');
+const replyBytes = extraArg?.startsWith('reply=') ? Number(extraArg.slice('reply='.length)) : undefined;
+if (
+  !MODES.includes(mode) ||
+  !url?.startsWith('ws://') ||
+  !(events > 0) ||
+  !(turns > 0) ||
+  !(warmTurns >= 0) ||
+  (replyBytes !== undefined && !(replyBytes > 0))
+) {
+  process.stderr.write(`usage: client.js ${MODES.join('|')} <ws-url> <events> <turns> <warm-up turns> [latency | reply=<bytes>]\n`);
   process.exit(2);
 }
-const withLatency = latencyArg === 'latency';
+const withLatency = extraArg === 'latency';
+/** The `agent` message that asks the stream server for the measured stream. */
+const measuredMessage = JSON.stringify(replyBytes ? { replyBytes } : { events });
+
+/** GC pauses, summed while `counting`. */
+let gcMs = 0;
+let counting = false;
+new PerformanceObserver((list) => {
+  if (counting) for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/** What a process reports after its measured turns: GC pauses, then heap and RSS after a forced GC. */
+async function memoryAfter(): Promise<Pick<Measured, 'gcMs' | 'heapUsedMB' | 'rssMB'>> {
+  // GC entries arrive after the pause: let the observer see the last ones.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  counting = false;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const memory = process.memoryUsage();
+  return { gcMs, heapUsedMB: memory.heapUsed / 2 ** 20, rssMB: memory.rss / 2 ** 20 };
+}
 
 function measure<T>(fn: () => Promise<T>): Promise<{ result: T; cpuUs: number; wallMs: number }> {
   const cpu0 = process.cpuUsage();
@@ -81,13 +124,11 @@ async function runGateway(traced: boolean): Promise<Measured> {
     client.start();
   });
   let received = 0;
-  const turn = (runId: string, n: number, onEvent?: () => void) =>
-    client.runTurn(
-      { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId },
-      { onEvent: onEvent ?? (() => (received += 1)) },
-    );
+  const turn = (runId: string, message: string, onEvent?: () => void) =>
+    client.runTurn({ sessionKey: BENCH_SESSION, message, idempotencyKey: runId }, { onEvent: onEvent ?? (() => (received += 1)) });
 
-  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
+  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, JSON.stringify({ events: WARM_EVENTS }));
+  counting = true;
   const measured: Turn[] = [];
   for (let k = 0; k < turns; k++) {
     received = 0;
@@ -116,32 +157,27 @@ async function runGateway(traced: boolean): Promise<Measured> {
         }
       };
     }
-    const { result, cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, events, onEvent));
+    const { result, cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, measuredMessage, onEvent).then((r) => r.status));
     off?.();
-    if (result.status !== 'ok') throw new Error(`the measured turn ended ${result.status}`);
+    if (result !== 'ok') throw new Error(`the measured turn ended ${result}`);
     if (received === 0) throw new Error('the runTurn listener received nothing');
     measured.push({ cpuUs, wallMs, latencyUs: samples ? latencySummary(samples, count) : undefined });
   }
+  const memory = await memoryAfter();
   client.close();
-  return { events, turns: measured };
+  return { events, turns: measured, ...memory };
 }
 
-async function runBare(): Promise<Measured> {
-  const ws = new WebSocket(url);
+async function runBare(likeOurSocket: boolean): Promise<Measured> {
+  // gateway-connection.ts opens its socket so: ws does not validate UTF-8 (JSON.parse decodes anyway).
+  const ws = new WebSocket(url, likeOurSocket ? { maxPayload: MAX_INCOMING_FRAME_BYTES, skipUTF8Validation: true } : {});
   let eventsSeen = 0;
   let finished: (() => void) | undefined;
   let samples: Float64Array | undefined;
   let count = 0;
   let arrived = 0;
-  const sendAgent = (runId: string, n: number) =>
-    ws.send(
-      JSON.stringify({
-        type: 'req',
-        id: `agent-${runId}`,
-        method: 'agent',
-        params: { sessionKey: BENCH_SESSION, message: JSON.stringify({ events: n }), idempotencyKey: runId },
-      }),
-    );
+  const sendAgent = (runId: string, message: string) =>
+    ws.send(JSON.stringify({ type: 'req', id: `agent-${runId}`, method: 'agent', params: { sessionKey: BENCH_SESSION, message, idempotencyKey: runId } }));
 
   const connected = new Promise<void>((resolve, reject) => {
     ws.on('error', reject);
@@ -175,12 +211,13 @@ async function runBare(): Promise<Measured> {
     });
   });
   await connected;
-  const turn = (runId: string, n: number) =>
+  const turn = (runId: string, message: string) =>
     new Promise<void>((resolve) => {
       finished = resolve;
-      sendAgent(runId, n);
+      sendAgent(runId, message);
     });
-  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, WARM_EVENTS);
+  for (let k = 0; k < warmTurns; k++) await turn(WARM_RUN, JSON.stringify({ events: WARM_EVENTS }));
+  counting = true;
   const measured: Turn[] = [];
   for (let k = 0; k < turns; k++) {
     eventsSeen = 0;
@@ -194,17 +231,18 @@ async function runBare(): Promise<Measured> {
       ws.prependListener('message', onArrival);
       off = () => ws.off('message', onArrival);
     }
-    const { cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, events));
+    const { cpuUs, wallMs } = await measure(() => turn(MEASURED_RUN, measuredMessage));
     off?.();
     if (eventsSeen !== events) throw new Error(`bare client saw ${eventsSeen} events in the measured turns, expected ${events}`);
     measured.push({ cpuUs, wallMs, latencyUs: samples ? latencySummary(samples, count) : undefined });
     samples = undefined;
   }
+  const memory = await memoryAfter();
   ws.close();
-  return { events, turns: measured };
+  return { events, turns: measured, ...memory };
 }
 
-const run = mode === 'bare' ? runBare() : runGateway(mode === 'gateway-traced');
+const run = mode === 'bare' || mode === 'bare-like' ? runBare(mode === 'bare-like') : runGateway(mode === 'gateway-traced');
 run.then(
   (result) => {
     report(result);

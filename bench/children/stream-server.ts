@@ -7,22 +7,29 @@
  *
  *   node build/stream-server.js <runId>:<events> ...    (runs to build before saying ready;
  *                                                       `*` as runId: a run for any id)
+ *   node build/stream-server.js <runId>:<bytes>B ...    (a reply of that many characters in
+ *                                                       deltas alone: lib/agent-stream.ts buildReplyStream;
+ *                                                       asked for with the message {replyBytes})
  */
 import type { Socket } from 'node:net';
 import { FakeGateway, type Conn } from '../../tools/fake-gateway';
-import { buildAgentStream, eventFrame, type AgentStream } from '../lib/agent-stream';
+import { buildAgentStream, buildReplyStream, eventFrame, type AgentStream } from '../lib/agent-stream';
 import { BENCH_SESSION, BENCH_TOKEN } from '../lib/constants';
 import { ready } from '../lib/proc';
 
 const streams = new Map<string, AgentStream>();
 /** Stands for a run id that is only known when the request comes (the chat controller makes one per message). */
 const ANY_RUN = 'bench-any-run-0000';
-const key = (runId: string, events: number) => `${runId}:${events}`;
+/** A stream's size: a number of events of the tool-using run, or `<bytes>B` for one long reply. */
+type Size = string;
+const key = (runId: string, size: Size) => `${runId}:${size}`;
+const build = (size: Size, runId: string) =>
+  size.endsWith('B') ? buildReplyStream(Number(size.slice(0, -1)), runId, BENCH_SESSION) : buildAgentStream(Number(size), runId, BENCH_SESSION);
 
 for (const arg of process.argv.slice(2)) {
-  const [given, events] = arg.split(':');
+  const [given, size] = arg.split(':');
   const runId = given === '*' ? ANY_RUN : given;
-  streams.set(key(runId, Number(events)), buildAgentStream(Number(events), runId, BENCH_SESSION));
+  streams.set(key(runId, size), build(size, runId));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -58,21 +65,21 @@ function textFrames(texts: string[]): Buffer {
 }
 
 /** A run of `events` events for any run id: built once with a placeholder id, then retargeted. */
-function runFor(runId: string, events: number): AgentStream {
-  const ready = streams.get(key(runId, events));
+function runFor(runId: string, size: Size): AgentStream {
+  const ready = streams.get(key(runId, size));
   if (ready) return ready;
-  let template = streams.get(key(ANY_RUN, events));
+  let template = streams.get(key(ANY_RUN, size));
   if (!template) {
-    template = buildAgentStream(events, ANY_RUN, BENCH_SESSION);
-    streams.set(key(ANY_RUN, events), template);
+    template = build(size, ANY_RUN);
+    streams.set(key(ANY_RUN, size), template);
   }
   // JSON.stringify escapes newlines, so a newline can separate payloads.
   const payloads = template.payloads.join('\n').split(ANY_RUN).join(runId).split('\n');
   return { ...template, payloads };
 }
 
-async function stream(conn: Conn, id: unknown, runId: string, spec: { events: number; paceMs?: number }): Promise<void> {
-  const run = runFor(runId, spec.events);
+async function stream(conn: Conn, id: unknown, runId: string, spec: { events?: number; replyBytes?: number; paceMs?: number }): Promise<void> {
+  const run = runFor(runId, spec.replyBytes ? `${spec.replyBytes}B` : String(spec.events));
   conn.res(id, true, { runId, sessionKey: BENCH_SESSION, agentId: 'main', status: 'accepted', acceptedAt: Date.now() });
   const ws = conn.ws;
   const socket = (ws as unknown as { _socket: Socket })._socket;
@@ -115,7 +122,11 @@ async function main(): Promise<void> {
   });
   await gateway.start();
   process.on('SIGTERM', () => void gateway.stop().finally(() => process.exit(0)));
-  ready({ port: gateway.port, url: gateway.url, streams: Object.fromEntries([...streams].map(([k, s]) => [k, { bytes: s.bytes, mix: s.mix }])) });
+  ready({
+    port: gateway.port,
+    url: gateway.url,
+    streams: Object.fromEntries([...streams].map(([k, s]) => [k, { bytes: s.bytes, events: s.payloads.length, mix: s.mix }])),
+  });
 }
 
 void main();

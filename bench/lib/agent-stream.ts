@@ -86,6 +86,39 @@ export function buildAgentStream(events: number, runId: string, sessionKey: stri
   return { payloads: out, bytes: out.reduce((n, s) => n + s.length, 0), mix };
 }
 
+/**
+ * One long reply for run `runId`: the recorded run's prologue, then one assistant item of `bytes`
+ * characters of markdown streamed as 20-60 character deltas alone (without the cumulative `text`,
+ * which for a reply this long would make the stream quadratic: 125k events of up to 5 MB each),
+ * then the recorded epilogue.
+ */
+export function buildReplyStream(bytes: number, runId: string, sessionKey: string): AgentStream {
+  const t = templates().map((p) => retarget(p, runId, sessionKey));
+  const assistant = t[5];
+  const random = rng(11);
+  const pieces = deltas(markdown(bytes, 5));
+  let runSeq = 0;
+  let ts = 1795237164762;
+  const out: string[] = [];
+  const mix = { assistant: 0, tool: 0, other: 0 };
+  const push = (payload: Payload, kind: keyof typeof mix) => {
+    runSeq += random() < 0.3 ? 2 : 1;
+    ts += between(random, 0, 3);
+    out.push(JSON.stringify({ ...payload, seq: runSeq, ts }));
+    mix[kind] += 1;
+  };
+  for (const p of t.slice(0, 5)) push(p, 'other');
+  const itemId = '6dd0e61d-019a-47a5-acdc-9b4f5843314c:1';
+  let length = 0;
+  for (const delta of pieces) {
+    if (length >= bytes) break;
+    length += delta.length;
+    push({ ...assistant, data: { delta, itemId } }, 'assistant');
+  }
+  for (const p of t.slice(18, 22)) push(p, 'other');
+  return { payloads: out, bytes: out.reduce((n, s) => n + s.length, 0), mix };
+}
+
 /** The frame the gateway wraps an event payload in (as observed: `recipientProfileId` included). */
 export function eventFrame(payloadJson: string, seq: number): string {
   return `{"type":"event","event":"agent","payload":${payloadJson},"seq":${seq},"recipientProfileId":"gateway-owner"}`;

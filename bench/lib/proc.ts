@@ -21,7 +21,8 @@ export function ready(info: unknown): void {
 }
 
 function nodeArgs(bundle: string, args: string[]): string[] {
-  return [path.join(BUILD, `${bundle}.js`), ...args];
+  // --expose-gc: a child may force a collection before it reports memory (it changes nothing else).
+  return ['--expose-gc', path.join(BUILD, `${bundle}.js`), ...args];
 }
 
 /** Runs a bundled child (bench/children/<bundle>.ts) to completion; resolves its result. */

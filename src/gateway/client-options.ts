@@ -4,7 +4,7 @@
  * turns) need not import each other, or the client above them, for a type.
  */
 
-import type { EventFrame } from '../protocol/gateway';
+import type { AgentEventPayload, EventFrame } from '../protocol/gateway';
 import type { BackoffOptions } from './backoff';
 import type { ConnectionState } from './connection-state';
 import type { CredentialStore } from './credential-store';
@@ -40,7 +40,10 @@ export interface ResyncNotice {
 /** What the client emits. The emitter belongs to GatewayClient, which hands it to its parts. */
 export interface GatewayEvents {
   state: [ConnectionState];
+  /** Every event frame but `agent`. */
   event: [EventFrame];
+  /** Every `agent` event of every run, checked (most listeners want one run's: runTurn). */
+  agentEvent: [AgentEventPayload];
   resync: [ResyncNotice];
   sessionsChanged: [unknown];
 }

@@ -90,7 +90,10 @@ export class FrameRouter {
         const payload = checkAgentPayload(frame.payload);
         if (payload instanceof FrameProblem) return this.problem(payload.problem);
         this.runs.get(payload.runId)?.(payload);
-        break;
+        // Agent events are most of the stream and go to their run alone: the generic 'event' is
+        // for the rest, and only the rare listener that wants every run's events pays for them.
+        if (emitter.listenerCount('agentEvent') > 0) emitter.emit('agentEvent', payload);
+        return;
       }
       case 'shutdown':
         this.hooks.onShutdown(str(frame.payload, 'reason'));

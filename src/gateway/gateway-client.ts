@@ -5,7 +5,16 @@
  */
 
 import { EventEmitter } from 'node:events';
-import type { ChatHistoryResult, EventFrame, HelloOk, MessageAttachment, SessionPatch, SessionRow, SessionsDeleteResult } from '../protocol/gateway';
+import type {
+  AgentEventPayload,
+  ChatHistoryResult,
+  EventFrame,
+  HelloOk,
+  MessageAttachment,
+  SessionPatch,
+  SessionRow,
+  SessionsDeleteResult,
+} from '../protocol/gateway';
 import { ApprovalsApi } from './approvals-api';
 import { ChatSender, type CommandResult } from './chat-sender';
 import type { GatewayClientOptions, GatewayEvents, ResyncNotice } from './client-options';
@@ -99,9 +108,17 @@ export class GatewayClient {
     return this.listen('state', listener);
   }
 
-  /** Listens to every valid event frame, for every run and session. */
+  /**
+   * Listens to every valid event frame but `agent` (a run's events go to its `runTurn`; every run's
+   * through `onAgentEvent`), for every session.
+   */
   onEvent(listener: (event: EventFrame) => void): () => void {
     return this.listen('event', listener);
+  }
+
+  /** Listens to the `agent` events of every run (checked payloads), not only the turns this client runs. */
+  onAgentEvent(listener: (payload: AgentEventPayload) => void): () => void {
+    return this.listen('agentEvent', listener);
   }
 
   /** Listens for moments when events may have been missed and history should be reloaded. */

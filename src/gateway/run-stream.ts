@@ -1,45 +1,52 @@
 import type { AgentEventPayload } from '../protocol/gateway';
 import { isRecord, str } from '../protocol/schema';
-import { hasPrefix } from '../protocol/strings';
 
 /** What a consumer sees of one run, normalised from the gateway's `agent` events. */
 export type TurnEvent =
   | { kind: 'lifecycle'; phase: string; stopReason?: string; aborted?: boolean; error?: string }
   | { kind: 'status'; phase: string }
-  /** `delta` is the new text; `text` the whole reply so far (all assistant items, joined by a blank line). */
-  | { kind: 'text'; delta: string; text: string; itemId: string }
+  /**
+   * `delta` is what assistant item `itemId` gained at its end; an item's first text after other
+   * items' text starts with the blank line that joins it to them in the reply (RunStream.text).
+   */
+  | { kind: 'text'; delta: string; itemId: string }
   | { kind: 'tool'; phase: 'start' | 'update' | 'result'; toolCallId: string; name: string; args?: unknown; result?: unknown; isError?: boolean }
   | { kind: 'usage'; usage: Record<string, unknown> }
-  /** Text was lost or rewritten in transit; `text` is the repaired whole. Reload history to be sure. */
-  | { kind: 'gap'; reason: string; text: string };
+  /** Text was lost or rewritten in transit (RunStream.text has the repaired whole). Reload history to be sure. */
+  | { kind: 'gap'; reason: string };
 
 /**
  * Assembles one run's `agent` events into ordered turn events. The run's `seq` is not contiguous
  * on the real gateway (numbers are shared with events this connection never sees), so a missing
  * number is not a loss; a loss shows as assistant text that does not continue what came before,
  * and is repaired from the cumulative `text` each assistant event carries.
+ *
+ * The reply is kept here and nowhere else in the client: each item as the gateway's last cumulative
+ * `text` for it (the string JSON.parse made), or, for a stream of deltas alone, the list of its
+ * pieces, joined once when the whole is asked for. Growing one string per delta made a chain of
+ * ~125k cons strings for a 5 MB reply; the per-event work is a length check and a 32-character
+ * seam compared in place.
  */
 export class RunStream {
   private lastSeq = -1;
   private readonly items: Item[] = [];
   private readonly byId = new Map<string, Item>();
-  /**
-   * The reply is kept as the joined text of every item but the last, plus the last item's text, so
-   * that an event costs the same however long the run: joining all items for each event made a long
-   * run quadratic (10k events of a tool-using run took 10 s), and one ever-growing string would keep
-   * every delta alive for the garbage collector to copy.
-   */
-  private closed = '';
-  /** `closed` followed by the blank line that joins the last item to it ('' while nothing is closed). */
-  private closedJoint = '';
+  /** How many items have text: an item's first text after others' is joined to them by a blank line. */
+  private withText = 0;
 
   constructor(readonly runId: string) {}
 
-  /** The whole assistant reply so far. */
+  /** The whole assistant reply so far (every item with text, joined by a blank line); joined once per change. */
   get text(): string {
-    const last = this.items[this.items.length - 1];
-    if (!last || last.text === '') return this.closed;
-    return this.closedJoint + last.text;
+    let out = '';
+    let first = true;
+    for (const item of this.items) {
+      if (item.length === 0) continue;
+      if (item.parts.length > 1) item.parts = [item.parts.join('')];
+      out = first ? item.parts[0] : `${out}\n\n${item.parts[0]}`;
+      first = false;
+    }
+    return out;
   }
 
   /**
@@ -88,78 +95,96 @@ export class RunStream {
     // Events almost always continue the last item: a string compare is cheaper than a map lookup.
     let item = last !== undefined && last.id === itemId ? last : this.byId.get(itemId);
     if (!item) {
-      // A new item goes last: what was the whole reply is now the closed part before it.
-      this.close(this.text);
-      item = { id: itemId, text: '' };
+      item = { id: itemId, parts: [], length: 0 };
       this.items.push(item);
       this.byId.set(itemId, item);
     }
-    const isLast = item === this.items[this.items.length - 1];
-    const before = isLast ? undefined : this.text;
-    const old = item.text;
     const cumulative = typeof d.text === 'string' ? d.text : undefined;
     const delta = typeof d.delta === 'string' ? d.delta : undefined;
-    let gap: string | undefined;
     /** What the item's text gained at its end, when it only grew (the usual case). */
-    let grown: string | undefined;
-    if (cumulative !== undefined) {
-      if (delta !== undefined) {
-        if (continues(old, delta, cumulative)) grown = delta;
-        else gap = 'assistant text did not continue';
-      } else if (hasPrefix(cumulative, old)) grown = cumulative.slice(old.length);
-      else gap = 'assistant text was rewritten';
-      item.text = cumulative;
+    let grown: string;
+    if (cumulative !== undefined && delta !== undefined) {
+      if (!continues(item, delta, cumulative)) return this.rewrite(item, cumulative, 'assistant text did not continue');
+      grown = delta;
+    } else if (cumulative !== undefined) {
+      // Older gateways send the whole text alone: it must start with what the item holds.
+      if (cumulative.length < item.length || !startsWithParts(cumulative, item.parts)) return this.rewrite(item, cumulative, 'assistant text was rewritten');
+      grown = cumulative.slice(item.length);
     } else if (delta !== undefined) {
-      item.text = old + delta;
       grown = delta;
     } else {
       return undefined;
     }
-    if (!isLast) {
-      // An earlier item changed (items interleaved): rebuild the closed part.
-      this.close(
-        this.items
-          .slice(0, -1)
-          .map((i) => i.text)
-          .filter((t) => t !== '')
-          .join('\n\n'),
-      );
+    if (grown === '') return undefined;
+    const first = item.length === 0;
+    if (cumulative !== undefined) {
+      // The gateway's own whole text (a string JSON.parse made anyway) replaces the item's: no copy
+      // is made, and a rewrite further back than the seam is taken as the gateway sends it.
+      if (item.parts.length === 1) item.parts[0] = cumulative;
+      else item.parts = [cumulative];
+      item.length = cumulative.length;
+    } else {
+      item.parts.push(grown);
+      item.length += grown.length;
     }
-    const text = this.text;
-    if (gap) return { kind: 'gap', reason: gap, text };
-    // The reply's delta includes the blank line that joins a new item to the ones before it. When
-    // the last item grew at its end (the usual case), the reply grew by the same text.
-    let joined: string;
-    if (isLast) joined = old === '' && item.text !== '' && this.closed !== '' ? `\n\n${item.text}` : grown!;
-    else joined = hasPrefix(text, before!) ? text.slice(before!.length) : text;
-    return joined === '' ? undefined : { kind: 'text', delta: joined, text, itemId };
+    if (!first) return { kind: 'text', delta: grown, itemId };
+    // Each item's first text after another item's goes with the blank line that joins them.
+    this.withText += 1;
+    return { kind: 'text', delta: this.withText > 1 ? `\n\n${grown}` : grown, itemId };
   }
 
-  private close(text: string): void {
-    this.closed = text;
-    this.closedJoint = text === '' ? '' : `${text}\n\n`;
+  /** The item's text was not what the events said it grew from: it takes the gateway's whole text. */
+  private rewrite(item: Item, text: string, reason: string): TurnEvent {
+    if (item.length === 0 && text !== '') this.withText += 1;
+    else if (item.length !== 0 && text === '') this.withText -= 1;
+    item.parts = [text];
+    item.length = text.length;
+    return { kind: 'gap', reason };
   }
 }
 
 interface Item {
   id: string;
-  text: string;
+  /** The item's text: the gateway's last whole `text`, or the pieces it came in; `length` is their total. */
+  parts: string[];
+  length: number;
 }
 
 /** How much of the text before a delta is compared (see `continues`). */
 const SEAM = 32;
 
 /**
- * Whether `cumulative` is `old + delta`: the lengths add up (a lost or extra delta changes the
- * length), the delta is its end, and the text just before the delta is the end of `old` (a delta
- * shifted or replaced changes that seam). Comparing the whole of `old` as well made the check cost
- * as much as the rest of the client per event on a long item, and a gateway that rewrites earlier
- * text still sends the new whole as `text`, which is what the item then holds.
+ * Whether `cumulative` is the item's text plus `delta`: the lengths add up (a lost or extra delta
+ * changes the length), the delta is its end, and the text just before the delta is the end of the
+ * item's (a delta shifted or replaced changes that seam). Compared in place, character by
+ * character: no substring per event. Comparing the whole item as well made the check cost as much
+ * as the rest of the client per event on a long item, and a gateway that rewrites earlier text
+ * still sends the new whole as `text`, which is what the item then holds.
  */
-function continues(old: string, delta: string, cumulative: string): boolean {
-  if (cumulative.length !== old.length + delta.length) return false;
-  const seam = Math.max(0, old.length - SEAM);
-  return cumulative.slice(old.length) === delta && cumulative.slice(seam, old.length) === old.slice(seam);
+function continues(item: Item, delta: string, cumulative: string): boolean {
+  const old = item.length;
+  if (cumulative.length !== old + delta.length || !cumulative.startsWith(delta, old)) return false;
+  // The seam, walking back through the item's last pieces (a piece is 20-60 characters: one or two).
+  let at = old;
+  const stop = Math.max(0, old - SEAM);
+  for (let p = item.parts.length - 1; p >= 0 && at > stop; p--) {
+    const part = item.parts[p];
+    for (let i = part.length - 1; i >= 0 && at > stop; i--) {
+      at -= 1;
+      if (part.charCodeAt(i) !== cumulative.charCodeAt(at)) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether `text` starts with the pieces' concatenation, compared piece by piece without joining them. */
+function startsWithParts(text: string, parts: readonly string[]): boolean {
+  let at = 0;
+  for (const part of parts) {
+    if (!text.startsWith(part, at)) return false;
+    at += part.length;
+  }
+  return true;
 }
 
 /** The text of a chat message's content (a string, or an array of `{type: "text", text}` parts). */

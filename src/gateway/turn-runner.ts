@@ -89,13 +89,14 @@ export class TurnRunner {
     const params: Record<string, unknown> = { message: input.message, sessionKey: input.sessionKey, idempotencyKey: runId };
     if (input.thinking) params.thinking = input.thinking;
     if (input.attachments?.length) params.attachments = input.attachments;
+    // The streamed reply is joined only when the result needs it (the final `res` usually has the text).
     const finish = (status: TurnStatus, extra: Partial<TurnResult> = {}): TurnResult => ({
       runId,
       sessionKey: input.sessionKey,
       status,
-      text: stream.text,
       usage,
       ...extra,
+      text: extra.text ?? stream.text,
     });
 
     try {
@@ -126,7 +127,7 @@ export class TurnRunner {
               options.onAccepted?.(runId);
             },
           });
-          return finish(...finalStatus(final, stream.text));
+          return finish(...finalStatus(final, stream));
         } catch (error) {
           if (error instanceof GatewayClosedError && connection.wanted) {
             if (!accepted && (await this.historyHasMessage(input.sessionKey, runId, options.signal))) accepted = true;
@@ -243,10 +244,10 @@ function isSessionBusy(error: GatewayRequestError): boolean {
 }
 
 /** How the final `res` of an `agent` request ends the turn. An aborted run ends as `{status: "timeout", summary: "aborted"}`. */
-function finalStatus(payload: unknown, streamed: string): [TurnStatus, Partial<TurnResult>] {
+function finalStatus(payload: unknown, streamed: RunStream): [TurnStatus, Partial<TurnResult>] {
   const final = readAgentFinal(payload);
   if (!final) return ['error', { summary: 'the gateway sent no result' }];
-  const extra: Partial<TurnResult> = { summary: final.summary, text: final.text || streamed, stopReason: final.stopReason, durationMs: final.durationMs };
+  const extra: Partial<TurnResult> = { summary: final.summary, text: final.text || streamed.text, stopReason: final.stopReason, durationMs: final.durationMs };
   if (final.usage) extra.usage = final.usage;
   const status: TurnStatus =
     final.status === 'ok' ? 'ok' : final.summary === 'aborted' || final.status === 'aborted' ? 'aborted' : final.status === 'timeout' ? 'timeout' : 'error';

@@ -149,7 +149,7 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     let runId = '';
     const turn = c.runTurn(
       { sessionKey: `${sessionKey}-abort`, message: 'SLOW please take your time' },
-      { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && (text = e.text) },
+      { onAccepted: (id) => (runId = id), onEvent: (e) => e.kind === 'text' && (text += e.delta) },
     );
     await waitFor(() => text.length > 0 && runId, 'some streamed text', 60_000);
     await c.abortTurn(`${sessionKey}-abort`, runId);
@@ -165,7 +165,7 @@ describe('GatewayClient against the real openclaw gateway', { timeout: SUITE_TIM
     await waitForState(c, 'connected', 30_000);
     const key = `${sessionKey}-restart`;
     let streamed = '';
-    const turn = c.runTurn({ sessionKey: key, message: 'SLOW survive a restart' }, { onEvent: (e) => e.kind === 'text' && (streamed = e.text) });
+    const turn = c.runTurn({ sessionKey: key, message: 'SLOW survive a restart' }, { onEvent: (e) => e.kind === 'text' && (streamed += e.delta) });
     await waitFor(() => streamed.length > 0, 'streaming started', 60_000);
     const stopped = gw.stop();
     const result = await turn;

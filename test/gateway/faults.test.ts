@@ -175,9 +175,12 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
         delayMs: state.kind === 'reconnecting' ? state.delayMs : undefined,
       }),
     );
+    client.onAgentEvent((payload) => {
+      if (typeof payload.sessionKey === 'string') sessionActivity.set(payload.sessionKey, Date.now());
+    });
     client.onEvent((frame) => {
       const payload = frame.payload as { sessionKey?: unknown } | undefined;
-      if ((frame.event === 'agent' || frame.event === 'chat' || frame.event === 'session.message') && typeof payload?.sessionKey === 'string') {
+      if ((frame.event === 'chat' || frame.event === 'session.message') && typeof payload?.sessionKey === 'string') {
         sessionActivity.set(payload.sessionKey, Date.now());
       }
       if (frame.event !== 'agent' && frame.event !== 'chat' && frame.event !== 'tick' && frame.event !== 'health' && frame.event !== 'task') {

@@ -63,7 +63,7 @@ describe('RunStream on recorded runs', () => {
     assert.equal(stream.accept(ev(1, 'Hello', 'Hello'))?.kind, 'text');
     assert.equal(stream.accept(ev(1, 'Hello', 'Hello')), undefined, 'same seq again');
     const gap = stream.accept(ev(5, 'Hello there world', ' world'));
-    assert.deepEqual(gap, { kind: 'gap', reason: 'assistant text did not continue', text: 'Hello there world' });
+    assert.deepEqual(gap, { kind: 'gap', reason: 'assistant text did not continue' });
     assert.equal(stream.text, 'Hello there world');
   });
 
@@ -71,8 +71,9 @@ describe('RunStream on recorded runs', () => {
     const stream = new RunStream('r');
     const ev = (seq: number, text: string, delta: string) => ({ runId: 'r', stream: 'assistant', seq, data: { text, delta, itemId: 'i' } });
     assert.equal(stream.accept(ev(1, 'Hello', 'Hello'))?.kind, 'text');
-    assert.deepEqual(stream.accept(ev(2, 'Jello world', ' world')), { kind: 'gap', reason: 'assistant text did not continue', text: 'Jello world' });
-    assert.deepEqual(stream.accept(ev(3, 'Jello world!', '?')), { kind: 'gap', reason: 'assistant text did not continue', text: 'Jello world!' });
+    assert.deepEqual(stream.accept(ev(2, 'Jello world', ' world')), { kind: 'gap', reason: 'assistant text did not continue' });
+    assert.equal(stream.text, 'Jello world');
+    assert.deepEqual(stream.accept(ev(3, 'Jello world!', '?')), { kind: 'gap', reason: 'assistant text did not continue' });
     assert.equal(stream.text, 'Jello world!');
   });
 
@@ -81,6 +82,50 @@ describe('RunStream on recorded runs', () => {
     const ev = (seq: number, text: string) => ({ runId: 'r', stream: 'assistant', seq, data: { text } });
     const deltas = [ev(1, 'Ec'), ev(2, 'Echo:'), ev(3, 'Echo: hi')].flatMap((e) => stream.accept(e) ?? []).map((e) => (e as { delta: string }).delta);
     assert.deepEqual(deltas, ['Ec', 'ho:', ' hi']);
+  });
+
+  it('checks the seam across the pieces an item came in, and only the last 32 characters of it', () => {
+    const stream = new RunStream('r');
+    let text = '';
+    let seq = 0;
+    const grow = (delta: string, claimed = text + delta) => {
+      const event = stream.accept({ runId: 'r', stream: 'assistant', seq: ++seq, data: { text: claimed, delta, itemId: 'i' } });
+      text = claimed;
+      return event;
+    };
+    for (const piece of ['ab', 'cd', 'ef', 'gh', 'ij', 'kl', 'mn', 'op', 'qr', 'st', 'uv', 'wx', 'yz', '01', '23', '45', '67', '89'])
+      assert.equal(grow(piece)?.kind, 'text');
+    // One character changed 4 pieces back (inside the seam, across piece boundaries): seen.
+    assert.equal(grow('!', `${text.slice(0, text.length - 7)}X${text.slice(text.length - 6)}!`)?.kind, 'gap');
+    assert.equal(stream.text, text);
+    // A change further back than the seam is the gateway's rewrite, taken as the whole it sends.
+    assert.deepEqual(grow('?', `Z${text.slice(1)}?`), { kind: 'text', delta: '?', itemId: 'i' });
+    assert.equal(stream.text, text);
+  });
+
+  it('streams interleaved items into their own items, joined in the reply by a blank line', () => {
+    const stream = new RunStream('r');
+    const ev = (seq: number, itemId: string, text: string, delta: string) => ({ runId: 'r', stream: 'assistant', seq, data: { text, delta, itemId } });
+    const got = [ev(1, 'a', 'One', 'One'), ev(2, 'b', 'Two', 'Two'), ev(3, 'a', 'One more', ' more'), ev(4, 'b', 'Two!', '!')].map((e) => stream.accept(e));
+    assert.deepEqual(got, [
+      { kind: 'text', delta: 'One', itemId: 'a' },
+      { kind: 'text', delta: '\n\nTwo', itemId: 'b' },
+      { kind: 'text', delta: ' more', itemId: 'a' },
+      { kind: 'text', delta: '!', itemId: 'b' },
+    ]);
+    assert.equal(stream.text, 'One more\n\nTwo!');
+  });
+
+  it('joins a long delta-only reply once, to the text its deltas make', () => {
+    const stream = new RunStream('r');
+    let expected = '';
+    for (let seq = 1; seq <= 20_000; seq++) {
+      const delta = `${seq} `.padEnd(20 + (seq % 41), '.');
+      expected += delta;
+      assert.equal(stream.accept({ runId: 'r', stream: 'assistant', seq, data: { delta, itemId: 'i' } })?.kind, 'text');
+    }
+    assert.equal(stream.text, expected);
+    assert.equal(stream.text, expected, 'asked again: the same text');
   });
 
   it('reads message text from strings and part arrays', () => {

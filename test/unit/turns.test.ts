@@ -47,6 +47,23 @@ describe('turns and sessions', () => {
     assert.ok(!events.some((e) => e.kind === 'gap'), 'holes in the run seq are not gaps');
   });
 
+  it("hands agent events to their run and to onAgentEvent, never to onEvent's generic listeners", async () => {
+    const { client } = await connected();
+    const generic: string[] = [];
+    const agent: string[] = [];
+    client.onEvent((frame) => generic.push(frame.event));
+    client.onAgentEvent((payload) => agent.push(payload.runId));
+    let turnEvents = 0;
+    const result = await client.runTurn(
+      { sessionKey: 'agent:main:t2', message: 'one two three', idempotencyKey: 'key-2' },
+      { onEvent: () => (turnEvents += 1) },
+    );
+    assert.equal(result.status, 'ok');
+    assert.ok(turnEvents > 3);
+    assert.ok(agent.length >= turnEvents && agent.every((runId) => runId === 'key-2'), `agent events: ${agent.length}`);
+    assert.ok(!generic.includes('agent'), `generic listeners saw: ${[...new Set(generic)].join(', ')}`);
+  });
+
   it('keeps each turn to its own run when two run at once', async () => {
     const { client } = await connected({ deltaDelayMs: 2 });
     const a: string[] = [];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeState } from '../../gateway/connection-state';
-import { storeGatewayTokenKey } from '../../gateway/constants';
+import { DEFAULT_GATEWAY_URL, storeGatewayTokenKey } from '../../gateway/constants';
 import { discoverGateway, type DiscoveredGateway } from '../../gateway/discovery';
 import { redactUrl } from '../../gateway/gateway-url';
 import { GatewayClient } from '../../gateway/gateway-client';
@@ -26,7 +26,13 @@ export interface OpenClawApi {
   sessions: SessionTreeProvider;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<OpenClawApi | undefined> {
+/**
+ * Registers everything and returns: nothing here waits on the secret store, the disk or the
+ * network (activation blocks the extension host, and every other extension waits behind it). The
+ * gateway is found and the connection starts just after (`connectSoon`), as does everything the
+ * views then ask for.
+ */
+export function activate(context: vscode.ExtensionContext): OpenClawApi | undefined {
   const log = vscode.window.createOutputChannel('OpenClaw', { log: true });
   context.subscriptions.push(log);
   const settings = () => vscode.workspace.getConfiguration(SECTION);
@@ -44,8 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     log.info(`gateway ${redactUrl(found.url)} (URL from ${found.urlSource}, token from ${found.tokenSource})`);
     return found;
   };
-  await adoptLegacyToken(context.secrets, store, discover);
-  let found = await discover();
+  // Until discovery has run (moments after activate returns), the client is idle at this address.
+  let found = provisionalGateway(settings().get<string>(Setting.gatewayUrl));
 
   const client = new GatewayClient({
     url: found.url,
@@ -57,7 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   const trace = (direction: 'in' | 'out', frame: unknown) => log.info(`${direction === 'in' ? '<-' : '->'} ${JSON.stringify(frame)}`);
   // Only while the setting is on: tracing copies and redacts every frame.
   client.setTrace(traceFrames ? trace : undefined);
-  context.subscriptions.push({ dispose: () => client.close() });
+  let disposed = false;
+  context.subscriptions.push({
+    dispose: () => {
+      disposed = true;
+      client.close();
+    },
+  });
 
   const controller = new ChatController(client, {
     log: (level, message) => log[level](message),
@@ -145,9 +157,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     }),
   );
 
-  client.start();
+  // After activate has returned: adopt an old token, find the gateway, connect.
+  setImmediate(() => {
+    void (async () => {
+      try {
+        await adoptLegacyToken(context.secrets, store, discover);
+        found = await discover();
+      } catch (error) {
+        log.error(`could not look for the gateway's address and token: ${(error as Error).message}; trying ${redactUrl(found.url)}`);
+      }
+      if (disposed) return;
+      client.setEndpoint(found.url, found.token);
+      client.start();
+    })();
+  });
   // The live client and controller are handed out to VS Code's own test runner, and to nothing else.
   return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions } : undefined;
+}
+
+/** Where the client points before discovery has run: the setting's URL, else the default; no token yet. */
+function provisionalGateway(settingUrl: string | undefined): DiscoveredGateway {
+  const url = settingUrl?.trim() || DEFAULT_GATEWAY_URL;
+  return {
+    url,
+    origin: undefined,
+    token: undefined,
+    urlSource: settingUrl?.trim() ? 'setting' : 'default',
+    tokenSource: 'none',
+    configPath: undefined,
+    configProblem: undefined,
+  };
 }
 
 /**
