@@ -55,7 +55,7 @@ function isUnder(root: string, p: string): boolean {
 }
 
 function printable(text: string): string {
-  const clean = text.replace(/[\0-\x1f]/g, '?');
+  const clean = [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '?' : c)).join('');
   return clean.length > 120 ? `${clean.slice(0, 117)}…` : clean;
 }
 
