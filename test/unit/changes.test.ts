@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import { ChangeSet } from '../../src/extension/changes/change-set';
+import { ChangeSet, type FileChange } from '../../src/extension/changes/change-set';
 import { applyPatch, parsePatch, PatchError } from '../../src/extension/changes/patch';
 import { readToolChanges, type ToolFileChange } from '../../src/extension/changes/tool-change';
 import { nodeChangeFiles, resolveInWorkspace, PathRefusal } from '../../src/extension/changes/workspace-files';
@@ -135,6 +135,13 @@ describe('paths from the gateway', () => {
   }
 });
 
+/** The entry of the last change's file once the set has read the folder, as at a turn's end. */
+async function settled(set: ChangeSet, ...changes: ToolFileChange[]): Promise<FileChange> {
+  changes.forEach((c, i) => set.add(`t:${i}`, c));
+  await set.settle();
+  return set.get(changes[changes.length - 1].path)!;
+}
+
 describe('a turn’s change set', () => {
   let base: string;
   let root: string;
@@ -150,7 +157,8 @@ describe('a turn’s change set', () => {
     const before = 'one\r\ntwo\r\nthree';
     writeFileSync(file('notes.txt'), before.replace('two', 'TWO'));
     const set = new ChangeSet(root, nodeChangeFiles);
-    const entry = await set.record(
+    const entry = await settled(
+      set,
       change('notes.txt', '--- notes.txt\n+++ notes.txt\n@@ -1,3 +1,3 @@\n one\r\n-two\r\n+TWO\r\n three\n\\ No newline at end of file\n'),
     );
     assert.equal(entry.readOnly, undefined);
@@ -163,10 +171,14 @@ describe('a turn’s change set', () => {
 
   it('keeps the first before and the last after across a write then an edit, and a revert removes the created file', async () => {
     const set = new ChangeSet(root, nodeChangeFiles);
-    writeFileSync(file('probe.txt'), 'hello\n');
-    await set.record(change('probe.txt', '--- probe.txt\n+++ probe.txt\n@@ -0,0 +1,1 @@\n+hello\n', true));
     writeFileSync(file('probe.txt'), 'goodbye\n');
-    const entry = await set.record(change('probe.txt', '--- probe.txt\n+++ probe.txt\n@@ -1,1 +1,1 @@\n-hello\n+goodbye\n'));
+    const entry = await settled(
+      set,
+      change('probe.txt', '--- probe.txt\n+++ probe.txt\n@@ -0,0 +1,1 @@\n+hello\n', true),
+      change('probe.txt', '--- probe.txt\n+++ probe.txt\n@@ -1,1 +1,1 @@\n-hello\n+goodbye\n'),
+    );
+    assert.deepEqual(set.sidesOf('t:0', 'probe.txt'), { before: '', after: 'hello\n' });
+    assert.deepEqual(set.sidesOf('t:1', 'probe.txt'), { before: 'hello\n', after: 'goodbye\n' });
     assert.deepEqual([entry.before, entry.after, entry.created, entry.patches.length], ['', 'goodbye\n', true, 2]);
     assert.deepEqual([entry.additions, entry.deletions], [1, 0]);
     assert.deepEqual(await set.revert('probe.txt'), { ok: true });
@@ -176,7 +188,7 @@ describe('a turn’s change set', () => {
   it('keep leaves the file as the agent left it, and it can no longer be reverted', async () => {
     writeFileSync(file('notes.txt'), 'one\nTWO\nthree\n');
     const set = new ChangeSet(root, nodeChangeFiles);
-    await set.record(change('notes.txt', EDIT_PATCH));
+    await settled(set, change('notes.txt', EDIT_PATCH));
     set.keep('notes.txt');
     assert.equal((await set.revert('notes.txt')).ok, false);
     assert.equal(readFileSync(file('notes.txt'), 'utf8'), 'one\nTWO\nthree\n');
@@ -185,7 +197,7 @@ describe('a turn’s change set', () => {
   it('does not revert a file changed since the turn', async () => {
     writeFileSync(file('notes.txt'), 'one\nTWO\nthree\n');
     const set = new ChangeSet(root, nodeChangeFiles);
-    await set.record(change('notes.txt', EDIT_PATCH));
+    await settled(set, change('notes.txt', EDIT_PATCH));
     writeFileSync(file('notes.txt'), 'one\nTWO\nthree\nmine\n');
     const outcome = await set.revert('notes.txt');
     assert.ok(!outcome.ok && /changed after the turn/.test(outcome.reason));
@@ -196,7 +208,7 @@ describe('a turn’s change set', () => {
   it('shows read-only, never writes, a file that does not match the patch (not the agent’s workspace)', async () => {
     writeFileSync(file('notes.txt'), 'something else\n');
     const set = new ChangeSet(root, nodeChangeFiles);
-    const entry = await set.record(change('notes.txt', EDIT_PATCH));
+    const entry = await settled(set, change('notes.txt', EDIT_PATCH));
     assert.match(entry.readOnly ?? '', /does not match the tool’s patch/);
     const outcome = await set.revert('notes.txt');
     assert.ok(!outcome.ok && /read-only/.test(outcome.reason));
@@ -206,19 +218,22 @@ describe('a turn’s change set', () => {
   it('shows read-only a path outside, through .., or with no folder open', async () => {
     writeFileSync(path.join(base, 'victim.txt'), 'one\nTWO\nthree\n');
     const set = new ChangeSet(root, nodeChangeFiles);
-    assert.match((await set.record(change('../victim.txt', EDIT_PATCH))).readOnly ?? '', /goes up/);
-    assert.match((await set.record(change(path.join(base, 'victim.txt'), EDIT_PATCH))).readOnly ?? '', /outside the workspace/);
+    set.add('t:0', change('../victim.txt', EDIT_PATCH));
+    set.add('t:1', change(path.join(base, 'victim.txt'), EDIT_PATCH));
+    await set.settle();
+    assert.match(set.get('../victim.txt')?.readOnly ?? '', /goes up/);
+    assert.match(set.get(path.join(base, 'victim.txt'))?.readOnly ?? '', /outside the workspace/);
     assert.equal((await set.revert('../victim.txt')).ok, false);
     assert.equal(readFileSync(path.join(base, 'victim.txt'), 'utf8'), 'one\nTWO\nthree\n');
     const none = new ChangeSet(undefined, nodeChangeFiles);
-    assert.match((await none.record(change('notes.txt', EDIT_PATCH))).readOnly ?? '', /No folder is open/);
+    assert.match((await settled(none, change('notes.txt', EDIT_PATCH))).readOnly ?? '', /No folder is open/);
   });
 
   it('refuses a revert through a symbolic link that appeared after the turn', async () => {
     mkdirSync(path.join(root, 'sub'));
     writeFileSync(file('sub/notes.txt'), 'one\nTWO\nthree\n');
     const set = new ChangeSet(root, nodeChangeFiles);
-    await set.record(change('sub/notes.txt', EDIT_PATCH));
+    await settled(set, change('sub/notes.txt', EDIT_PATCH));
     const elsewhere = path.join(base, 'elsewhere');
     mkdirSync(elsewhere);
     writeFileSync(path.join(elsewhere, 'notes.txt'), 'one\nTWO\nthree\n');

@@ -1,7 +1,7 @@
 /**
  * The files one turn changed, each with its content before the turn and after it, and what the
  * person decided (keep or revert). Before-content is never taken from the gateway's word alone: it
- * is the tool's patch applied backwards to the file as it is in the workspace, so a file that is not
+ * is the tools' patches applied backwards to the file as it is in the workspace when the turn ends, so a file that is not
  * the one the agent changed (another folder, a remote gateway) simply does not match and is shown
  * read-only from the patch. A revert writes the exact before-content only while the file still holds
  * exactly the after-content, and checks the path again right before writing.
@@ -48,6 +48,9 @@ export function exactText(bytes: Uint8Array): string | undefined {
 
 export class ChangeSet {
   private readonly byPath = new Map<string, FileChange>();
+  /** Each file's patches in the order the turn's tools made them, with the tool that made each. */
+  private readonly steps = new Map<string, Array<{ toolId: string; change: ToolFileChange; sides?: { before: string; after: string } }>>();
+  private settled = false;
 
   /**
    * @param root the open workspace folder, where the agent's relative paths are looked for; undefined
@@ -66,39 +69,56 @@ export class ChangeSet {
     return this.byPath.get(path);
   }
 
-  /** A tool of the turn changed a file: read it as it is now, right after the tool. */
-  async record(change: ToolFileChange): Promise<FileChange> {
-    const known = this.byPath.get(change.path);
-    const entry: FileChange = known ?? { path: change.path, patches: [], additions: 0, deletions: 0, created: change.created, state: 'pending' };
+  /** A tool of the turn changed a file (what it is before and after is read once the turn ends: `settle`). */
+  add(toolId: string, change: ToolFileChange): FileChange {
+    const entry = this.byPath.get(change.path) ?? { path: change.path, patches: [], additions: 0, deletions: 0, created: change.created, state: 'pending' };
     entry.patches.push(change.patch);
     entry.additions += change.file.additions;
     entry.deletions += change.file.deletions;
     this.byPath.set(change.path, entry);
-    if (known && known.readOnly) return entry;
-    const local = await this.readLocal(change);
-    if ('reason' in local) {
-      entry.readOnly = local.reason;
-      entry.absolute = undefined;
-      entry.before = entry.after = undefined;
-      return entry;
-    }
-    entry.absolute = local.absolute;
-    // The first tool's before is the turn's before; the last tool's after is the turn's after.
-    if (!known) entry.before = local.before;
-    entry.after = local.after;
-    if (entry.before !== undefined) {
+    const steps = this.steps.get(change.path) ?? [];
+    steps.push({ toolId, change });
+    this.steps.set(change.path, steps);
+    return entry;
+  }
+
+  /**
+   * The turn ended: each file is read as it is now, and its patches are applied backwards from the
+   * last to the first, which gives each tool's before and after and the turn's before. A file whose
+   * patches do not apply backwards is not the one the agent changed: it is shown read-only.
+   */
+  async settle(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    for (const entry of this.byPath.values()) {
+      const steps = this.steps.get(entry.path) ?? [];
+      const local = await this.readLocal(entry.path, steps);
+      if ('reason' in local) {
+        entry.readOnly = local.reason;
+        continue;
+      }
+      entry.absolute = local.absolute;
+      entry.after = local.after;
+      entry.before = local.before;
       const counts = lineCounts(entry.before, entry.after);
       entry.additions = counts.additions;
       entry.deletions = counts.deletions;
     }
-    return entry;
   }
 
-  private async readLocal(change: ToolFileChange): Promise<{ absolute: string; before: string; after: string } | { reason: string }> {
+  /** One tool's before and after of a file, once settled and when the file is the open folder's. */
+  sidesOf(toolId: string, path: string): { before: string; after: string } | undefined {
+    return this.steps.get(path)?.find((step) => step.toolId === toolId)?.sides;
+  }
+
+  private async readLocal(
+    named: string,
+    steps: Array<{ change: ToolFileChange; sides?: { before: string; after: string } }>,
+  ): Promise<{ absolute: string; before: string; after: string } | { reason: string }> {
     if (!this.root) return { reason: 'No folder is open: the diff is the tool’s own patch, read-only.' };
     let absolute: string;
     try {
-      absolute = await resolveInWorkspace(this.root, change.path);
+      absolute = await resolveInWorkspace(this.root, named);
     } catch (error) {
       if (error instanceof PathRefusal) return { reason: `${error.message}; the diff is read-only.` };
       throw error;
@@ -109,11 +129,17 @@ export class ChangeSet {
       return {
         reason: 'The file in the open folder is not the one the agent changed (missing or not UTF-8 text): the diff is the tool’s own patch, read-only.',
       };
+    let text = after;
     try {
-      const before = applyPatch(after, change.file, { reverse: true });
-      return { absolute, before, after };
+      for (let k = steps.length - 1; k >= 0; k--) {
+        const before = applyPatch(text, steps[k].change.file, { reverse: true });
+        steps[k].sides = { before, after: text };
+        text = before;
+      }
+      return { absolute, before: text, after };
     } catch (error) {
       if (!(error instanceof PatchError)) throw error;
+      for (const step of steps) step.sides = undefined;
       return {
         reason: `The file in the open folder does not match the tool’s patch (${error.message}): it is not the agent’s workspace, or it changed since. The diff is the tool’s own patch, read-only.`,
       };
