@@ -9,6 +9,8 @@ import { describe, it } from 'node:test';
 import type { ChatItem, FileDiffView, WebviewMessage } from '../../src/protocol/webview';
 import { ARTIFACTS, snapshot, tool, user, webviewSuite } from './harness';
 
+declare const getComputedStyle: (el: unknown) => { backgroundColor: string };
+
 type Request = Extract<WebviewMessage, { type: 'request' }>;
 
 const EDIT_DIFF: FileDiffView = {

@@ -8,6 +8,7 @@ import { ChatController } from '../chat-controller';
 import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
+import { ChangeReview } from './change-review';
 import { VsCodeHostServices } from './host-services';
 import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
@@ -59,6 +60,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   client.setTrace(traceFrames ? trace : undefined);
   context.subscriptions.push({ dispose: () => client.close() });
 
+  // The agent's file changes: diffs in VS Code's diff editor, reverts through WorkspaceEdits.
+  const review = new ChangeReview();
+  context.subscriptions.push(review);
   const controller = new ChatController(client, {
     log: (level, message) => log[level](message),
     thinking: () => {
@@ -71,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     },
     initialSession: context.workspaceState.get<string>(STATE_CURRENT_SESSION) || settings().get<string>(Setting.defaultSession) || undefined,
     saveSession: (key) => void context.workspaceState.update(STATE_CURRENT_SESSION, key),
+    changes: { root: () => review.root(), files: review.files, log: (message) => log.warn(message) },
   });
   context.subscriptions.push({ dispose: () => controller.dispose() });
 
@@ -81,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
   };
   const services = new VsCodeHostServices(runAction);
+  services.openDiff = (request) => review.openDiff(request);
   context.subscriptions.push(services);
   const bridge = new ChatBridge({
     controller,
