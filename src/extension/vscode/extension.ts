@@ -9,6 +9,7 @@ import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
 import { ChangeReview } from './change-review';
+import { registerChangesCommand } from './changes-command';
 import { VsCodeHostServices } from './host-services';
 import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
@@ -87,6 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   };
   const services = new VsCodeHostServices(runAction);
   services.openDiff = (request) => review.openDiff(request);
+  registerChangesCommand(context, controller, review);
   context.subscriptions.push(services);
   const bridge = new ChatBridge({
     controller,
