@@ -30,14 +30,12 @@ const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 
 
 /** The text of one side of the diff editor, line by line as Monaco renders it (non-breaking spaces as spaces). */
 async function diffSide(page: Page, side: 'original' | 'modified'): Promise<string> {
-  const lines = await page
-    .locator(`.monaco-diff-editor .editor.${side} .view-lines .view-line`)
-    .evaluateAll((els) =>
-      els.map((el) => ({
-        top: parseFloat((el as unknown as { style: { top: string } }).style.top || '0'),
-        text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
-      })),
-    );
+  const lines = await page.locator(`.monaco-diff-editor .editor.${side} .view-lines .view-line`).evaluateAll((els) =>
+    els.map((el) => ({
+      top: parseFloat((el as unknown as { style: { top: string } }).style.top || '0'),
+      text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+    })),
+  );
   return lines
     .sort((a, b) => a.top - b.top)
     .map((l) => l.text)
