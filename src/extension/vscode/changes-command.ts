@@ -4,6 +4,7 @@
  * opens in the diff editor: against the real file when the workspace is the open folder and the
  * patch applies backwards to it, else read-only from the gateway's patch.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -56,12 +57,11 @@ async function showChanges(controller: ChatController, review: ChangeReview, com
     matchOnDescription: true,
   });
   if (!picked) return;
-  if (picked.commit)
-    return showChanges(
-      controller,
-      review,
-      diff.commits.find((c) => c.sha === picked.commit),
-    );
+  if (picked.commit) {
+    const chosen = diff.commits.find((c) => c.sha === picked.commit)!;
+    // The list names commits by short sha; the gateway was seen to take a full one.
+    return showChanges(controller, review, { ...chosen, sha: await fullSha(chosen.sha, diff.root, review.root()) });
+  }
   if (picked.file) await openFile(picked.file, diff.root, review, commit ? commit.sha.slice(0, 8) : 'uncommitted');
 }
 
@@ -90,6 +90,16 @@ async function openFile(file: SessionDiffFile, root: string | undefined, review:
   }
   const sides = patchSides(parsed);
   await review.openDiff({ title, before: sides.before, after: { text: sides.after }, readOnly: 'from the gateway’s patch' });
+}
+
+/** The full sha of a short one, from the open folder's git when it is the agent's workspace; else the short one. */
+async function fullSha(short: string, root: string | undefined, local: string | undefined): Promise<string> {
+  if (!root || !local || !/^[0-9a-f]{4,40}$/.test(short) || !(await sameFolder(root, local))) return short;
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--verify', '--quiet', `${short}^{commit}`], { cwd: local, timeout: 10_000 }, (error, stdout) =>
+      resolve(!error && /^[0-9a-f]{40}\s*$/.test(stdout) ? stdout.trim() : short),
+    );
+  });
 }
 
 async function sameFolder(a: string, b: string): Promise<boolean> {
