@@ -1,7 +1,8 @@
 /**
  * The ChangeTracker between a turn's events and the chat: the recorded `write` events of the real
  * gateway, then an edit, on a real temporary folder; the tool card gets its diff, the turn's end a
- * change-set row, Open Diff the right two sides, and keep/revert act on the files.
+ * change-set row, Open Diff the right two sides, and keep/revert act on the files. Cards read back
+ * from the recorded history show the diff its rows kept.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { ChangeTracker, changeSetId, type ChangeTurn } from '../../src/extension
 import { nodeChangeFiles } from '../../src/extension/changes/workspace-files';
 import type { TurnEvent } from '../../src/gateway/run-stream';
 import type { ChatItem } from '../../src/protocol/webview';
-import { readTranscript } from '../support/transcripts';
+import { readRecorded, readTranscript } from '../support/transcripts';
+import { HISTORY_DIFF_NOTE, historyDiffs } from '../../src/extension/changes/diff-view';
+import { itemsFromHistory } from '../../src/extension/transcript';
+import type { HistoryMessage } from '../../src/protocol/gateway';
 
 const [start, result] = readTranscript('diff-write-tool.jsonl').map((line) => line.frame!.payload.data);
 
@@ -124,5 +128,36 @@ describe('the change tracker', () => {
     const whole = tracker.diffFor(changeSetId('k5'), 'probe-notes.txt');
     assert.deepEqual([whole.before, whole.after], ['', { text: 'goodbye from the fake model\n' }]);
     assert.match((await tracker.decide(changeSetId('k5'), undefined, 'revert'))[0], /read-only/);
+  });
+});
+
+describe('file tool cards read back from history', () => {
+  it('show the diff the recorded rows kept (details.diff), read-only and not openable', () => {
+    const { messages } = readRecorded<{ messages: HistoryMessage[] }>('chat.history.diff.json');
+    const cards = itemsFromHistory(messages).filter((i): i is Extract<ChatItem, { kind: 'tool' }> => i.kind === 'tool');
+    assert.deepEqual(
+      cards.map((c) => [c.tool.name, c.tool.diffs?.[0].path, c.tool.diffs?.[0].lines, c.tool.diffs?.[0].openable]),
+      [
+        ['write', 'probe-notes.txt', [{ op: '+', text: 'hello from the fake model' }], false],
+        [
+          'edit',
+          'probe-notes.txt',
+          [
+            { op: '-', text: 'hello from the fake model' },
+            { op: '+', text: 'goodbye from the fake model' },
+          ],
+          false,
+        ],
+      ],
+    );
+    assert.equal(cards[1].tool.diffs?.[0].readOnly, HISTORY_DIFF_NOTE);
+    assert.deepEqual([cards[1].tool.diffs?.[0].additions, cards[1].tool.diffs?.[0].deletions], [1, 1]);
+  });
+
+  it('show none for another tool, an error, a diff of another shape, or a path that is no string', () => {
+    assert.equal(historyDiffs('ls', { path: 'a' }, { diff: '+1 x' }), undefined);
+    assert.equal(historyDiffs('edit', { path: 'a' }, { diff: 'not a diff' }), undefined);
+    assert.equal(historyDiffs('edit', { path: 7 }, { diff: '+1 x' }), undefined);
+    assert.equal(historyDiffs('edit', {}, null), undefined);
   });
 });

@@ -61,3 +61,20 @@ export function patchSides(file: FilePatch): { before: string; after: string } {
   const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
   return { before: text(before), after: text(after) };
 }
+
+/** Why a diff read back from history cannot be opened. */
+export const HISTORY_DIFF_NOTE = 'From history: the diff the tool reported then; it cannot be opened, kept or reverted now.';
+
+/**
+ * The diff a file tool's history row kept (`details.diff`, numbered lines; the row has no patch),
+ * for the card of a turn read back from history. Undefined when there is none to show.
+ */
+export function historyDiffs(toolName: string, args: unknown, details: unknown): FileDiffView[] | undefined {
+  if (!['write', 'edit', 'apply_patch'].includes(toolName) || typeof details !== 'object' || details === null) return undefined;
+  const diff = (details as Record<string, unknown>).diff;
+  const path = typeof args === 'object' && args !== null ? (args as Record<string, unknown>).path : undefined;
+  if (typeof diff !== 'string' || typeof path !== 'string' || !path || path.length > 4096) return undefined;
+  const read = numberedDiffLines(diff);
+  if (!read) return undefined;
+  return [{ path, ...read, openable: false, readOnly: HISTORY_DIFF_NOTE }];
+}
