@@ -3,6 +3,7 @@
 // (draft, scroll, open tool cards) in VS Code's webview state so it survives hide/show.
 import { parseHostMessage, type ActionId, type WebviewUiState } from '../src/protocol/webview';
 import { ConnectionBanner, EmptyState } from './banner';
+import { handleChangeActions } from './changes';
 import { handleCodeActions, handleMessageActions, routeLinksToHost } from './clicks';
 import { Composer } from './composer';
 import { HeaderControls } from './header-controls';
@@ -102,6 +103,7 @@ export class ChatApp {
     routeLinksToHost(host);
     handleCodeActions(this.transcript.element, this.requests, (text) => this.announce(text));
     handleMessageActions(this.transcript.element, this.requests, (text) => this.announce(text));
+    handleChangeActions(this.transcript.element, this.requests, (text) => this.announce(text));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.saveNow();
     });

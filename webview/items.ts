@@ -3,6 +3,7 @@
 // screen reader). Every host string goes in as text; only assistant markdown becomes markup.
 import type { ChatItem, ChipView, UsageView } from '../src/protocol/webview';
 import { ApprovalView, QuestionView, type CardContext } from './approval-views';
+import { ChangesView, FileDiffBlock } from './changes';
 import { button, h, setText, show } from './dom';
 import { progressRing } from './elements';
 import { IncrementalMarkdown } from './stream';
@@ -40,6 +41,8 @@ export function createItemView(item: ChatItem, context: ItemContext): ItemView {
       return new ApprovalView(context);
     case 'question':
       return new QuestionView(context);
+    case 'changes':
+      return new ChangesView(item.id);
   }
 }
 
@@ -226,10 +229,14 @@ class ToolView implements ItemView {
   private readonly args = h('pre', { class: 'tool-text' });
   private readonly resultLabel = h('div', { class: 'tool-label' });
   private readonly result = h('pre', { class: 'tool-text tool-result' });
-  readonly element: HTMLDetailsElement;
+  private readonly card: HTMLDetailsElement;
+  /** A file tool's diffs, under the card and outside it, so they show while the card is closed. */
+  private readonly diffs = h('div', { class: 'file-diffs' });
+  private diffBlocks: FileDiffBlock[] = [];
+  readonly element: HTMLElement;
 
   constructor(id: string, context: ItemContext) {
-    this.element = h(
+    this.card = h(
       'details',
       { class: 'tool' },
       h(
@@ -242,13 +249,22 @@ class ToolView implements ItemView {
       ),
       h('div', { class: 'tool-body' }, this.argsLabel, this.args, this.resultLabel, this.result),
     );
-    this.element.open = context.isToolOpen(id);
-    this.element.addEventListener('toggle', () => context.onToolToggle(id, this.element.open));
+    this.card.open = context.isToolOpen(id);
+    this.card.addEventListener('toggle', () => context.onToolToggle(id, this.card.open));
+    this.element = h('div', { class: 'tool-card', attrs: { 'data-item-id': id } }, this.card, this.diffs);
+    this.diffs.hidden = true;
   }
 
   update(item: ChatItem): void {
     const { tool } = item as Item<'tool'>;
-    this.element.dataset.state = tool.state;
+    this.card.dataset.state = tool.state;
+    const diffs = tool.diffs ?? [];
+    while (this.diffBlocks.length < diffs.length) this.diffBlocks.push(new FileDiffBlock());
+    this.diffBlocks.length = diffs.length;
+    diffs.forEach((diff, index) => this.diffBlocks[index].update(diff));
+    if (this.diffs.childElementCount !== diffs.length || [...this.diffs.children].some((c, i) => c !== this.diffBlocks[i].element))
+      this.diffs.replaceChildren(...this.diffBlocks.map((b) => b.element));
+    show(this.diffs, diffs.length > 0);
     setText(this.name, tool.name);
     setText(this.status, TOOL_STATUS[tool.state]);
     setText(this.args, tool.args ?? '');

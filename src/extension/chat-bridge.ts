@@ -86,6 +86,19 @@ export class ChatBridge extends Disposable {
           await options.controller.actions.rewindTo(id);
           return { done: true };
         }),
+      openDiff: ({ id, path }) =>
+        this.saying('Could not open the diff', async () => {
+          const request = options.controller.changes.diffFor(id, path);
+          if (!services.openDiff) throw new Error('this editor has no diff view.');
+          await services.openDiff(request);
+          return {};
+        }),
+      decideChanges: async ({ id, path, decision }) => {
+        const refused = await this.saying('Could not decide on the changes', () => options.controller.changes.decide(id, path, decision));
+        if (refused.length)
+          void services.notify('warning', refused.length === 1 ? refused[0] : `${refused.length} files were not reverted: ${refused.join(' ')}`);
+        return { refused };
+      },
       ...composerHandlers(options.controller, services, this.staging),
     };
   }

@@ -17,6 +17,7 @@ import { str } from '../protocol/schema';
 import type { SessionRow } from '../protocol/gateway';
 import type { ChatItem, Delivery } from '../protocol/webview';
 import { anchorOf, cardItem, runOfEntry } from './approval-items';
+import { ChangeTracker, type ChangeHost } from './changes/change-tracker';
 import { Approvals, isOpen, sessionOf, type ApprovalsChange } from './approvals';
 import { imageRefusal } from './composer/attachments';
 import { composeMessage } from './composer/context-text';
@@ -50,6 +51,8 @@ export interface ControllerDeps {
   /** The session to show first (remembered per workspace), and where to remember a switch. */
   initialSession?: string;
   saveSession(key: string): void;
+  /** Where the agent's file changes are looked for and reverted (none: every diff is read-only). */
+  changes?: ChangeHost;
 }
 
 /** `sessions.changed` reasons after which the shown history is not what it was: it is read again. */
@@ -78,6 +81,8 @@ export class ChatController extends Disposable {
   private readonly recentRuns = new Set<string>();
   /** Fork, rewind, compact, reset, reveal a message, read a whole history. */
   readonly actions = new SessionActions(this);
+  /** What each turn's file tools changed: diffs on their cards, a change set to keep or revert. */
+  readonly changes: ChangeTracker;
   /** Another client wrote in the shown session while a turn of ours ran: reload once it ends. */
   private reloadAfterTurn = false;
   loading = false;
@@ -88,6 +93,7 @@ export class ChatController extends Disposable {
   ) {
     super();
     this.currentSession = deps.initialSession ?? '';
+    this.changes = new ChangeTracker(deps.changes);
     this.model = new TranscriptModel(
       () => this.sessionKey,
       (change) => this.emit(change),
@@ -381,11 +387,15 @@ export class ChatController extends Disposable {
             turn.onAccepted();
             if (turn.stopRequested) void this.abortOnGateway(turn);
           },
-          onEvent: (event) => turn.onEvent(event),
+          onEvent: (event) => {
+            turn.onEvent(event);
+            this.changes.onTurnEvent(turn, event);
+          },
           onRunId: (runId) => turn.runIds.add(runId),
         },
       );
       turn.finish(result);
+      await this.changes.onTurnEnd(turn);
     } catch (error) {
       if (error instanceof GatewayCancelledError) {
         turn.cancel();

@@ -4,6 +4,7 @@
  * reads something the person did not hand over explicitly stays within the workspace.
  */
 import type { ActionId, Delivery } from '../protocol/webview';
+import type { DiffRequest } from './changes/change-tracker';
 import type { DiagnosticInfo, SelectionInfo } from './composer/context-blocks';
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
@@ -49,4 +50,6 @@ export interface HostServices {
   terminalOutput(): Promise<{ name: string; text: string }>;
   /** Remembers what Enter does while a reply runs (the `openclaw.sendWhileBusy` setting). */
   saveBusyMode(mode: Delivery): Promise<void>;
+  /** Opens the editor's diff view (absent where there is none: Open Diff then says so). */
+  openDiff?(request: DiffRequest): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { formatBytes } from './composer/limits';
 import { isRecord, str } from '../protocol/schema';
 import { messageText } from '../gateway/run-stream';
 import { splitMessage } from './composer/context-text';
+import { historyDiffs } from './changes/diff-view';
 
 /** Tool arguments and results are cut to this many characters before they reach the webview. */
 export const MAX_TOOL_TEXT = 4000;
@@ -38,6 +39,8 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
   } = options instanceof Set ? { skipRuns: options } : (options as HistoryReadOptions);
   const items: ChatItem[] = [];
   const tools = new Map<string, ToolCallView>();
+  /** Each call's arguments as the gateway sent them, for a file tool's diff. */
+  const rawArgs = new Map<string, unknown>();
   const used = new Set<string>();
   const push = (item: ChatItem) => {
     let id = item.id;
@@ -69,6 +72,7 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
             if (tools.has(toolCallId)) return;
             const tool: ToolCallView = { toolCallId, name: str(part, 'name') ?? 'tool', args: toolText(part.arguments), state: 'running' };
             tools.set(toolCallId, tool);
+            rawArgs.set(toolCallId, part.arguments);
             push({ kind: 'tool', id: `t:${toolCallId}`, tool });
           }
         });
@@ -92,6 +96,8 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
         if (tool) {
           tool.result = result;
           tool.state = message.isError ? 'error' : 'done';
+          const diffs = message.isError ? undefined : historyDiffs(tool.name, rawArgs.get(toolCallId), message.details);
+          if (diffs) tool.diffs = diffs;
         } else {
           push({
             kind: 'tool',

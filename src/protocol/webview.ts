@@ -48,6 +48,29 @@ const count = number({ min: 0, integer: true });
 // Ids are made by the host, partly from gateway ids; no length cap, so a long one cannot make the chat drop every snapshot.
 const id = string({ min: 1 });
 
+/** Most diff lines a card carries; a longer diff is cut (Open Diff shows it whole). */
+export const MAX_DIFF_LINES = 500;
+/** What a person decides about a file the agent changed. */
+export const CHANGE_DECISIONS = ['keep', 'revert'] as const;
+export const CHANGE_STATES = ['pending', 'kept', 'reverted'] as const;
+
+/**
+ * A file a tool changed, as its card shows it: the diff's lines (`@` a hunk's header), the counts,
+ * and why it is read-only when it is not the open folder's file (then Open Diff shows the tool's patch).
+ */
+const FileDiffView = object({
+  path: string({ max: MAX_PATH_CHARS }),
+  additions: count,
+  deletions: count,
+  lines: array(object({ op: literal(' ', '-', '+', '@'), text }), { max: MAX_DIFF_LINES }),
+  /** More lines than `lines` holds. */
+  truncated: boolean(),
+  readOnly: optional(text),
+  /** Open Diff can show it (a diff read back from history has no patch to open). */
+  openable: boolean(),
+});
+export type FileDiffView = Infer<typeof FileDiffView>;
+
 /** A tool call as the chat shows it: arguments and result are already pretty, truncated text. */
 const ToolCallView = object({
   toolCallId: string(),
@@ -55,6 +78,8 @@ const ToolCallView = object({
   args: optional(text),
   result: optional(text),
   state: literal('running', 'done', 'error'),
+  /** The files a write/edit/apply_patch call changed. */
+  diffs: optional(array(FileDiffView, { max: 100 })),
 });
 export type ToolCallView = Infer<typeof ToolCallView>;
 
@@ -127,6 +152,22 @@ export const ChatItem = variants('kind', {
   },
   tool: { id, tool: ToolCallView },
   notice: { id, level: literal('info', 'warning', 'error'), text },
+  /** The files one turn changed, after it ended: each kept, reverted or waiting for the person. */
+  changes: {
+    id,
+    files: array(
+      object({
+        path: string({ max: MAX_PATH_CHARS }),
+        additions: count,
+        deletions: count,
+        state: literal(...CHANGE_STATES),
+        readOnly: optional(text),
+        /** Why the last keep or revert did not happen. */
+        error: optional(text),
+      }),
+      { max: 1_000 },
+    ),
+  },
   /** The agent waits for a person to allow or deny a shell command. Every string is the gateway's, shown as text. */
   approval: {
     id,
@@ -317,6 +358,13 @@ export const WEBVIEW_REQUESTS = {
   setModel: { params: { model: string({ min: 1, max: 500 }) }, result: object({}, { strict: true }) },
   /** Sets the shown session's thinking level (`sessions.patch`). */
   setThinking: { params: { level: string({ min: 1, max: 100 }) }, result: object({}, { strict: true }) },
+  /** Opens VS Code's diff editor for a file of a tool card (`t:` id) or a change set (`c:` id). */
+  openDiff: { params: { id, path: string({ min: 1, max: MAX_PATH_CHARS }) }, result: object({}, { strict: true }) },
+  /** Keeps or reverts one file of a change set, or (without `path`) every file still waiting; `refused` says why any was not. */
+  decideChanges: {
+    params: { id, path: optional(string({ min: 1, max: MAX_PATH_CHARS })), decision: literal(...CHANGE_DECISIONS) },
+    result: object({ refused: array(text, { max: 1_000 }) }, { strict: true }),
+  },
   /** Sets what Enter does while a reply runs, for every session (a setting). */
   setBusyMode: { params: { mode: literal(...DELIVERIES) }, result: object({}, { strict: true }) },
 };

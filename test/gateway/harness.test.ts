@@ -10,7 +10,7 @@ import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } fro
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
-import { extractUserText, MARKDOWN_REPLY, startModelServer, type ChatMessage } from '../../tools/gateway/model-server';
+import { extractUserText, FILE_CONTENT, FILE_EDIT, MARKDOWN_REPLY, startModelServer, type ChatMessage } from '../../tools/gateway/model-server';
 import { groupAlive } from '../../tools/gateway/processes';
 import { OPENCLAW_PROTOCOL3_VERSION, OPENCLAW_VERSION } from '../../tools/versions';
 
@@ -313,6 +313,32 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     const noExec = await streamChat(model.baseUrl, gatewayShapedMessages('EXEC `ls`'), undefined, ['read']);
     assert.equal(noExec.text, 'No usable tool was offered. Done.');
 
+    // CHANGEFILE: a write of the backticked file, then, with its result back, an edit of it, then the edit's result said back.
+    const fileTools = ['write', 'edit', 'read'];
+    const write = toolCall((await streamChat(model.baseUrl, gatewayShapedMessages('CHANGEFILE `docs/a.txt`'), undefined, fileTools)).chunks);
+    assert.deepEqual([write.name, JSON.parse(write.arguments)], ['write', { path: 'docs/a.txt', content: FILE_CONTENT }]);
+    const afterWrite: ChatMessage[] = [
+      {
+        role: 'assistant',
+        content: 'Calling write.',
+        tool_calls: [{ id: write.id, type: 'function', function: { name: 'write', arguments: write.arguments } }],
+      },
+      { role: 'tool', tool_call_id: write.id, content: 'Successfully wrote 38 bytes to docs/a.txt' },
+    ];
+    const edit = toolCall((await streamChat(model.baseUrl, gatewayShapedMessages('CHANGEFILE `docs/a.txt`', afterWrite), undefined, fileTools)).chunks);
+    assert.deepEqual([edit.name, JSON.parse(edit.arguments)], ['edit', { path: 'docs/a.txt', edits: [FILE_EDIT] }]);
+    const done = await streamChat(
+      model.baseUrl,
+      gatewayShapedMessages('CHANGEFILE `docs/a.txt`', [
+        ...afterWrite,
+        { role: 'assistant', content: 'Calling edit.', tool_calls: [{ id: edit.id, type: 'function', function: { name: 'edit', arguments: edit.arguments } }] },
+        { role: 'tool', tool_call_id: edit.id, content: 'Successfully replaced 1 block(s) in docs/a.txt.' },
+      ]),
+      undefined,
+      fileTools,
+    );
+    assert.equal(done.text, 'Tool edit result: Successfully replaced 1 block(s) in docs/a.txt.');
+
     // SLOW: ~200 ms a chunk; stop listening after a few.
     const abort = new AbortController();
     const started = Date.now();
@@ -322,7 +348,7 @@ test('model server: picks the words out of the gateway prompt and answers by mod
     await slow;
     assert.ok(Date.now() - started < 3000, 'aborting a SLOW stream returns promptly');
     assert.equal(model.log.at(-1)?.mode, 'slow');
-    assert.equal(model.requests, 12);
+    assert.equal(model.requests, 15);
   } finally {
     await model.close();
   }

@@ -15,6 +15,11 @@
 //               Red | Blue; sizes: S, M, L, several allowed), waiting ASKUSER_TIMEOUT_S for an answer
 //               (ASKUSER<n> waits n seconds; the gateway clamps it to 30-3600). Once the result comes
 //               back, "Tool tool_call result: <its text>".
+//   WRITEFILE   "Calling write." plus a `write` of FILE_CONTENT to probe-notes.txt (or to the first
+//               backticked part of the message); once the result comes back, "Tool write result: <text>".
+//   EDITFILE    the same with an `edit` of that file: FILE_EDIT's oldText becomes its newText.
+//   CHANGEFILE  the write, then (once its result is back) the edit, in one turn: a turn that creates
+//               a file and changes it, with a diff in each result.
 // EXEC and ASKUSER are the modes of the test model behind the recorded approval and question frames.
 // Whatever the mode, a reply to a message that carried more than text (an image the gateway passed
 // on as an `image_url` part) ends with "[parts: image_url]", naming the kinds of parts received, so
@@ -50,7 +55,7 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavailable' | 'markdown' | 'exec' | 'ask-user';
+export type ReplyMode = 'echo' | 'slow' | 'tool' | 'tool-result' | 'tool-unavailable' | 'markdown' | 'exec' | 'ask-user' | 'write-file' | 'edit-file';
 
 export interface ChatMessage {
   role: string;
@@ -76,6 +81,11 @@ export const ASKUSER_QUESTIONS = [
   { id: 'color', header: 'Color', question: 'Which color should the harness use?', options: [{ label: 'Red', description: 'warm' }, { label: 'Blue' }] },
   { id: 'size', header: 'Size', question: 'Which sizes?', options: [{ label: 'S' }, { label: 'M' }, { label: 'L' }], multiSelect: true },
 ];
+/** What WRITEFILE and CHANGEFILE write, and what EDITFILE and CHANGEFILE change in it. */
+export const FILE_CONTENT = 'hello from the fake model\nsecond line\n';
+export const FILE_EDIT = { oldText: 'hello', newText: 'goodbye' };
+/** The file they write when the message names none in backticks. */
+export const FILE_PATH = 'probe-notes.txt';
 const SLOW_CHUNKS = 60;
 const SLOW_INTERVAL_MS = 200;
 const FAST_INTERVAL_MS = 15;
@@ -204,8 +214,11 @@ function askUserTimeout(userText: string): number {
 }
 
 /** The tool a mode calls, when the gateway offers it; undefined when it does not. */
-function callFor(mode: 'exec' | 'ask-user', body: ChatRequest, userText: string): { name: string; arguments: string } | undefined {
+function callFor(mode: 'exec' | 'ask-user' | 'write-file' | 'edit-file', body: ChatRequest, userText: string): { name: string; arguments: string } | undefined {
   const offered = new Set((body.tools ?? []).map((t) => t.function?.name));
+  const file = /`([^`]+)`/.exec(userText)?.[1] ?? FILE_PATH;
+  if (mode === 'write-file') return offered.has('write') ? { name: 'write', arguments: JSON.stringify({ path: file, content: FILE_CONTENT }) } : undefined;
+  if (mode === 'edit-file') return offered.has('edit') ? { name: 'edit', arguments: JSON.stringify({ path: file, edits: [FILE_EDIT] }) } : undefined;
   if (mode === 'exec')
     return offered.has('exec') ? { name: 'exec', arguments: JSON.stringify({ title: 'harness exec', command: execCommand(userText) }) } : undefined;
   // ask_user is a deferred tool: the model reaches it through the `tool_call` wrapper.
@@ -215,13 +228,19 @@ function callFor(mode: 'exec' | 'ask-user', body: ChatRequest, userText: string)
 
 function chooseMode(body: ChatRequest, userText: string): ReplyMode {
   const messages = body.messages;
+  // CHANGEFILE: the write's result is back, the edit comes next.
+  const calls = toolCallsOfTurn(messages).map((m) => m.tool_calls?.[0]?.function?.name);
+  if (userText.includes('CHANGEFILE') && calls.length === 1 && calls[0] === 'write' && toolResultsOfTurn(messages).length === 1)
+    return callFor('edit-file', body, userText) ? 'edit-file' : 'tool-unavailable';
   // Tool results in this turn mean we are in the second leg of a TOOL turn.
   if (toolResultsOfTurn(messages).length > 0) return 'tool-result';
   // Our own earlier call in this turn without a result: the gateway rejected it; do not try again.
-  const asksForTool = ['TOOL', 'EXEC', 'ASKUSER'].some((word) => userText.includes(word));
+  const asksForTool = ['TOOL', 'EXEC', 'ASKUSER', 'WRITEFILE', 'EDITFILE', 'CHANGEFILE'].some((word) => userText.includes(word));
   if (asksForTool && toolCallsOfTurn(messages).length > 0) return 'tool-unavailable';
   if (userText.includes('EXEC')) return callFor('exec', body, userText) ? 'exec' : 'tool-unavailable';
   if (userText.includes('ASKUSER')) return callFor('ask-user', body, userText) ? 'ask-user' : 'tool-unavailable';
+  if (userText.includes('WRITEFILE') || userText.includes('CHANGEFILE')) return callFor('write-file', body, userText) ? 'write-file' : 'tool-unavailable';
+  if (userText.includes('EDITFILE')) return callFor('edit-file', body, userText) ? 'edit-file' : 'tool-unavailable';
   if (userText.includes('TOOL')) return pickToolCall(body) ? 'tool' : 'tool-unavailable';
   if (userText.includes('SLOW')) return 'slow';
   if (userText.includes('MARKDOWN')) return 'markdown';
@@ -268,9 +287,11 @@ function planText(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
     case 'tool-unavailable':
       return { chunks: wordChunks('No usable tool was offered. Done.'), intervalMs: FAST_INTERVAL_MS };
     case 'exec':
-    case 'ask-user': {
+    case 'ask-user':
+    case 'write-file':
+    case 'edit-file': {
       const call = callFor(mode, body, userText)!;
-      const id = `call_harness_${mode === 'exec' ? 'exec' : 'askuser'}_${Date.now().toString(36)}`;
+      const id = `call_harness_${mode.replace('-', '')}_${Date.now().toString(36)}`;
       return { chunks: wordChunks(`Calling ${call.name}.`), intervalMs: FAST_INTERVAL_MS, toolCall: { id, ...call } };
     }
     case 'tool-result': {
@@ -278,7 +299,7 @@ function planText(mode: ReplyMode, userText: string, body: ChatRequest): Plan {
       const result = contentText(results[results.length - 1]?.content);
       // EXEC and ASKUSER say what came back (the command's output, the answer); TOOL only its size.
       const called = toolCallsOfTurn(messages).at(-1)?.tool_calls?.[0]?.function?.name;
-      if (called === 'exec' || called === 'tool_call') {
+      if (called === 'exec' || called === 'tool_call' || called === 'write' || called === 'edit') {
         return { chunks: wordChunks(`Tool ${called} result: ${result.slice(0, 2000)}`), intervalMs: FAST_INTERVAL_MS };
       }
       return { chunks: wordChunks(`Tool result had ${result.length} chars. Done.`), intervalMs: FAST_INTERVAL_MS };

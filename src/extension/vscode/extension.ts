@@ -8,6 +8,8 @@ import { ChatController } from '../chat-controller';
 import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
+import { ChangeReview } from './change-review';
+import { registerChangesCommand } from './changes-command';
 import { VsCodeHostServices } from './host-services';
 import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
@@ -71,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     },
   });
 
+  // The agent's file changes: diffs in VS Code's diff editor, reverts through WorkspaceEdits.
+  const review = new ChangeReview();
+  context.subscriptions.push(review);
   const controller = new ChatController(client, {
     log: (level, message) => log[level](message),
     thinking: () => {
@@ -83,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     },
     initialSession: context.workspaceState.get<string>(STATE_CURRENT_SESSION) || settings().get<string>(Setting.defaultSession) || undefined,
     saveSession: (key) => void context.workspaceState.update(STATE_CURRENT_SESSION, key),
+    changes: { root: () => review.root(), files: review.files, log: (message) => log.warn(message) },
   });
   context.subscriptions.push({ dispose: () => controller.dispose() });
 
@@ -93,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     else void vscode.commands.executeCommand(ACTION_COMMANDS[id]);
   };
   const services = new VsCodeHostServices(runAction);
+  services.openDiff = (request) => review.openDiff(request);
+  registerChangesCommand(context, controller, review);
   context.subscriptions.push(services);
   const bridge = new ChatBridge({
     controller,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ActionId, Delivery } from '../../protocol/webview';
+import type { DiffRequest } from '../changes/change-tracker';
 import type { DiagnosticInfo, SelectionInfo } from '../composer/context-blocks';
 import { MAX_ITEM_CHARS } from '../composer/limits';
 import type { HostServices, NoticeLevel } from '../host-services';
@@ -27,6 +28,8 @@ export class VsCodeHostServices implements HostServices, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The last command output of each terminal, as shell integration reports it. */
   private readonly terminalOutputs = new WeakMap<vscode.Terminal, string>();
+  /** Set by activate to the ChangeReview's (change-review.ts), which owns the diff sides. */
+  openDiff?: (request: DiffRequest) => Promise<void>;
 
   constructor(private readonly actions: (id: ActionId) => void) {
     // The file list is read once and kept until a file is created, deleted or a folder changes.

@@ -42,6 +42,8 @@ export const Command = {
   compactSession: 'openclaw.compactSession',
   resetSession: 'openclaw.resetSession',
   showUsage: 'openclaw.showUsage',
+  /** The git changes of the shown session's workspace (`sessions.diff`). */
+  showChanges: 'openclaw.showChanges',
   /** Internal: what the status bar runs when a pairing is pending. */
   showPairing: 'openclaw.showPairing',
   /** Lists what the agent waits on a person for, in every session; what the approvals badge runs. */
