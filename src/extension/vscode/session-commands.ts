@@ -1,8 +1,8 @@
 /**
  * The commands that act on one session beyond switching and deleting (commands.ts): rename, pin,
- * archive, search, export to Markdown, compact, reset, and the usage totals. Each takes the tree's
- * row when run from the Sessions view and asks which session when run from the palette. Thin glue:
- * the work is in SessionList, SessionActions, export-markdown.ts and usage-report.ts.
+ * archive, search, export to Markdown (an editor or a workspace file: export-session.ts), compact,
+ * reset, and the usage totals. Each takes the tree's row when run from the Sessions view and asks
+ * which session when run from the palette. Thin glue: the work is in SessionList, SessionActions, export-markdown.ts and usage-report.ts.
  */
 import * as vscode from 'vscode';
 import type { SearchHit } from '../../protocol/gateway';
@@ -12,6 +12,7 @@ import { MAX_LABEL_CHARS } from '../session-list';
 import { relativeTime, sessionTitle } from '../transcript';
 import { usageReport } from '../usage-report';
 import type { ChatViewProvider } from './chat-view-provider';
+import { askWorkspaceFile, chooseExportTarget, writeExport } from './export-session';
 import type { SessionItem } from './session-tree';
 import { Command } from './settings';
 
@@ -92,10 +93,19 @@ export function registerSessionCommands(c: SessionCommandContext): void {
   register(Command.exportSession, async (arg) => {
     const key = await target(arg, 'export');
     if (!key) return;
+    const where = await chooseExportTarget(title(key));
+    if (!where) return;
     await attempt('export', key, async () => {
+      const file = where === 'file' ? await askWorkspaceFile(title(key)) : undefined;
+      if (where === 'file' && !file) return;
       const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting “${title(key)}”…` }, async () =>
         sessionToMarkdown({ title: title(key), key, exportedAt: Date.now() }, await controller.actions.wholeHistory(key)),
       );
+      if (file) {
+        await writeExport(file, markdown);
+        c.log.info(`exported ${key} to ${file.toString()}`);
+        return;
+      }
       const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
       await vscode.window.showTextDocument(document, { preview: false });
       c.log.info(`exported ${key} to an untitled Markdown editor`);
