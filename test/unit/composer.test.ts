@@ -144,6 +144,11 @@ function composerGateway(gw: FakeGateway): void {
         return true;
       }
       case 'commands.list':
+        // As 2026.9.6 answers for a session nothing was sent in yet.
+        if (typeof params.sessionKey === 'string' && !gw.sessions.has(params.sessionKey)) {
+          conn.res(frame.id, false, { code: 'INVALID_REQUEST', message: 'Session not found.' });
+          return true;
+        }
         conn.res(frame.id, true, {
           commands: [
             { name: 'status', description: 'Show status', textAliases: ['/status'], acceptsArgs: false },
@@ -304,6 +309,21 @@ describe('composer: requests through the chat bridge', () => {
     assert.equal(chips.length, 0);
     assert.match(refused[0], /outside the workspace/);
     assert.match(refused[1], /big\.txt is 65 B; the gateway takes files up to 64 B/);
+  });
+
+  it('lists the slash commands of a session nothing was sent in yet: the gateway does not know it, so they are asked without it', async () => {
+    const { gw, ask, controller } = await setup();
+    await controller.switchSession('agent:main:brand-new');
+    const listed = await ask('listCommands', {});
+    assert.equal(listed.ok, true, listed.error);
+    assert.deepEqual(
+      (listed.result as { commands: Array<{ name: string }> }).commands.map((c) => c.name),
+      ['status', 'steer'],
+    );
+    assert.deepEqual(
+      gw.requests('commands.list').map((r) => r.params),
+      [{ sessionKey: 'agent:main:brand-new' }, {}],
+    );
   });
 
   it('lists the slash commands from commands.list and runs one through chat.send, showing its answer', async () => {
