@@ -132,7 +132,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     client.setEndpoint(found.url, found.token);
   };
   registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
-  registerSessionCommands({ context, controller, chatView, log });
+  registerSessionCommands({
+    context,
+    controller,
+    chatView,
+    log,
+    selectedSession: () => {
+      const node = sessionsView.selection[0];
+      return node && 'session' in node ? node.session.key : undefined;
+    },
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {

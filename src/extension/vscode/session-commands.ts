@@ -24,9 +24,15 @@ export interface SessionCommandContext {
   controller: ChatController;
   chatView: ChatViewProvider;
   log: vscode.LogOutputChannel;
+  /** The session of the Sessions view's selected row, if any. */
+  selectedSession?: () => string | undefined;
 }
 
+/** What a command is run on: the tree's row (its menus), a session key, or nothing (the palette: ask). */
 type SessionArg = SessionItem | string | undefined;
+
+/** What the Sessions view's F2 passes (package.json): a keybinding gets no row, so the view's selected one is meant. */
+const isSelectedMarker = (arg: unknown): boolean => typeof arg === 'object' && arg !== null && (arg as { selected?: unknown }).selected === true;
 
 export function registerSessionCommands(c: SessionCommandContext): void {
   const { controller } = c;
@@ -46,7 +52,7 @@ export function registerSessionCommands(c: SessionCommandContext): void {
   const target = (arg: SessionArg, verb: string, filter?: (key: string) => boolean) => sessionOf(controller, arg, verb, filter);
 
   register(Command.renameSession, async (arg) => {
-    const key = await target(arg, 'rename');
+    const key = await target(isSelectedMarker(arg) ? c.selectedSession?.() : arg, 'rename');
     if (!key) return;
     const row = controller.list.find(key);
     const name = await vscode.window.showInputBox({
