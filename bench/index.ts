@@ -1,5 +1,5 @@
 /**
- * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [big] [--runs N]
+ * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [big] [editor] [--runs N]
  * [--quick] [--no-vsix] [--baseline <commit>] [--parts reply,host,history,vscode]` (scripts/bench.mjs
  * explains each).
  * Runs the chosen benches (all by default), prints a table of figures (median of the runs, with
@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIG_PARTS, bigBench, type BigPart, type BigResult } from './big';
 import { clientBench, type ClientBenchResult } from './client';
+import { editorBench, type EditorResult } from './editor';
 import { hostBench, type HostStreamResult } from './host';
 import { historyBench, type HistoryFigures, type HistoryResult } from './history';
 import { renderBench, type RenderResult, type RenderSizeResult } from './render';
@@ -18,7 +19,7 @@ import { machine } from './lib/machine';
 import { BASELINE_WEBVIEW, OUT } from './lib/paths';
 import { fmt } from './lib/stats';
 
-const ALL = ['client', 'host', 'render', 'history', 'startup', 'big'] as const;
+const ALL = ['client', 'host', 'render', 'history', 'startup', 'big', 'editor'] as const;
 type Bench = (typeof ALL)[number];
 
 const args = process.argv.slice(2);
@@ -360,6 +361,31 @@ function bigRows(r: BigResult): void {
   }
 }
 
+function editorRows(r: EditorResult): void {
+  const m = r.mention;
+  row('editor', `@ in ${m.files.toLocaleString('en')} files: keydown -> list painted, median key of a run ("${m.keys}")`, `${fmt(m.keyMs, 1)} ms`);
+  row('editor', '@: slowest key of a run [target < 100 ms]', `${fmt(m.keyMaxMs, 1)} ms`);
+  row('editor', '@ floor (one file, same keys and round trip): median / slowest key', `${fmt(m.floorKeyMs, 1)} / ${fmt(m.floorKeyMaxMs, 1)} ms`);
+  row('editor', '@: ratio to the floor (median key, per run); the search alone', `${fmt(m.ratio, 2)}; ${fmt(m.searchMs, 2)} ms`);
+  const s = r.search;
+  row('editor', `sessions.search over ${s.sessions} sessions (${s.messages} messages), fake gateway: median answer of a run`, `${fmt(s.answerMs, 1)} ms`);
+  row('editor', `sessions.search: slowest answer of a run; + ${s.debounceMs} ms debounce [target < 150 ms]`, `${fmt(s.answerMaxMs, 1)} ms`);
+  row(
+    'editor',
+    'sessions.search: of which the fake gateway; floor (empty gateway); ratio',
+    `${fmt(s.gatewayMs, 1)} ms; ${fmt(s.floorMs, 2)} ms; ${fmt(s.ratio, 1)}`,
+  );
+  const p = r.paging;
+  row('editor', `paging up ${p.messages} messages (${p.pages} pages): longest frame [target < 16 ms]`, `${fmt(p.longestFrameMs, 1)} ms`);
+  row('editor', 'paging: p99 frame; frames over 16.7 ms; frames', `${fmt(p.p99FrameMs, 1)} ms; ${fmt(p.framesOver16, 0)}; ${fmt(p.frames, 0)}`);
+  row('editor', 'paging: longest host-message task (a prepend handled)', `${fmt(p.longestTaskMs, 1)} ms`);
+  row(
+    'editor',
+    'paging floor (same scrolling, nothing loaded): longest frame; longest task',
+    `${fmt(p.floorLongestFrameMs, 1)} ms; ${fmt(p.floorLongestTaskMs, 1)} ms`,
+  );
+}
+
 function printTable(): void {
   const w0 = Math.max(...rows.map((r) => r[0].length), 5);
   const w1 = Math.max(...rows.map((r) => r[1].length), 6);
@@ -442,6 +468,12 @@ async function main(): Promise<void> {
         });
         results.big = r;
         bigRows(r);
+        break;
+      }
+      case 'editor': {
+        const r = await editorBench({ runs, log });
+        results.editor = r;
+        editorRows(r);
         break;
       }
       case 'startup': {

@@ -1,7 +1,7 @@
 // Runs the benchmarks (BENCHMARKS.md says what each measures and how):
 //
 //   node scripts/bench.mjs                         (npm run bench) all of them
-//   node scripts/bench.mjs client host             only some: client host render history startup big
+//   node scripts/bench.mjs client host             only some: client host render history startup big editor
 //   node scripts/bench.mjs big --parts host,vscode  big's parts: reply (5 MB), host, history (10,000
 //        messages in the webview), vscode (2,000 sessions in code-server); all by default
 //   node scripts/bench.mjs render --runs 7         more runs (default 5; medians need at least 5)

@@ -187,9 +187,19 @@ export class SessionsApi {
     return readModels(listed).map((m) => ({ ...m, input: m.input ?? inputs.get(m.ref) }));
   }
 
-  /** The slash commands the gateway runs for a session (`commands.list`). */
+  /**
+   * The slash commands the gateway runs for a session (`commands.list`). A session nothing was sent
+   * in yet does not exist on the gateway, which answers "Session not found." (2026.9.6): then the
+   * commands are asked without a session, as the gateway lists them for its default agent, which
+   * is what that session gets with its first message.
+   */
   async commands(sessionKey: string, options: RequestOptions = {}): Promise<CommandInfo[]> {
-    return readCommands(await this.connection.send('commands.list', { sessionKey }, options));
+    try {
+      return readCommands(await this.connection.send('commands.list', { sessionKey }, options));
+    } catch (error) {
+      if (!/session not found/i.test((error as Error).message)) throw error;
+      return readCommands(await this.connection.send('commands.list', {}, options));
+    }
   }
 
   private async listUnpaged(options: RequestOptions, extra: Record<string, unknown>): Promise<SessionRow[]> {

@@ -144,6 +144,11 @@ function composerGateway(gw: FakeGateway): void {
         return true;
       }
       case 'commands.list':
+        // As 2026.9.6 answers for a session nothing was sent in yet.
+        if (typeof params.sessionKey === 'string' && !gw.sessions.has(params.sessionKey)) {
+          conn.res(frame.id, false, { code: 'INVALID_REQUEST', message: 'Session not found.' });
+          return true;
+        }
         conn.res(frame.id, true, {
           commands: [
             { name: 'status', description: 'Show status', textAliases: ['/status'], acceptsArgs: false },
@@ -306,6 +311,21 @@ describe('composer: requests through the chat bridge', () => {
     assert.match(refused[1], /big\.txt is 65 B; the gateway takes files up to 64 B/);
   });
 
+  it('lists the slash commands of a session nothing was sent in yet: the gateway does not know it, so they are asked without it', async () => {
+    const { gw, ask, controller } = await setup();
+    await controller.switchSession('agent:main:brand-new');
+    const listed = await ask('listCommands', {});
+    assert.equal(listed.ok, true, listed.error);
+    assert.deepEqual(
+      (listed.result as { commands: Array<{ name: string }> }).commands.map((c) => c.name),
+      ['status', 'steer'],
+    );
+    assert.deepEqual(
+      gw.requests('commands.list').map((r) => r.params),
+      [{ sessionKey: 'agent:main:brand-new' }, {}],
+    );
+  });
+
   it('lists the slash commands from commands.list and runs one through chat.send, showing its answer', async () => {
     const { gw, ask, bridge, controller } = await setup();
     const listed = await ask('listCommands', {});
@@ -342,5 +362,49 @@ describe('composer: requests through the chat bridge', () => {
     // The follow-up goes through agent once the running reply ended.
     await waitFor(() => gw.requests('agent').length === 2, 'the follow-up sent after the reply', 20_000);
     assert.equal((gw.requests('agent')[1].params as { message: string }).message, 'Then a summary');
+  });
+
+  it('interrupts a running reply: stops it with chat.abort, then sends through agent, and the transcript says so', async () => {
+    const { gw, bridge, controller, userItems } = await setup({ deltaDelayMs: 40 });
+    gw.reply = () => Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    bridge.receive({ type: 'send', text: 'Write a long answer' });
+    await waitFor(() => controller.transcript.some((i) => i.kind === 'assistant' && i.text.length > 0), 'the reply streams');
+    bridge.receive({ type: 'send', text: 'Stop, do this instead', delivery: 'interrupt' });
+    await waitFor(() => gw.requests('agent').length === 2, 'the new message sent after the stop', 20_000);
+    const order = gw.received.filter((r) => r.frame.type === 'req' && ['agent', 'chat.abort'].includes(String(r.frame.method))).map((r) => r.frame.method);
+    assert.deepEqual(order, ['agent', 'chat.abort', 'agent'], 'stopped first, then sent');
+    assert.equal((gw.requests('agent')[1].params as { message: string }).message, 'Stop, do this instead');
+    assert.equal(gw.requests('chat.send').length, 0, 'not steered into the stopped reply');
+    assert.equal(userItems().find((u) => u.text === 'Stop, do this instead')?.delivery, 'interrupt');
+    await waitFor(
+      () => controller.transcript.some((i) => i.kind === 'assistant' && i.text.startsWith('word0') && i.outcome === 'aborted'),
+      'the stopped reply stays in the transcript, marked stopped',
+      20_000,
+    );
+  });
+
+  it('answers `@` with the sources first, then the files that match, best first, and a file mentioned becomes a chip', async () => {
+    const { ask, editor } = await setup();
+    for (const path of ['docs/api.md', 'src/approvals/apply.ts', 'src/app.ts', 'test/unit/app.test.ts', 'webview/map-pins.ts'])
+      editor.files.set(path, utf8(`// ${path}\nexport {};\n`));
+    const bare = await ask('searchMentions', { query: '' });
+    assert.equal(bare.ok, true, bare.error);
+    const { candidates } = bare.result as { candidates: Array<{ kind: string; label: string; path?: string }> };
+    assert.deepEqual(
+      candidates.slice(0, 4).map((c) => c.kind),
+      ['selection', 'problems', 'diff', 'terminal'],
+    );
+    assert.equal(candidates.filter((c) => c.kind === 'file').length, 5);
+    const app = (await ask('searchMentions', { query: 'app' })).result as { candidates: Array<{ kind: string; path?: string }> };
+    // The name that starts with the query first (shorter path first), then the name that holds it, then the characters spread out.
+    assert.deepEqual(
+      app.candidates.map((c) => c.path),
+      ['src/app.ts', 'test/unit/app.test.ts', 'src/approvals/apply.ts', 'webview/map-pins.ts'],
+    );
+    const problems = (await ask('searchMentions', { query: 'pro' })).result as { candidates: Array<{ kind: string }> };
+    assert.equal(problems.candidates[0].kind, 'problems', 'a source that starts with the query comes first');
+    const chip = await ask('resolveMention', { kind: 'file', path: 'src/app.ts' });
+    assert.equal(chip.ok, true, chip.error);
+    assert.match(JSON.stringify(chip.result), /src\/app\.ts/);
   });
 });

@@ -152,7 +152,16 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     client.setEndpoint(found.url, found.token);
   };
   registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
-  registerSessionCommands({ context, controller, chatView, log });
+  registerSessionCommands({
+    context,
+    controller,
+    chatView,
+    log,
+    selectedSession: () => {
+      const node = sessionsView.selection[0];
+      return node && 'session' in node ? node.session.key : undefined;
+    },
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {

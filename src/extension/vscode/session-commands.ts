@@ -1,8 +1,8 @@
 /**
  * The commands that act on one session beyond switching and deleting (commands.ts): rename, pin,
- * archive, search, export to Markdown, compact, reset, and the usage totals. Each takes the tree's
- * row when run from the Sessions view and asks which session when run from the palette. Thin glue:
- * the work is in SessionList, SessionActions, export-markdown.ts and usage-report.ts.
+ * archive, search, export to Markdown (an editor or a workspace file: export-session.ts), compact,
+ * reset, and the usage totals. Each takes the tree's row when run from the Sessions view and asks
+ * which session when run from the palette. Thin glue: the work is in SessionList, SessionActions, export-markdown.ts and usage-report.ts.
  */
 import * as vscode from 'vscode';
 import type { SearchHit } from '../../protocol/gateway';
@@ -12,6 +12,7 @@ import { MAX_LABEL_CHARS } from '../session-list';
 import { relativeTime, sessionTitle } from '../transcript';
 import { usageReport } from '../usage-report';
 import type { ChatViewProvider } from './chat-view-provider';
+import { askWorkspaceFile, chooseExportTarget, writeExport } from './export-session';
 import type { SessionItem } from './session-tree';
 import { Command } from './settings';
 
@@ -23,9 +24,15 @@ export interface SessionCommandContext {
   controller: ChatController;
   chatView: ChatViewProvider;
   log: vscode.LogOutputChannel;
+  /** The session of the Sessions view's selected row, if any. */
+  selectedSession?: () => string | undefined;
 }
 
+/** What a command is run on: the tree's row (its menus), a session key, or nothing (the palette: ask). */
 type SessionArg = SessionItem | string | undefined;
+
+/** What the Sessions view's F2 passes (package.json): a keybinding gets no row, so the view's selected one is meant. */
+const isSelectedMarker = (arg: unknown): boolean => typeof arg === 'object' && arg !== null && (arg as { selected?: unknown }).selected === true;
 
 export function registerSessionCommands(c: SessionCommandContext): void {
   const { controller } = c;
@@ -45,7 +52,7 @@ export function registerSessionCommands(c: SessionCommandContext): void {
   const target = (arg: SessionArg, verb: string, filter?: (key: string) => boolean) => sessionOf(controller, arg, verb, filter);
 
   register(Command.renameSession, async (arg) => {
-    const key = await target(arg, 'rename');
+    const key = await target(isSelectedMarker(arg) ? c.selectedSession?.() : arg, 'rename');
     if (!key) return;
     const row = controller.list.find(key);
     const name = await vscode.window.showInputBox({
@@ -92,10 +99,19 @@ export function registerSessionCommands(c: SessionCommandContext): void {
   register(Command.exportSession, async (arg) => {
     const key = await target(arg, 'export');
     if (!key) return;
+    const where = await chooseExportTarget(title(key));
+    if (!where) return;
     await attempt('export', key, async () => {
+      const file = where === 'file' ? await askWorkspaceFile(title(key)) : undefined;
+      if (where === 'file' && !file) return;
       const markdown = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting “${title(key)}”…` }, async () =>
         sessionToMarkdown({ title: title(key), key, exportedAt: Date.now() }, await controller.actions.wholeHistory(key)),
       );
+      if (file) {
+        await writeExport(file, markdown);
+        c.log.info(`exported ${key} to ${file.toString()}`);
+        return;
+      }
       const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
       await vscode.window.showTextDocument(document, { preview: false });
       c.log.info(`exported ${key} to an untitled Markdown editor`);

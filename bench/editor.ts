@@ -1,0 +1,455 @@
+/**
+ * 7. The composer and sessions (issues 12 and 13), three figures, each beside a floor taken in the
+ * same run:
+ *
+ * - `@` mention, keystroke -> list: the chat webview in Chromium types `@needle-…` one key at a
+ *   time; each `searchMentions` request the page posts is answered by the host's own handler
+ *   (composerHandlers with MentionSearch, over a workspace of 20,000 paths), carried from the page
+ *   to Node and back through a Playwright binding (a round trip like VS Code's postMessage to the
+ *   extension host). Timed in the page from the `keydown` event to the end of the frame that
+ *   shows the answer. Floor: the same keys, the same path, a workspace of one file (the one found).
+ * - sessions search, keystroke -> answer: a GatewayClient against tools/fake-gateway.ts holding
+ *   2,000 sessions of 10 messages (20,000 messages), `sessions.search` for each prefix of a query,
+ *   as the quick pick asks after its 120 ms debounce. The fake's own time is metered and reported
+ *   apart (the real gateway's search is its own cost, not the extension's). Floor: the same
+ *   requests to a fake with no sessions.
+ * - paging up through 10,000 messages: the webview opens with the latest 200 and `earlier: 9800`;
+ *   the log is scrolled near its top, the page asks `loadEarlier`, the host's answer (a `prepend`
+ *   of the next 200 items from itemsFromHistory, and the reply) is posted, until the start. Every
+ *   frame is measured: its work (from the first requestAnimationFrame callback of the frame to a
+ *   MessageChannel ping that runs once its style, layout and paint are done), and every task that
+ *   handles a host message. Floor: the same page and the same scrolling with nothing left to load.
+ */
+import { type ChatController } from '../src/extension/chat-controller';
+import { composerHandlers } from '../src/extension/composer/composer-requests';
+import { Staging } from '../src/extension/composer/staging';
+import { itemsFromHistory } from '../src/extension/transcript';
+import { GatewayClient } from '../src/gateway/gateway-client';
+import { MemoryCredentialStore } from '../src/gateway/credential-store';
+import type { HistoryMessage } from '../src/protocol/gateway';
+import { FakeGateway } from '../tools/fake-gateway';
+import { sleep } from '../tools/wait';
+import { gatewayHistory, sessionRows } from './lib/big-data';
+import { meter } from './lib/metered-gateway';
+import { now } from './lib/clock';
+import { ROOT } from './lib/paths';
+import { percentiles, summarize, type Summary } from './lib/stats';
+import { buildWebview, launchChromium, openWebview, PageServer, type OpenPage } from './lib/webview-page';
+import { workspacePaths } from './lib/workspace-paths';
+
+export interface EditorOptions {
+  runs: number;
+  log(line: string): void;
+}
+
+export interface EditorResult {
+  mention: { files: number; keys: string; keyMs: Summary; keyMaxMs: Summary; floorKeyMs: Summary; floorKeyMaxMs: Summary; searchMs: Summary; ratio: Summary };
+  search: {
+    sessions: number;
+    messages: number;
+    answerMs: Summary;
+    answerMaxMs: Summary;
+    gatewayMs: Summary;
+    floorMs: Summary;
+    ratio: Summary;
+    debounceMs: number;
+  };
+  paging: {
+    messages: number;
+    pages: number;
+    longestFrameMs: Summary;
+    p99FrameMs: Summary;
+    framesOver16: Summary;
+    frames: Summary;
+    longestTaskMs: Summary;
+    floorLongestFrameMs: Summary;
+    floorLongestTaskMs: Summary;
+  };
+}
+
+const CONNECTED = { kind: 'connected', title: 'Connected to OpenClaw 2026.9.6', actions: [] };
+const CONTROLS = { model: 'm/echo', models: [{ id: 'm/echo', label: 'Echo', images: false }], thinking: 'off', thinkingLevels: ['off'], busyMode: 'steer' };
+const SNAPSHOT = {
+  type: 'snapshot',
+  session: { key: 'agent:main:main', title: 'Main session' },
+  busy: false,
+  connection: CONNECTED,
+  loading: false,
+  controls: CONTROLS,
+};
+/** The quick pick's debounce (SEARCH_DEBOUNCE_MS in src/extension/vscode/session-commands.ts, which imports vscode). */
+const SEARCH_DEBOUNCE_MS = 120;
+
+/** Runs in the page: posts host messages with the next seq, and times host-message tasks and frames. */
+function installHost(): void {
+  const w = window;
+  w.__seq = 0;
+  w.__host = (message: any) => window.postMessage({ ...message, seq: ++w.__seq }, '*');
+  // Registered after the app's listener: it runs when the app is done with the message.
+  // At the target (window), capturing listeners run before the app's own (non-capturing) one, and
+  // a non-capturing listener added after the app's runs after it: the two bracket its work.
+  w.__tasks = [];
+  window.addEventListener('message', () => (w.__taskStart = performance.now()), true);
+  window.addEventListener('message', () => w.__tasks.push(performance.now() - w.__taskStart));
+}
+
+/** Runs in the page: measures every frame until `__stopFrames` is set (see the header). */
+function startFrames(): void {
+  const w = window;
+  w.__frames = [];
+  w.__stopFrames = false;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event: MessageEvent<number>) => w.__frames.push(performance.now() - event.data);
+  const frame = () => {
+    if (w.__stopFrames) return;
+    // Registered in the frame before: this callback runs first in its frame.
+    requestAnimationFrame(frame);
+    channel.port2.postMessage(performance.now());
+  };
+  requestAnimationFrame(frame);
+}
+
+/** The `@` part: per key, keydown -> the frame that shows the list, with the host answering from `files`. */
+async function mentionKeys(view: OpenPage, keys: string): Promise<number[]> {
+  const { page } = view;
+  await page.evaluate(() => {
+    const w = window;
+    const box = document.querySelector('textarea')!;
+    box.value = '';
+    box.dispatchEvent(new Event('input'));
+    w.__keys = [];
+    box.addEventListener('keydown', () => w.__keys.push({ down: performance.now(), painted: 0 }), true);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event: MessageEvent<number>) => (w.__keys[event.data].painted = performance.now());
+    new MutationObserver(() => {
+      const at = w.__keys.length - 1;
+      if (at < 0 || w.__keys[at].painted) return;
+      requestAnimationFrame(() => channel.port2.postMessage(at));
+    }).observe(document.querySelector('.suggest'), { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+    // The page's requests, answered by the host in Node.
+    const posted = w.__bench.posted;
+    posted.push = (...messages: any[]) => {
+      for (const m of messages) {
+        if (m.type === 'request' && m.method === 'searchMentions')
+          void w.__searchMentions(m.params.query).then((result: unknown) => w.__host({ type: 'reply', id: m.id, ok: true, result }));
+      }
+      return Array.prototype.push.apply(posted, messages);
+    };
+    box.focus();
+  });
+  const timings: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    await page.keyboard.type(keys[i]);
+    for (let wait = 0; wait < 400; wait++) {
+      const painted = await page.evaluate((n) => window.__keys[n]?.painted ?? 0, i);
+      if (painted) break;
+      await sleep(5);
+    }
+    const key = await page.evaluate((n) => window.__keys[n], i);
+    if (!key?.painted) {
+      const state = await page.evaluate(() => ({
+        keys: window.__keys.length,
+        value: document.querySelector('textarea').value,
+        focused: document.activeElement?.tagName,
+        listHidden: document.querySelector('.suggest').hidden,
+        error: document.querySelector('[role="alert"]')?.textContent,
+      }));
+      throw new Error(`no list painted after key ${i + 1} (${keys[i]}): ${JSON.stringify(state)}`);
+    }
+    timings.push(key.painted - key.down);
+    await sleep(120);
+  }
+  return timings;
+}
+
+export async function editorBench(options: EditorOptions): Promise<EditorResult> {
+  const bundle = await buildWebview(ROOT);
+  const server = await new PageServer(bundle).start();
+  const browser = await launchChromium();
+  const files = workspacePaths(20_000);
+  const needle = files.find((p) => p.includes('needle-'))!;
+  const keys = `@${needle.split('/').pop()!.slice(0, 10)}`;
+  const mention = {
+    key: [] as number[],
+    keyMax: [] as number[],
+    floorKey: [] as number[],
+    floorKeyMax: [] as number[],
+    search: [] as number[],
+    ratio: [] as number[],
+  };
+  const paging = {
+    longest: [] as number[],
+    p99: [] as number[],
+    over16: [] as number[],
+    frames: [] as number[],
+    task: [] as number[],
+    floor: [] as number[],
+    floorTask: [] as number[],
+  };
+  let pages = 0;
+  try {
+    for (let run = 0; run < options.runs; run++) {
+      // `@`: the 20,000 files and the floor, on one page each, alternating which goes first.
+      const byFiles = new Map<number, number[]>();
+      for (const list of run % 2 ? [[needle], files] : [files, [needle]]) {
+        const view = await openWebview(browser, server);
+        try {
+          await view.page.evaluate(installHost);
+          const search = composerHandlers({} as ChatController, { workspaceFiles: () => Promise.resolve(list) } as never, new Staging());
+          await view.page.exposeFunction('__searchMentions', async (query: string) => {
+            const t = performance.now();
+            const result = await search.searchMentions({ query });
+            if (list.length) mention.search.push(performance.now() - t);
+            return result;
+          });
+          await view.page.evaluate((m) => window.__host(m), { ...SNAPSHOT, items: [] });
+          byFiles.set(list.length, await mentionKeys(view, keys));
+        } finally {
+          await view.close();
+        }
+      }
+      const full = byFiles.get(files.length)!;
+      const floor = byFiles.get(1)!;
+      const med = (xs: number[]) => summarize(xs).median;
+      mention.key.push(med(full));
+      mention.keyMax.push(Math.max(...full));
+      mention.floorKey.push(med(floor));
+      mention.floorKeyMax.push(Math.max(...floor));
+      mention.ratio.push(med(full) / med(floor));
+      options.log(
+        `editor @ run ${run + 1}/${options.runs}: keys ${keys}: 20,000 files ${full.map((k) => k.toFixed(1)).join(' ')} ms; one file ${floor.map((k) => k.toFixed(1)).join(' ')} ms`,
+      );
+
+      // Paging: the 10,000-message session and the floor (the same scrolling, nothing to load).
+      for (const withPages of run % 2 ? [false, true] : [true, false]) {
+        const view = await openWebview(browser, server);
+        try {
+          const r = await pagingRun(view, withPages);
+          if (withPages) {
+            pages = r.pages;
+            paging.longest.push(r.longest);
+            paging.p99.push(r.p99);
+            paging.over16.push(r.over16);
+            paging.frames.push(r.frames);
+            paging.task.push(r.longestTask);
+          } else {
+            paging.floor.push(r.longest);
+            paging.floorTask.push(r.longestTask);
+          }
+          options.log(
+            `editor paging run ${run + 1}/${options.runs} ${withPages ? `(${r.pages} pages)` : '(floor)'}: ${r.frames} frames, longest ${r.longest.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.over16} over 16.7 ms; longest host-message task ${r.longestTask.toFixed(1)} ms`,
+          );
+        } finally {
+          await view.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const search = await searchBench(options);
+  return {
+    mention: {
+      files: files.length,
+      keys,
+      keyMs: summarize(mention.key),
+      keyMaxMs: summarize(mention.keyMax),
+      floorKeyMs: summarize(mention.floorKey),
+      floorKeyMaxMs: summarize(mention.floorKeyMax),
+      searchMs: summarize(mention.search),
+      ratio: summarize(mention.ratio),
+    },
+    search,
+    paging: {
+      messages: 10_000,
+      pages,
+      longestFrameMs: summarize(paging.longest),
+      p99FrameMs: summarize(paging.p99),
+      framesOver16: summarize(paging.over16),
+      frames: summarize(paging.frames),
+      longestTaskMs: summarize(paging.task),
+      floorLongestFrameMs: summarize(paging.floor),
+      floorLongestTaskMs: summarize(paging.floorTask),
+    },
+  };
+}
+
+const TOTAL = 10_000;
+const PAGE = 200;
+let historyRows: HistoryMessage[] | undefined;
+
+async function pagingRun(
+  view: OpenPage,
+  withPages: boolean,
+): Promise<{ pages: number; frames: number; longest: number; p99: number; over16: number; longestTask: number }> {
+  const { page } = view;
+  // The gateway's rows; each page goes through the host's own itemsFromHistory, as loadEarlier does.
+  const rows = (historyRows ??= gatewayHistory(TOTAL) as unknown as HistoryMessage[]);
+  await page.evaluate(installHost);
+  let oldest = TOTAL - PAGE;
+  const latest = itemsFromHistory(rows.slice(oldest));
+  await page.evaluate((m) => window.__host(m), { ...SNAPSHOT, items: latest, earlier: withPages ? oldest : 0 });
+  await page.waitForFunction(() => document.querySelector('.log')?.getAttribute('aria-busy') === 'false');
+  await sleep(300);
+  await page.evaluate(() => (window.__tasks.length = 0));
+  await page.evaluate(startFrames);
+  let pages = 0;
+  // The floor scrolls as many times as the real run loads pages.
+  for (let step = 0; step < TOTAL / PAGE - 1; step++) {
+    const before = await page.evaluate(() => window.__bench.posted.length);
+    const shownBefore = await page.evaluate(() => document.querySelectorAll('.log > .msg').length);
+    await page.evaluate(() => {
+      const log = document.querySelector('.log')!;
+      log.scrollTop = 150;
+      log.dispatchEvent(new Event('scroll'));
+    });
+    if (!withPages) {
+      await sleep(60);
+      await page.evaluate(() => {
+        const log = document.querySelector('.log')!;
+        log.scrollTop = log.scrollHeight;
+      });
+      await sleep(60);
+      continue;
+    }
+    let request: { id: number } | undefined;
+    for (let wait = 0; wait < 1000 && !request; wait++) {
+      request = await page.evaluate((from) => window.__bench.posted.slice(from).find((m: any) => m.type === 'request' && m.method === 'loadEarlier'), before);
+      if (!request) await sleep(5);
+    }
+    if (!request) throw new Error(`the page asked for no older page at ${oldest}`);
+    const from = Math.max(0, oldest - PAGE);
+    const items = itemsFromHistory(rows.slice(from, oldest));
+    await page.evaluate(
+      ([prepend, reply]) => {
+        window.__host(prepend);
+        window.__host(reply);
+      },
+      [
+        { type: 'prepend', items, earlier: from },
+        { type: 'reply', id: request.id, ok: true, result: { earlier: from } },
+      ] as const,
+    );
+    // Done when the page's items are in and the log is no longer busy building them.
+    await page
+      .waitForFunction(
+        (count) => document.querySelectorAll('.log > .msg').length > count && document.querySelector('.log')?.getAttribute('aria-busy') === 'false',
+        shownBefore,
+        { timeout: 60_000 },
+      )
+      .catch(async (error: Error) => {
+        const state = await page.evaluate(() => ({
+          shown: document.querySelectorAll('.log > .msg').length,
+          busy: document.querySelector('.log')?.getAttribute('aria-busy'),
+          head: document.querySelector('.log > .earlier')?.textContent,
+          posted: window.__bench.posted.slice(-3),
+        }));
+        throw new Error(`page ${pages + 1} (${shownBefore} shown before): ${error.message} ${JSON.stringify(state)}`);
+      });
+    oldest = from;
+    pages += 1;
+    if (oldest === 0) break;
+  }
+  await sleep(300);
+  const { frames, tasks } = await page.evaluate(() => {
+    const w = window;
+    w.__stopFrames = true;
+    return { frames: w.__frames as number[], tasks: w.__tasks as number[] };
+  });
+  if (withPages) {
+    // Every message once: as many as the host makes of the whole history.
+    const expected = itemsFromHistory(rows).filter((i) => i.kind === 'user' || i.kind === 'assistant').length;
+    const count = await page.locator('.log > .msg').count();
+    if (count !== expected) throw new Error(`${count} messages shown after paging to the start, not ${expected}`);
+  }
+  const [p99] = percentiles(frames, [99]);
+  return { pages, frames: frames.length, longest: Math.max(...frames), p99, over16: frames.filter((f) => f > 16.7).length, longestTask: Math.max(0, ...tasks) };
+}
+
+/** Sessions search: keystroke (after the debounce) -> answer, over 2,000 sessions, and the floor. */
+async function searchBench(options: EditorOptions): Promise<EditorResult['search']> {
+  const SESSIONS = 2_000;
+  const PER_SESSION = 10;
+  const full = await new FakeGateway({ token: 't' }).start();
+  const empty = await new FakeGateway({ token: 't' }).start();
+  const rows = sessionRows(SESSIONS);
+  const words = gatewayHistory(PER_SESSION * 4);
+  for (const [i, row] of rows.entries()) {
+    full.sessions.set(row.key as string, row);
+    const own = words.slice((i % 4) * PER_SESSION, (i % 4) * PER_SESSION + PER_SESSION);
+    full.history.set(row.key as string, i === 1234 ? [...own.slice(1), { ...own[0], content: [{ type: 'text', text: 'the pairing handshake needle' }] }] : own);
+  }
+  const traffic = meter(full);
+  const clients = [full, empty].map((gw) => new GatewayClient({ url: gw.url, token: 't', store: new MemoryCredentialStore(), clientVersion: 'bench' }));
+  for (const client of clients) client.start();
+  for (const client of clients) for (let i = 0; i < 2000 && client.state.kind !== 'connected'; i++) await sleep(10);
+  const query = 'pairing handshake';
+  const answer: number[] = [];
+  const answerMax: number[] = [];
+  const gateway: number[] = [];
+  const floor: number[] = [];
+  const ratio: number[] = [];
+  try {
+    for (let run = 0; run < options.runs; run++) {
+      const mine: number[] = [];
+      const theirs: number[] = [];
+      const bare: number[] = [];
+      for (let k = 1; k <= query.length; k++) {
+        const q = query.slice(0, k);
+        if (!q.trim()) continue;
+        for (const [i, client] of (run % 2 ? [1, 0] : [0, 1]).map((i) => [i, clients[i]] as const)) {
+          const from = traffic.length;
+          const t = now();
+          await client.sessions.search(q);
+          const took = now() - t;
+          if (i === 0) {
+            mine.push(took);
+            const exchange = traffic.slice(from).find((e) => e.method === 'sessions.search');
+            theirs.push(exchange ? exchange.sentAt - exchange.receivedAt : NaN);
+          } else bare.push(took);
+        }
+      }
+      const med = (xs: number[]) => summarize(xs).median;
+      answer.push(med(mine));
+      answerMax.push(Math.max(...mine));
+      gateway.push(med(theirs));
+      floor.push(med(bare));
+      ratio.push(med(mine) / med(bare));
+      options.log(
+        `editor search run ${run + 1}/${options.runs}: ${SESSIONS} sessions, per key ${mine.map((m) => m.toFixed(1)).join(' ')} ms (fake gateway ${med(theirs).toFixed(1)} ms median); empty gateway ${med(bare).toFixed(2)} ms`,
+      );
+    }
+  } finally {
+    for (const client of clients) client.close();
+    await full.stop();
+    await empty.stop();
+  }
+  return {
+    sessions: SESSIONS,
+    messages: SESSIONS * PER_SESSION,
+    answerMs: summarize(answer),
+    answerMaxMs: summarize(answerMax),
+    gatewayMs: summarize(gateway),
+    floorMs: summarize(floor),
+    ratio: summarize(ratio),
+    debounceMs: SEARCH_DEBOUNCE_MS,
+  };
+}
+
+// Only so that the in-page functions type-check here (the project's tsconfig has no DOM library).
+declare const window: any;
+declare const document: any;
+declare const Event: any;
+declare function requestAnimationFrame(callback: (ts: number) => void): number;
+declare class MessageChannel {
+  port1: { onmessage: ((event: MessageEvent<number>) => void) | null };
+  port2: { postMessage(message: unknown): void };
+}
+declare interface MessageEvent<T> {
+  data: T;
+}
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: Record<string, unknown>): void;
+}

@@ -1,0 +1,35 @@
+/**
+ * Where an exported session may be written: a file name proposed from its title, and the check
+ * that a path the person chose in the save dialog lies inside a workspace folder. The dialog lets
+ * them go anywhere; the export only writes into the workspace, so that a session's text never
+ * lands in a place the person did not open in this window (and a `..` cannot walk out of it).
+ * Paths here are URI paths (always `/`-separated, as `vscode.Uri.path` gives them).
+ */
+import { posix } from 'node:path';
+
+/** A file name from a session's title: letters, digits and dashes, never empty, `.md` at the end. */
+export function exportFileName(title: string): string {
+  const stem = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${stem || 'session'}.md`;
+}
+
+/**
+ * The workspace folder (its URI path) that holds `target`, or undefined when none does. Both sides
+ * are normalized first, so `/ws/../etc/x.md` is outside `/ws`. `caseInsensitive` for file systems
+ * that ignore case (Windows, macOS by default): there `/WS/x.md` is inside `/ws`.
+ */
+export function folderHolding(folders: readonly string[], target: string, caseInsensitive = false): string | undefined {
+  const fold = (p: string) => (caseInsensitive ? p.toLowerCase() : p);
+  const file = fold(posix.normalize(target));
+  return folders.find((folder) => {
+    const root = fold(posix.normalize(folder)).replace(/\/+$/, '');
+    return file.startsWith(`${root}/`) && file.length > root.length + 1;
+  });
+}

@@ -1,0 +1,32 @@
+/** Where an export may be written (export-target.ts): the proposed name, and the workspace check the save dialog's answer goes through. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exportFileName, folderHolding } from '../../src/extension/export-target';
+
+describe('export target', () => {
+  it('proposes a plain file name from the title', () => {
+    assert.equal(exportFileName('Plan the Release: v2!'), 'plan-the-release-v2.md');
+    assert.equal(exportFileName('Café über straße'), 'cafe-uber-stra-e.md');
+    assert.equal(exportFileName('   '), 'session.md');
+    assert.equal(exportFileName('日本語'), 'session.md');
+    assert.ok(exportFileName('x'.repeat(200)).length <= 63);
+  });
+
+  it('accepts a file inside a workspace folder and names the folder', () => {
+    assert.equal(folderHolding(['/ws/a', '/ws/b'], '/ws/b/notes/s.md'), '/ws/b');
+    assert.equal(folderHolding(['/ws/a/'], '/ws/a/s.md'), '/ws/a/');
+  });
+
+  it('refuses a file outside every folder, a sibling with the same prefix, the folder itself and a walk out with ..', () => {
+    assert.equal(folderHolding(['/ws/a'], '/tmp/s.md'), undefined);
+    assert.equal(folderHolding(['/ws/a'], '/ws/ab/s.md'), undefined);
+    assert.equal(folderHolding(['/ws/a'], '/ws/a'), undefined);
+    assert.equal(folderHolding(['/ws/a'], '/ws/a/../../etc/s.md'), undefined);
+    assert.equal(folderHolding([], '/ws/a/s.md'), undefined);
+  });
+
+  it('ignores case only where the file system does', () => {
+    assert.equal(folderHolding(['/c:/Users/me/ws'], '/c:/users/ME/ws/s.md'), undefined);
+    assert.equal(folderHolding(['/c:/Users/me/ws'], '/c:/users/ME/ws/s.md', true), '/c:/Users/me/ws');
+  });
+});
