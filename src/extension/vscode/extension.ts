@@ -5,6 +5,9 @@ import { discoverGateway, type DiscoveredGateway } from '../../gateway/discovery
 import { redactUrl } from '../../gateway/gateway-url';
 import { GatewayClient } from '../../gateway/gateway-client';
 import { ChatController } from '../chat-controller';
+import { discoverProfiles } from '../../gateway/gateway-list';
+import { GatewaySwitcher } from '../gateway-switcher';
+import { addedGateways, GatewayStatusBar, registerGatewayCommands } from './gateway-commands';
 import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
@@ -15,7 +18,17 @@ import { connectionView } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { registerSessionCommands } from './session-commands';
 import { SessionTreeProvider } from './session-tree';
-import { ACTION_COMMANDS, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
+import {
+  ACTION_COMMANDS,
+  ContextKey,
+  SECTION,
+  Setting,
+  STATE_CURRENT_SESSION,
+  STATE_SELECTED_GATEWAY,
+  stateGatewaySession,
+  VIEW_CHAT,
+  VIEW_SESSIONS,
+} from './settings';
 import { ConnectionStatusBar } from './status-bar';
 
 /** What `activate` returns in VS Code's test mode (and only there): the tests drive these. */
@@ -24,6 +37,7 @@ export interface OpenClawApi {
   controller: ChatController;
   chatView: ChatViewProvider;
   sessions: SessionTreeProvider;
+  switcher: GatewaySwitcher;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<OpenClawApi | undefined> {
@@ -45,7 +59,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     return found;
   };
   await adoptLegacyToken(context.secrets, store, discover);
-  let found = await discover();
+  // Several gateways: the one chosen last with "Switch Gateway…" (else the discovered one), each
+  // with its own token, device token, certificate and remembered session (gateway-switcher.ts).
+  const switcher: GatewaySwitcher = new GatewaySwitcher({
+    client: { setEndpoint: (url, token) => client.setEndpoint(url, token) },
+    controller: { changeGateway: (key: string) => controller.changeGateway(key) },
+    discover,
+    profiles: () => discoverProfiles(),
+    added: () => addedGateways(context),
+    secretToken: (origin) => store.get(storeGatewayTokenKey(origin)),
+    rememberedSession: (origin) => context.workspaceState.get<string>(stateGatewaySession(origin)),
+    selected: () => context.globalState.get<string>(STATE_SELECTED_GATEWAY),
+    select: (origin) => Promise.resolve(context.globalState.update(STATE_SELECTED_GATEWAY, origin)),
+    log: (message) => log.info(message),
+  });
+  let found: DiscoveredGateway = await switcher.initial();
 
   const client = new GatewayClient({
     url: found.url,
@@ -69,8 +97,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
       const mode = settings().get<string>(Setting.sendWhileBusy, 'steer');
       return (DELIVERIES as readonly string[]).includes(mode) ? (mode as Delivery) : 'steer';
     },
-    initialSession: context.workspaceState.get<string>(STATE_CURRENT_SESSION) || settings().get<string>(Setting.defaultSession) || undefined,
-    saveSession: (key) => void context.workspaceState.update(STATE_CURRENT_SESSION, key),
+    initialSession:
+      (found.origin ? context.workspaceState.get<string>(stateGatewaySession(found.origin)) : undefined) ||
+      context.workspaceState.get<string>(STATE_CURRENT_SESSION) ||
+      settings().get<string>(Setting.defaultSession) ||
+      undefined,
+    saveSession: (key) => {
+      void context.workspaceState.update(STATE_CURRENT_SESSION, key);
+      const origin = switcher.current?.origin;
+      if (origin) void context.workspaceState.update(stateGatewaySession(origin), key);
+    },
   });
   context.subscriptions.push({ dispose: () => controller.dispose() });
 
@@ -86,7 +122,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     controller,
     services,
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, found, controller.approvals.route),
+    connection: () => connectionView(client.state, switcher.current ?? found, controller.approvals.route),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
@@ -127,11 +163,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
   });
   onState();
 
+  const gatewayStatus = new GatewayStatusBar();
+  context.subscriptions.push(gatewayStatus);
+  const gateways = registerGatewayCommands({ context, client, switcher, statusBar: gatewayStatus, log });
+  void gateways.refreshStatus();
   const rediscover = async () => {
-    found = await discover();
-    client.setEndpoint(found.url, found.token);
+    found = await switcher.refresh();
+    await gateways.refreshStatus();
   };
-  registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
+  registerCommands({ context, controller, chatView, log, store, gateway: () => switcher.current ?? found, rediscover });
   registerSessionCommands({ context, controller, chatView, log });
 
   context.subscriptions.push(
@@ -141,13 +181,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
         client.setTrace(traceFrames ? trace : undefined);
       }
       if (event.affectsConfiguration(`${SECTION}.${Setting.sendWhileBusy}`)) controller.refreshControls();
-      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) await rediscover();
+      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) {
+        // A new URL in the settings is the gateway the person wants now.
+        await context.globalState.update(STATE_SELECTED_GATEWAY, undefined);
+        await rediscover();
+      }
     }),
   );
 
   client.start();
   // The live client and controller are handed out to VS Code's own test runner, and to nothing else.
-  return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions, switcher } : undefined;
 }
 
 /**
