@@ -76,6 +76,7 @@ export function createNetNamespace(): NetNamespace {
     dispose();
     throw new Error(
       `could not make network namespace ${name}: ${(error as Error & { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message}`,
+      { cause: error },
     );
   }
   return { name, address, hostAddress, dispose };
