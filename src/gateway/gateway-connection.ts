@@ -4,6 +4,7 @@
  * one state machine; where each frame goes is FrameRouter's, when to try again ReconnectTimer's.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { MAX_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, type AgentEventPayload, type HelloOk } from '../protocol/gateway';
@@ -274,7 +275,10 @@ export class GatewayConnection {
         maxPayload: MAX_INCOMING_FRAME_BYTES,
         handshakeTimeout: this.handshakeTimeoutMs,
         skipUTF8Validation: true,
-        ...(secure ? { rejectUnauthorized: false } : {}),
+        // A resumed TLS session shows no certificate, so none may be resumed: VS Code's proxy
+        // support routes sockets through https.globalAgent, whose session cache is keyed by the
+        // TLS options, and a context of our own per attempt keeps each key unique.
+        ...(secure ? { rejectUnauthorized: false, sessionIdContext: randomBytes(16).toString('hex') } : {}),
       });
     } catch (error) {
       this.setState({

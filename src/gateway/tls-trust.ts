@@ -28,7 +28,9 @@ export function normalizeFingerprint(raw: string | undefined): string | undefine
 export function checkCertificate(url: string, socket: TLSSocket, pinned: string | undefined): FailedState | undefined {
   const fingerprint = normalizeFingerprint(socket.getPeerCertificate()?.fingerprint256);
   if (!fingerprint) {
-    return { kind: 'failed', url, reason: 'tls', action: 'check-url', message: `The gateway at ${url} presented no certificate. Check the URL.` };
+    // A resumed session carries no certificate: it cannot be checked, so it is not used.
+    const why = socket.isSessionReused() ? 'the TLS session was resumed, so its certificate could not be checked; reconnect' : 'check the URL';
+    return { kind: 'failed', url, reason: 'tls', action: 'check-url', message: `The gateway at ${url} presented no certificate: ${why}. Nothing was sent.` };
   }
   if (pinned) {
     if (fingerprint === pinned) return undefined;

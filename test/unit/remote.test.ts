@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import WebSocket from 'ws';
 import { afterEach, describe, it } from 'node:test';
 import type { ConnectionState } from '../../src/gateway/connection-state';
 import { storeDeviceTokenKey, storeTlsPinKey } from '../../src/gateway/constants';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
+import { checkCertificate } from '../../src/gateway/tls-trust';
 import { FakeGateway } from '../../tools/fake-gateway';
 import { makeSelfSignedCert } from '../../tools/self-signed-cert';
 import { makeClient, TOKEN } from '../support/clients';
@@ -103,5 +107,56 @@ describe('remote gateways: wss:// with a pinned certificate, and pairing that wa
     await waitForState(c, 'connected', 5000);
     assert.ok(Date.now() - started < 5000);
     assert.equal(gw.requests('connect').length, 2);
+  });
+});
+
+describe('a resumed TLS session', () => {
+  it('never passes the certificate check: it shows no certificate to check', async () => {
+    const cert = makeSelfSignedCert();
+    const gw = await new FakeGateway({ tls: cert }).start();
+    try {
+      // Node's https.globalAgent caches sessions (VS Code's proxy support routes sockets through it).
+      const agent = new https.Agent({ maxCachedSessions: 10 });
+      const connectOnce = () =>
+        new Promise<ReturnType<typeof checkCertificate> | 'no-upgrade'>((resolve) => {
+          const ws = new WebSocket(gw.url, { rejectUnauthorized: false, agent });
+          ws.on('upgrade', (res) => resolve(checkCertificate(gw.url, res.socket as TLSSocket, cert.fingerprint)));
+          ws.on('open', () => ws.close());
+          ws.on('error', () => resolve('no-upgrade'));
+        });
+      assert.equal(await connectOnce(), undefined, 'a full handshake with the pinned certificate passes');
+      const resumed = await connectOnce();
+      assert.ok(resumed && resumed !== 'no-upgrade', 'the resumed session is refused');
+      assert.equal(resumed.reason, 'tls');
+      assert.match(resumed.message, /resumed/);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('is never offered by the client, even through a caching agent like VS Code injects: each attempt shows the certificate', async () => {
+    const cert = makeSelfSignedCert();
+    const gw = await new FakeGateway({ tls: cert }).start();
+    // What VS Code's proxy support does to every extension: https.request gets an agent that caches TLS sessions.
+    const original = https.request;
+    const caching = new https.Agent({ maxCachedSessions: 10 });
+    (https as { request: unknown }).request = (options: https.RequestOptions, ...rest: unknown[]) =>
+      (original as (...args: unknown[]) => unknown)({ ...options, agent: caching, createConnection: undefined }, ...rest);
+    const c = makeClient(gw.url);
+    try {
+      await c.store.set(storeTlsPinKey(gatewayOrigin(gw.url)), cert.fingerprint);
+      c.start();
+      await waitForState(c, 'connected');
+      for (let i = 0; i < 3; i++) {
+        c.reconnect();
+        const state = await Promise.race([waitForState(c, 'connected'), waitForState(c, 'failed')]);
+        assert.equal(state.kind, 'connected', JSON.stringify(state));
+      }
+      assert.equal(gw.requests('connect').length, 4);
+    } finally {
+      (https as { request: unknown }).request = original;
+      c.close();
+      await gw.stop();
+    }
   });
 });
