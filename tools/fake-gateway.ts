@@ -6,6 +6,7 @@
  * its behaviour through hooks.
  */
 import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { FakeSessions, SESSION_METHODS } from './fake-sessions';
@@ -38,6 +39,13 @@ export interface FakeGatewayOptions {
   bareHistory?: boolean;
   /** The assistant row lands in history this long after the run ends (0: at once). */
   replyRowLagMs?: number;
+  /** Serve `wss://` with this key and certificate (PEM) instead of `ws://`. */
+  tls?: { key: string; cert: string };
+  /**
+   * Behave like a gateway reached from another computer: a device it has not paired is refused
+   * with PAIRING_REQUIRED (one pending request per device) until `approvePairing(requestId)`.
+   */
+  requirePairing?: boolean;
 }
 
 type Handler = (conn: Conn, frame: Record<string, unknown>) => boolean | void;
@@ -75,7 +83,11 @@ export class FakeGateway {
   readonly extraMethods: string[] = [];
   /** The assistant reply for a message (default: echo). */
   reply: (message: string) => string = (message) => `Echo: ${message}`;
+  /** Pairing requests waiting for `approvePairing`: request id -> device id (requirePairing). */
+  readonly pendingPairings = new Map<string, string>();
+  private readonly approvedDevices = new Set<string>();
   private server!: WebSocketServer;
+  private https: HttpsServer | undefined;
   private nextConn = 0;
   private tickTimer: NodeJS.Timeout | undefined;
   port = 0;
@@ -92,13 +104,29 @@ export class FakeGateway {
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}`;
+  }
+
+  /** Approves a pending pairing request, as `openclaw devices approve <id>` would. */
+  approvePairing(requestId: string): void {
+    const deviceId = this.pendingPairings.get(requestId);
+    if (!deviceId) throw new Error(`no pending pairing request ${requestId}`);
+    this.pendingPairings.delete(requestId);
+    this.approvedDevices.add(deviceId);
   }
 
   async start(port = 0): Promise<this> {
-    this.server = new WebSocketServer({ host: '127.0.0.1', port });
-    await new Promise<void>((resolve) => this.server.once('listening', () => resolve()));
-    this.port = (this.server.address() as AddressInfo).port;
+    if (this.options.tls) {
+      const https = createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert });
+      this.https = https;
+      this.server = new WebSocketServer({ server: https });
+      await new Promise<void>((resolve) => https.listen(port, '127.0.0.1', () => resolve()));
+      this.port = (https.address() as AddressInfo).port;
+    } else {
+      this.server = new WebSocketServer({ host: '127.0.0.1', port });
+      await new Promise<void>((resolve) => this.server.once('listening', () => resolve()));
+      this.port = (this.server.address() as AddressInfo).port;
+    }
     this.server.on('connection', (ws) => this.onConnection(ws));
     if (this.options.ticks !== false) {
       const every = this.options.tickIntervalMs ?? 30_000;
@@ -144,6 +172,8 @@ export class FakeGateway {
     if (this.tickTimer) clearInterval(this.tickTimer);
     for (const conn of this.conns) conn.ws.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const https = this.https;
+    if (https) await new Promise<void>((resolve) => https.close(() => resolve()));
   }
 
   private onConnection(ws: WebSocket): void {
@@ -259,6 +289,16 @@ export class FakeGateway {
           canRetryWithDeviceToken: !!device,
           recommendedNextStep: device ? 'retry_with_device_token' : 'update_auth_credentials',
         },
+      });
+    }
+    if (this.options.requirePairing && device && !known && !this.approvedDevices.has(device.id)) {
+      const pending = [...this.pendingPairings].find(([, id]) => id === device.id);
+      const requestId = pending?.[0] ?? randomUUID();
+      this.pendingPairings.set(requestId, device.id);
+      return this.fail(conn, frame.id, {
+        code: 'NOT_PAIRED',
+        message: 'pairing required',
+        details: { code: 'PAIRING_REQUIRED', reason: 'not-paired', requestId, deviceId: device.id },
       });
     }
     const platform = String(params.client?.platform ?? '');

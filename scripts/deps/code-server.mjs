@@ -73,6 +73,21 @@ export function ensureBuildTools() {
   if (after.length) throw new Error(`${neededFor}: ${after.join(', ')} still not on PATH after apt-get install`);
 }
 
+/**
+ * iproute2's `ip` and `openssl`, which the remote-gateway tests use (a network namespace so that
+ * the gateway sees a non-loopback client, and a self-signed certificate), from apt where missing.
+ */
+export function ensureNetTools() {
+  const tools = { ip: 'iproute2', openssl: 'openssl' };
+  const missing = Object.keys(tools).filter((command) => !hasCommand(command));
+  if (missing.length)
+    aptInstall(
+      missing.map((command) => tools[command]),
+      'Testing a remote gateway (namespace, TLS)',
+      missing,
+    );
+}
+
 /** Debian's chromium (playwright's own browser builds are a download, which fails here). */
 export function ensureChromium() {
   const bin = '/usr/bin/chromium';

@@ -269,6 +269,20 @@ export class ChatController extends Disposable {
     await this.reloadHistory();
   }
 
+  /**
+   * The client is about to talk to another gateway: every turn of this one ends here (one queued
+   * while offline must never be sent to the other gateway), and `sessionKey` (the session last
+   * shown on that gateway; empty: its main session) is shown once it connects. Call before
+   * pointing the client elsewhere.
+   */
+  async changeGateway(sessionKey: string): Promise<void> {
+    for (const turn of this.turns) turn.controller.abort();
+    this.turns = [];
+    this.currentSession = '';
+    this.model.replace([]);
+    await this.switchSession(sessionKey);
+  }
+
   /** Starts a new, empty session; the gateway creates it with the first message. */
   async newSession(): Promise<string> {
     const key = `agent:main:vscode-${Date.now().toString(36)}`;

@@ -127,18 +127,35 @@ function failedView(state: Extract<ConnectionState, { kind: 'failed' }>, config:
           { id: 'showLog', label: 'Show Log' },
         ],
       };
-    case 'approve-pairing':
+    case 'approve-pairing': {
+      // The client asks again by itself (retryAt); "I Approved It" asks at once.
+      const waiting = state.retryAt ? ' Waiting for the approval: this chat continues by itself once it is given.' : '';
       return {
         kind: 'failed',
-        title: 'Pairing required',
-        detail: state.message,
+        title: /new permissions/.test(state.message) ? 'Approve the new permissions' : 'Pairing required',
+        detail: `${state.message}${waiting}`,
         actions: [
           { id: 'approvePairing', label: 'Copy Approve Command' },
-          { id: 'reconnect', label: 'Reconnect' },
+          { id: 'reconnect', label: state.retryAt ? 'I Approved It' : 'Reconnect' },
+        ],
+      };
+    }
+    case 'trust-certificate':
+      return {
+        kind: 'failed',
+        title: "Trust this gateway's certificate?",
+        detail: state.message,
+        actions: [
+          { id: 'trustCertificate', label: 'Trust Certificate…' },
+          { id: 'openSettings', label: 'Open Settings' },
         ],
       };
     case 'check-url': {
-      const titles: Partial<Record<typeof state.reason, string>> = { tls: 'Secure connection failed', 'insecure-url': 'Use wss:// for a remote gateway' };
+      const titles: Partial<Record<typeof state.reason, string>> = {
+        tls: 'Secure connection failed',
+        'tls-pin-mismatch': "The gateway's certificate changed",
+        'insecure-url': 'Use wss:// for a remote gateway',
+      };
       return {
         kind: 'failed',
         title: titles[state.reason] ?? 'Bad gateway URL',

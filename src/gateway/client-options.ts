@@ -23,6 +23,8 @@ export interface GatewayClientOptions {
   handshakeTimeoutMs?: number;
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /** How often a connection waiting for its pairing to be approved asks again (PAIRING_RETRY_MS; tests). */
+  pairingRetryMs?: number;
   /** Overrides the gateway's `policy.tickIntervalMs` for the watchdog (tests). */
   tickIntervalMs?: number;
   log?: (level: LogLevel, message: string) => void;

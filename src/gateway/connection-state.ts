@@ -17,10 +17,12 @@ export type FailureReason =
   | 'insecure-url'
   | 'bad-hello'
   | 'tls'
+  | 'tls-untrusted'
+  | 'tls-pin-mismatch'
   | 'rejected';
 
 /** The one thing a person should do about a failure. */
-export type FailureAction = 'set-token' | 'approve-pairing' | 'update' | 'check-clock' | 'check-url' | 'reconnect';
+export type FailureAction = 'set-token' | 'approve-pairing' | 'trust-certificate' | 'update' | 'check-clock' | 'check-url' | 'reconnect';
 
 /** Why the client is waiting to connect again: the banner words it differently for each. */
 export type ReconnectCause = 'unreachable' | 'restarting' | 'silent' | 'closed';
@@ -48,6 +50,10 @@ export type ConnectionState =
       code?: string;
       /** For `pairing-required`: the pending request to approve. */
       requestId?: string;
+      /** For `pairing-required`: when the client asks again by itself (it waits for the approval). */
+      retryAt?: number;
+      /** For `tls-untrusted` and `tls-pin-mismatch`: the SHA-256 fingerprint the gateway presented. */
+      fingerprint?: string;
     }
   | { kind: 'closed' };
 

@@ -20,6 +20,12 @@ export const SCOPES = ['operator.read', 'operator.write', 'operator.admin', APPR
 export const CAPS = ['tool-events', 'exec-approvals'] as const;
 
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * While a pairing (or scope upgrade) waits for a person to approve it on the gateway host, the
+ * client asks again this often: soon enough to feel immediate, rare enough not to flood the
+ * gateway's pending list or its log. "I approved it" asks at once.
+ */
+export const PAIRING_RETRY_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** The `agent` request's final `res` comes when the turn ends, so it gets a long timeout of its own. */
 export const TURN_TIMEOUT_MS = 15 * 60_000;
@@ -43,6 +49,8 @@ export const CLOSE_WATCHDOG = 4000;
 /** Keys in the credential store. Tokens are per gateway origin (gateway-url.ts), never shared between gateways. */
 export const STORE_DEVICE_KEY = 'openclaw.device.privateKey';
 export const storeDeviceTokenKey = (origin: string): string => `openclaw.deviceToken:${origin}`;
+/** The SHA-256 certificate fingerprint a person trusted for one `wss://` gateway (tls-trust.ts). */
+export const storeTlsPinKey = (origin: string): string => `openclaw.tlsPin:${origin}`;
 /** The shared token a person set with "Set Gateway Token" for one gateway. */
 export const storeGatewayTokenKey = (origin: string): string => `openclaw.gatewayToken:${origin}`;
 

@@ -91,14 +91,15 @@ export function openclawConfigPath(env: NodeJS.ProcessEnv, home: string): string
   return path.join(home, '.openclaw', 'openclaw.json');
 }
 
-interface GatewayConfig {
+export interface GatewayConfig {
   found: boolean;
   port?: number;
   token?: string;
   problem?: string;
 }
 
-function readGatewayConfig(file: string, read: (file: string) => string): GatewayConfig {
+/** `gateway.port` and `gateway.auth.token` of an OpenClaw config file; never throws. */
+export function readGatewayConfig(file: string, read: (file: string) => string): GatewayConfig {
   let text: string;
   try {
     text = read(file);

@@ -152,6 +152,20 @@ export class GatewayClient {
   }
 
   /**
+   * Trusts a `wss://` gateway's self-signed certificate by its SHA-256 fingerprint (the one a
+   * `tls-untrusted` failure showed), stored for the current gateway's origin alone, and reconnects.
+   * From then on any other certificate there is refused.
+   */
+  trustCertificate(fingerprint: string): Promise<void> {
+    return this.connection.trustCertificate(fingerprint);
+  }
+
+  /** Forgets the certificate trusted for the current gateway, and reconnects. */
+  forgetCertificate(): Promise<void> {
+    return this.connection.forgetCertificate();
+  }
+
+  /**
    * Forgets the device key and shared token held in memory (the store is the caller's to clear), so
    * that the next connection pairs a new device.
    */

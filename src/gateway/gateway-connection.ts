@@ -4,6 +4,7 @@
  * one state machine; where each frame goes is FrameRouter's, when to try again ReconnectTimer's.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { MAX_TICK_INTERVAL_MS, MIN_TICK_INTERVAL_MS, type AgentEventPayload, type HelloOk } from '../protocol/gateway';
@@ -19,14 +20,17 @@ import {
   DEFAULT_MAX_PAYLOAD,
   DEFAULT_TICK_INTERVAL_MS,
   HANDSHAKE_TIMEOUT_MS,
+  PAIRING_RETRY_MS,
   REQUEST_TIMEOUT_MS,
+  storeTlsPinKey,
 } from './constants';
-import { classifyHandshakeError, describeState, type ConnectionState, type ReconnectCause } from './connection-state';
+import { classifyHandshakeError, describeState, type ConnectionState, type FailedState, type ReconnectCause } from './connection-state';
 import { GatewayCancelledError, GatewayClosedError, GatewayConnectError, GatewayPayloadTooLargeError, GatewayRequestError } from './errors';
 import { MAX_INCOMING_FRAME_BYTES } from './frames';
 import { FrameRouter } from './frame-router';
 import { PendingRequests, type OpenRequestOptions } from './pending-requests';
-import { checkGatewayUrl, redactUrl } from './gateway-url';
+import { checkGatewayUrl, gatewayOrigin, redactUrl } from './gateway-url';
+import { checkCertificate, normalizeFingerprint } from './tls-trust';
 import { redactFrame, redactText } from './redact';
 import { Watchdog } from './watchdog';
 
@@ -47,6 +51,10 @@ export class GatewayConnection {
   private everConnected = false;
   private gatewayBootId: string | undefined;
   private endpoint: string;
+  /** The certificate fingerprint trusted for the endpoint being connected to (read before each attempt). */
+  private pinned: string | undefined;
+  /** Set while a pairing waits for approval: the retries keep the pairing banner instead of "connecting". */
+  private pairingWait = false;
 
   constructor(
     private readonly options: GatewayClientOptions,
@@ -76,6 +84,7 @@ export class GatewayConnection {
         this.reconnects.restartNoticed(1000);
       },
       redact: (text) => this.redact(text),
+      checkTls: (socket) => checkCertificate(this.endpoint, socket, this.pinned),
     });
   }
 
@@ -164,6 +173,7 @@ export class GatewayConnection {
     this.endpoint = url;
     this.auth.setToken(token);
     this.gatewayBootId = undefined;
+    this.pairingWait = false;
     if (this.want) this.reconnect();
   }
 
@@ -251,12 +261,25 @@ export class GatewayConnection {
       return;
     }
     const url = this.endpoint;
-    this.setState({ kind: 'connecting', url, attempt: this.attempt });
+    if (!this.pairingWait) this.setState({ kind: 'connecting', url, attempt: this.attempt });
+    const secure = checked.url.protocol === 'wss:';
+    this.pinned = secure ? normalizeFingerprint(await this.options.store.get(storeTlsPinKey(checked.origin))) : undefined;
+    if (!this.want || url !== this.endpoint) return;
     let socket: WebSocket;
     try {
       // No UTF-8 check of each frame (ws does it in a loop over every byte): a frame is decoded
       // once for JSON.parse anyway, where a bad byte becomes U+FFFD and at worst a bad frame.
-      socket = new WebSocket(checked.url, { maxPayload: MAX_INCOMING_FRAME_BYTES, handshakeTimeout: this.handshakeTimeoutMs, skipUTF8Validation: true });
+      // TLS: Node does not reject the certificate itself; tls-trust.ts decides (system trust or the
+      // pinned fingerprint) on the upgrade answer, before anything but the upgrade request is sent.
+      socket = new WebSocket(checked.url, {
+        maxPayload: MAX_INCOMING_FRAME_BYTES,
+        handshakeTimeout: this.handshakeTimeoutMs,
+        skipUTF8Validation: true,
+        // A resumed TLS session shows no certificate, so none may be resumed: VS Code's proxy
+        // support routes sockets through https.globalAgent, whose session cache is keyed by the
+        // TLS options, and a context of our own per attempt keeps each key unique.
+        ...(secure ? { rejectUnauthorized: false, sessionIdContext: randomBytes(16).toString('hex') } : {}),
+      });
     } catch (error) {
       this.setState({
         kind: 'failed',
@@ -280,6 +303,7 @@ export class GatewayConnection {
   }
 
   private onHello(socket: WebSocket, hello: HelloOk): void {
+    this.pairingWait = false;
     this.reconnects.connected();
     this.auth.onHello(this.endpoint, hello);
     this.helloOk = hello;
@@ -312,12 +336,18 @@ export class GatewayConnection {
 
   private afterHandshakeError(error: Error): void {
     const url = this.endpoint;
+    const waiting = this.pairingWait;
+    this.pairingWait = false;
     if (error instanceof GatewayRequestError) {
       if (this.auth.retryAfterRefusal(url, error)) {
         void this.connect();
         return;
       }
       const failed = classifyHandshakeError(url, error);
+      if (failed?.reason === 'pairing-required') {
+        this.waitForPairing(failed, waiting);
+        return;
+      }
       if (failed) {
         this.log('error', `connection failed: ${failed.message}`);
         this.setState(failed);
@@ -334,6 +364,33 @@ export class GatewayConnection {
       return;
     }
     this.scheduleReconnect(error.message, this.reconnects.hintMs, this.reconnects.hintMs ? 'restarting' : 'unreachable');
+  }
+
+  /**
+   * A person must approve this device (or its new scopes) on the gateway host: show what to run,
+   * and ask again at a polite pace until it is approved, so the chat continues without a restart.
+   * `reconnect()` ("I approved it") asks at once.
+   */
+  private waitForPairing(failed: FailedState, alreadyWaiting: boolean): void {
+    const delayMs = this.options.pairingRetryMs ?? PAIRING_RETRY_MS;
+    if (!alreadyWaiting) this.log('warn', `waiting for approval: ${failed.message}`);
+    this.pairingWait = true;
+    this.setState({ ...failed, retryAt: Date.now() + delayMs });
+    this.reconnects.schedule(delayMs, () => void this.connect());
+  }
+
+  /** Trusts `fingerprint` (SHA-256) as the certificate of the current `wss://` gateway, and connects again. */
+  async trustCertificate(fingerprint: string): Promise<void> {
+    const pin = normalizeFingerprint(fingerprint);
+    if (!pin) throw new Error(`"${fingerprint}" is not a SHA-256 fingerprint (32 hex pairs).`);
+    await this.options.store.set(storeTlsPinKey(gatewayOrigin(this.endpoint)), pin);
+    this.reconnect();
+  }
+
+  /** Forgets the certificate trusted for the current gateway; the next connect asks again unless the system trusts it. */
+  async forgetCertificate(): Promise<void> {
+    await this.options.store.delete(storeTlsPinKey(gatewayOrigin(this.endpoint)));
+    this.reconnect();
   }
 
   private onClose(socket: WebSocket, code: number, reason: string): void {

@@ -5,9 +5,10 @@
  * it runs once per attempt and settles once; what follows (handlers, retry, backoff) is the connection's.
  */
 
+import type { TLSSocket } from 'node:tls';
 import type WebSocket from 'ws';
 import { HelloOkSchema, type ConnectChallenge, type ConnectParams, type HelloOk } from '../protocol/gateway';
-import { classifyTransportError, classifyUpgradeStatus } from './connection-state';
+import { classifyTransportError, classifyUpgradeStatus, type FailedState } from './connection-state';
 import { GatewayClosedError, GatewayConnectError, GatewayRequestError, GatewayTimeoutError } from './errors';
 import { FrameProblem, parseFrame } from './frames';
 import { isRecord } from '../protocol/schema';
@@ -27,6 +28,8 @@ export interface HandshakeHooks {
   onRestarting(): void;
   /** Free text from the gateway with every known secret taken out. */
   redact(text: string): string;
+  /** For `wss://`: whether the certificate may be used (tls-trust.ts); a failure ends the attempt before any frame. */
+  checkTls(socket: TLSSocket): FailedState | undefined;
 }
 
 /** Runs handshakes for one connection, one socket at a time. */
@@ -80,6 +83,14 @@ export class Handshake {
         }
       };
       socket.on('message', onMessage);
+      // The upgrade answer arrives before any frame, so an untrusted certificate stops the attempt
+      // before the challenge is answered: no token or signature ever reaches that server.
+      socket.on('upgrade', (res) => {
+        const tls = res.socket as TLSSocket;
+        if (!tls.encrypted) return;
+        const failure = hooks.checkTls(tls);
+        if (failure) settle(() => reject(new GatewayConnectError(failure.message, failure)));
+      });
       socket.on('unexpected-response', (_req, res) => {
         // 503 while the gateway drains for a restart: come back when it is up again.
         const status = res.statusCode ?? 0;

@@ -40,7 +40,17 @@ export const MAX_ATTACHMENT_DATA_CHARS = Math.ceil((25 * 1024 * 1024 * 4) / 3) +
 const MAX_PATH_CHARS = 4_096;
 
 /** Buttons the webview may offer; the host decides what each does. */
-export const ACTION_IDS = ['reconnect', 'setToken', 'approvePairing', 'openSettings', 'showLog', 'newSession', 'switchSession'] as const;
+export const ACTION_IDS = [
+  'reconnect',
+  'setToken',
+  'approvePairing',
+  'openSettings',
+  'showLog',
+  'newSession',
+  'switchSession',
+  'trustCertificate',
+  'switchGateway',
+] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
 const text = string();

@@ -114,7 +114,7 @@ describe('errors a person can act on', () => {
     );
     assert.deepEqual(
       connectionView(state, { tokenSource: 'secret' }).actions.map((a) => a.label),
-      ['Copy Approve Command', 'Reconnect'],
+      ['Copy Approve Command', 'I Approved It'],
     );
   });
 

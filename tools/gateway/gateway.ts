@@ -53,6 +53,15 @@ export interface StartGatewayOptions {
   config?: Record<string, unknown>;
   /** How long start() waits for a successful handshake (default 180 s). */
   readyTimeoutMs?: number;
+  /** Serve `wss://` with this certificate and key (gateway.tls); the handle's url is then wss://. */
+  tls?: { certPath: string; keyPath: string };
+  /**
+   * Run the gateway inside this network namespace (netns.ts), bound to all its addresses, so that
+   * a client in the test process reaches it at `ns.address` from `ns.hostAddress`: not loopback to
+   * the gateway, which then asks for pairing like any remote gateway. The model server listens on
+   * `ns.hostAddress` for it.
+   */
+  netns?: { name: string; address: string; hostAddress: string };
 }
 
 export interface GatewayHandle {
@@ -83,6 +92,11 @@ export interface GatewayHandle {
   start(): Promise<void>;
   /** The last lines of the gateway's stdout/stderr. */
   logTail(): string;
+  /**
+   * Runs the gateway's own CLI (`openclaw <args>`, e.g. `devices approve <id>`) with the gateway's
+   * environment (and in its network namespace), as a person on the gateway host would.
+   */
+  cli(args: string[], timeoutMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Final: stop the gateway and the model server. Logs, config and state stay for post-mortems. */
   dispose(): Promise<void>;
 }
@@ -120,7 +134,12 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   const token = opts.token ?? `harness-${randomBytes(12).toString('hex')}`;
   const port = opts.port ?? (await freePort());
-  const modelServer = await startModelServer();
+  const modelServer = await startModelServer(opts.netns?.hostAddress);
+  const host = opts.netns?.address ?? '127.0.0.1';
+  const scheme = opts.tls ? 'wss' : 'ws';
+  const tlsConfig = opts.tls ? { tls: { enabled: true, autoGenerate: false, certPath: opts.tls.certPath, keyPath: opts.tls.keyPath } } : {};
+  const bindConfig = opts.netns ? { bind: 'lan' } : {};
+  const extraConfig = { ...opts.config, gateway: { ...(opts.config?.gateway as Record<string, unknown> | undefined), ...tlsConfig, ...bindConfig } };
 
   const configPath = writeGatewayConfig(stateDir, {
     version: install.version,
@@ -129,7 +148,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     modelBaseUrl: modelServer.baseUrl,
     workspace,
     logFile: path.join(runDir, 'openclaw.log'),
-    extra: opts.config,
+    extra: extraConfig,
   });
 
   // Nothing of the developer's own OpenClaw setup may leak in (notably OPENCLAW_GATEWAY_TOKEN).
@@ -166,7 +185,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
 
   const execArgv: string[] = [];
   if (opts.tickIntervalMs !== undefined) execArgv.push('--import', pathToFileURL(writeTickHook(runDir, opts.tickIntervalMs)).href);
-  const args = [...execArgv, install.entry, 'gateway', 'run', '--port', String(port), '--bind', 'loopback'];
+  const args = [...execArgv, install.entry, 'gateway', 'run', '--port', String(port), '--bind', opts.netns ? 'lan' : 'loopback'];
+  // In a namespace: `ip netns exec` execs the gateway in place, so the pid (and group) stay its own.
+  const [command, commandArgs] = opts.netns ? ['ip', ['netns', 'exec', opts.netns.name, install.node, ...args]] : [install.node, args];
 
   // The gateway's stdout/stderr go to gateway.out.log (whole) and to an in-memory tail for errors.
   const outLog: WriteStream = createWriteStream(path.join(runDir, 'gateway.out.log'), { flags: 'a' });
@@ -192,7 +213,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
   const spawnGateway = () => {
     record(`[harness] ${new Date().toISOString()} starting openclaw@${install.version} on port ${port}\n`);
     // Own process group (detached) so that one signal reaches the gateway and its helpers.
-    const proc = spawn(install.node, args, { cwd: workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(command, commandArgs, { cwd: workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     tree = proc.pid ? new GatewayProcessTree(proc.pid) : undefined;
     proc.stdout?.on('data', record);
@@ -214,7 +235,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     const started = Date.now();
     while (Date.now() - started < readyTimeoutMs) {
       if (!isRunning()) throw new Error(`openclaw gateway exited during startup.\n--- log tail ---\n${logTail()}`);
-      const probe = await probeHandshake(`ws://127.0.0.1:${port}`, token);
+      const probe = await probeHandshake(`${scheme}://${host}:${port}`, token);
       if (probe.ready) {
         record(`[harness] ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         tree?.snapshot();
@@ -266,7 +287,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
   };
 
   const handle: GatewayHandle = {
-    url: `ws://127.0.0.1:${port}`,
+    url: `${scheme}://${host}:${port}`,
     port,
     token,
     stateDir,
@@ -291,6 +312,23 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     kill,
     start,
     logTail,
+    cli(cliArgs, timeoutMs = 120_000) {
+      const [cmd, full] = opts.netns
+        ? ['ip', ['netns', 'exec', opts.netns.name, install.node, install.entry, ...cliArgs]]
+        : [install.node, [install.entry, ...cliArgs]];
+      return new Promise((resolve) => {
+        const proc = spawn(cmd, full, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        proc.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+        proc.once('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr });
+        });
+      });
+    },
     async dispose() {
       try {
         await stop();

@@ -394,7 +394,8 @@ function respondStream(res: http.ServerResponse, body: ChatRequest, plan: Plan):
   tick();
 }
 
-export async function startModelServer(): Promise<ModelServer> {
+/** `host`: the address to listen on (127.0.0.1; a gateway in a network namespace reaches it at the veth's address). */
+export async function startModelServer(host = '127.0.0.1'): Promise<ModelServer> {
   let requests = 0;
   const log: ModelServerRequest[] = [];
   const remember = (entry: ModelServerRequest) => {
@@ -436,13 +437,13 @@ export async function startModelServer(): Promise<ModelServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
   return {
     port,
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://${host}:${port}/v1`,
     get requests() {
       return requests;
     },

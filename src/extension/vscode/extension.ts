@@ -5,6 +5,9 @@ import { discoverGateway, type DiscoveredGateway } from '../../gateway/discovery
 import { redactUrl } from '../../gateway/gateway-url';
 import { GatewayClient } from '../../gateway/gateway-client';
 import { ChatController } from '../chat-controller';
+import { discoverProfiles } from '../../gateway/gateway-list';
+import { GatewaySwitcher } from '../gateway-switcher';
+import { addedGateways, GatewayStatusBar, registerGatewayCommands } from './gateway-commands';
 import { ChatBridge } from '../chat-bridge';
 import { ApprovalsUi } from './approvals-ui';
 import { ChatViewProvider } from './chat-view-provider';
@@ -17,7 +20,17 @@ import { connectionView } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { registerSessionCommands } from './session-commands';
 import { SessionTreeProvider } from './session-tree';
-import { ACTION_COMMANDS, ContextKey, SECTION, Setting, STATE_CURRENT_SESSION, VIEW_CHAT, VIEW_SESSIONS } from './settings';
+import {
+  ACTION_COMMANDS,
+  ContextKey,
+  SECTION,
+  Setting,
+  STATE_CURRENT_SESSION,
+  STATE_SELECTED_GATEWAY,
+  stateGatewaySession,
+  VIEW_CHAT,
+  VIEW_SESSIONS,
+} from './settings';
 import { ConnectionStatusBar } from './status-bar';
 
 /** What `activate` returns in VS Code's test mode (and only there): the tests drive these. */
@@ -26,12 +39,13 @@ export interface OpenClawApi {
   controller: ChatController;
   chatView: ChatViewProvider;
   sessions: SessionTreeProvider;
+  switcher: GatewaySwitcher;
 }
 
 /**
  * Registers everything and returns: nothing here waits on the secret store, the disk or the
  * network (activation blocks the extension host, and every other extension waits behind it). The
- * gateway is found and the connection starts just after (`connectSoon`), as does everything the
+ * gateway is found and the connection starts just after (the `setImmediate` at the end), as does everything the
  * views then ask for.
  */
 export function activate(context: vscode.ExtensionContext): OpenClawApi | undefined {
@@ -54,6 +68,20 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
   };
   // Until discovery has run (moments after activate returns), the client is idle at this address.
   let found = provisionalGateway(settings().get<string>(Setting.gatewayUrl));
+  // Several gateways: the one chosen last with "Switch Gateway…" (else the discovered one), each
+  // with its own token, device token, certificate and remembered session (gateway-switcher.ts).
+  const switcher: GatewaySwitcher = new GatewaySwitcher({
+    client: { setEndpoint: (url, token) => client.setEndpoint(url, token) },
+    controller: { changeGateway: (key: string) => controller.changeGateway(key) },
+    discover,
+    profiles: () => discoverProfiles(),
+    added: () => addedGateways(context),
+    secretToken: (origin) => store.get(storeGatewayTokenKey(origin)),
+    rememberedSession: (origin) => context.workspaceState.get<string>(stateGatewaySession(origin)),
+    selected: () => context.globalState.get<string>(STATE_SELECTED_GATEWAY),
+    select: (origin) => Promise.resolve(context.globalState.update(STATE_SELECTED_GATEWAY, origin)),
+    log: (message) => log.info(message),
+  });
 
   const client = new GatewayClient({
     url: found.url,
@@ -87,7 +115,11 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
       return (DELIVERIES as readonly string[]).includes(mode) ? (mode as Delivery) : 'steer';
     },
     initialSession: context.workspaceState.get<string>(STATE_CURRENT_SESSION) || settings().get<string>(Setting.defaultSession) || undefined,
-    saveSession: (key) => void context.workspaceState.update(STATE_CURRENT_SESSION, key),
+    saveSession: (key) => {
+      void context.workspaceState.update(STATE_CURRENT_SESSION, key);
+      const origin = switcher.current?.origin;
+      if (origin) void context.workspaceState.update(stateGatewaySession(origin), key);
+    },
     changes: { root: () => review.root(), files: review.files, log: (message) => log.warn(message) },
   });
   context.subscriptions.push({ dispose: () => controller.dispose() });
@@ -106,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     controller,
     services,
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, found, controller.approvals.route),
+    connection: () => connectionView(client.state, switcher.current ?? found, controller.approvals.route),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
@@ -147,11 +179,15 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
   });
   onState();
 
+  const gatewayStatus = new GatewayStatusBar();
+  context.subscriptions.push(gatewayStatus);
+  const gateways = registerGatewayCommands({ context, client, switcher, statusBar: gatewayStatus, log });
+  void gateways.refreshStatus();
   const rediscover = async () => {
-    found = await discover();
-    client.setEndpoint(found.url, found.token);
+    found = await switcher.refresh();
+    await gateways.refreshStatus();
   };
-  registerCommands({ context, controller, chatView, log, store, gateway: () => found, rediscover });
+  registerCommands({ context, controller, chatView, log, store, gateway: () => switcher.current ?? found, rediscover });
   registerSessionCommands({
     context,
     controller,
@@ -170,7 +206,11 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
         client.setTrace(traceFrames ? trace : undefined);
       }
       if (event.affectsConfiguration(`${SECTION}.${Setting.sendWhileBusy}`)) controller.refreshControls();
-      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) await rediscover();
+      if (event.affectsConfiguration(`${SECTION}.${Setting.gatewayUrl}`)) {
+        // A new URL in the settings is the gateway the person wants now.
+        await context.globalState.update(STATE_SELECTED_GATEWAY, undefined);
+        await rediscover();
+      }
     }),
   );
 
@@ -179,7 +219,10 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     void (async () => {
       try {
         await adoptLegacyToken(context.secrets, store, discover);
-        found = await discover();
+        found = await switcher.initial();
+        // The session last shown on this gateway, when it differs from the last one shown at all.
+        const remembered = found.origin ? context.workspaceState.get<string>(stateGatewaySession(found.origin)) : undefined;
+        if (remembered && remembered !== controller.sessionKey) await controller.switchSession(remembered);
       } catch (error) {
         log.error(`could not look for the gateway's address and token: ${(error as Error).message}; trying ${redactUrl(found.url)}`);
       }
@@ -189,7 +232,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     })();
   });
   // The live client and controller are handed out to VS Code's own test runner, and to nothing else.
-  return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { client, controller, chatView, sessions, switcher } : undefined;
 }
 
 /** Where the client points before discovery has run: the setting's URL, else the default; no token yet. */

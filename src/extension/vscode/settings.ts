@@ -19,6 +19,11 @@ export const ContextKey = {
 
 /** workspaceState key of the session the chat shows. */
 export const STATE_CURRENT_SESSION = 'openclaw.currentSession';
+/** workspaceState key of the session the chat showed on one gateway (by origin), for switching back. */
+export const stateGatewaySession = (origin: string): string => `${STATE_CURRENT_SESSION}:${origin}`;
+/** globalState keys: the gateways the person added by URL, and the one chosen with Switch Gateway. */
+export const STATE_ADDED_GATEWAYS = 'openclaw.addedGateways';
+export const STATE_SELECTED_GATEWAY = 'openclaw.selectedGateway';
 
 export const Command = {
   newSession: 'openclaw.newSession',
@@ -48,6 +53,11 @@ export const Command = {
   showPairing: 'openclaw.showPairing',
   /** Lists what the agent waits on a person for, in every session; what the approvals badge runs. */
   showPendingApprovals: 'openclaw.showPendingApprovals',
+  /** Picks the gateway to talk to (discovered, OpenClaw profiles, added by URL), or adds one. */
+  switchGateway: 'openclaw.switchGateway',
+  /** Trusts the self-signed certificate of the current wss:// gateway by its SHA-256 fingerprint. */
+  trustCertificate: 'openclaw.trustCertificate',
+  forgetCertificate: 'openclaw.forgetCertificate',
 } as const;
 
 /** The command each button of the chat's banner runs (but `openSettings`, which opens the settings). */
@@ -58,6 +68,8 @@ export const ACTION_COMMANDS: Record<Exclude<ActionId, 'openSettings'>, string> 
   showLog: Command.showLog,
   newSession: Command.newSession,
   switchSession: Command.switchSession,
+  trustCertificate: Command.trustCertificate,
+  switchGateway: Command.switchGateway,
 };
 
 /**
