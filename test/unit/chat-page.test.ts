@@ -9,7 +9,12 @@ import { chatPageCsp, chatPageHtml } from '../../src/extension/chat-page';
 
 describe('chat page', () => {
   const csp = chatPageCsp('https://src.example', 'N0NCE');
-  const html = chatPageHtml({ nonce: 'N0NCE', csp, styles: ['https://src.example/chat.css'], scripts: ['https://src.example/webview.js', 'https://src.example/b.js'] });
+  const html = chatPageHtml({
+    nonce: 'N0NCE',
+    csp,
+    styles: ['https://src.example/chat.css'],
+    scripts: ['https://src.example/webview.js', 'https://src.example/b.js'],
+  });
 
   it('carries the policy in a <meta> tag, exactly, ahead of every stylesheet and script', () => {
     const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
@@ -28,7 +33,10 @@ describe('chat page', () => {
         ['nonce="N0NCE" src="https://src.example/b.js"', ''],
       ],
     );
-    assert.deepEqual([...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]), ['<link rel="stylesheet" href="https://src.example/chat.css">']);
+    assert.deepEqual(
+      [...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]),
+      ['<link rel="stylesheet" href="https://src.example/chat.css">'],
+    );
     assert.doesNotMatch(html, /<base\b|<form\b|<iframe\b|\bon\w+=/i);
   });
 

@@ -11,7 +11,7 @@ import { ChatViewProvider } from './chat-view-provider';
 import { VsCodeHostServices } from './host-services';
 import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
-import { connectionView } from '../connection-view';
+import { chatBanner } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { registerSessionCommands } from './session-commands';
 import { SessionTreeProvider } from './session-tree';
@@ -86,7 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<OpenCl
     controller,
     services,
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, found, controller.approvals.route),
+    // `found` changes on rediscovery: the banner reads the current one each time.
+    connection: () => chatBanner(client, found, controller.approvals)(),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
