@@ -38,12 +38,17 @@ describe('chat page', () => {
       ['<link rel="stylesheet" href="https://src.example/chat.css">'],
     );
     assert.doesNotMatch(html, /<base\b|<form\b|<iframe\b|\bon\w+=/i);
+    // One tag a line.
+    assert.match(html, /<\/script>\n<script /);
+    const two = chatPageHtml({ nonce: 'n', styles: ['a.css', 'b.css'], scripts: [] });
+    assert.match(two, /<link rel="stylesheet" href="a.css">\n<link rel="stylesheet" href="b.css">/);
   });
 
   it('leaves the tag out only when asked, and marks the body only when given a class', () => {
     const bare = chatPageHtml({ nonce: 'n', styles: [], scripts: [] });
     assert.doesNotMatch(bare, /Content-Security-Policy/);
     assert.match(bare, /<body>\n<div id="app"><\/div>/);
+    assert.match(bare, /<meta charset="UTF-8">\n<meta name="viewport"/, 'nothing in place of the missing tag');
     assert.match(chatPageHtml({ nonce: 'n', styles: [], scripts: [], bodyClass: 'hc' }), /<body class="hc">/);
   });
 

@@ -110,6 +110,17 @@ describe('redaction of free text', () => {
     assert.deepEqual(redactFrame(frame, [TOKEN]), { a: 'x[redacted]y', b: [{ c: '[redacted]' }], auth: { token: '[redacted]' }, n: 1, z: null });
     assert.deepEqual(redactFrame(frame), { ...frame, auth: { token: '[redacted]' } }, 'without secrets, only the fields');
     assert.equal(redactText('abcd', ['abcd', undefined, '']), '[redacted]');
+    const keys = ['token', 'deviceToken', 'password', 'signature', 'bootstrapToken', 'privateKey', 'recoveryScope', 'answers'];
+    assert.deepEqual(redactFrame(Object.fromEntries(keys.map((k) => [k, 'v']))), Object.fromEntries(keys.map((k) => [k, '[redacted]'])));
+    assert.deepEqual(redactFrame({ token: '', password: undefined }), { token: '', password: undefined }, 'an empty or absent secret says so');
+    assert.equal(redactFrame('Stryker was here'), 'Stryker was here', 'no secrets given: free text as it is');
+    // Nested past 32 levels (no real frame is): what is below is dropped, never logged as it is.
+    const nest = (levels: number, inner: unknown): unknown => (levels === 0 ? inner : nest(levels - 1, { a: inner }));
+    const nestList = (levels: number, inner: unknown): unknown => (levels === 0 ? inner : nestList(levels - 1, [inner]));
+    assert.deepEqual(redactFrame(nest(32, { token: 'x' })), nest(32, { token: '[redacted]' }));
+    assert.deepEqual(redactFrame(nest(33, { token: 'x' })), nest(33, '[too deep]'));
+    assert.deepEqual(redactFrame(nestList(33, ['x'])), nestList(33, '[too deep]'));
+    assert.deepEqual(redactFrame(nestList(32, ['x'])), nestList(32, ['x']));
     assert.equal(redactText('ab', ['ab']), 'ab', 'too short to be a secret: left (it would blank ordinary words)');
   });
 });
