@@ -28,6 +28,15 @@ function tokenOrigin(config: ConfigInfo): string {
   }
 }
 
+/**
+ * The chat banner as activate() wires it: from the client's state, everything discovery found (the
+ * token included, which the banner must never show) and the approval route. One function, so the
+ * secrets test builds the banner from exactly what the extension passes.
+ */
+export function chatBanner(client: { readonly state: ConnectionState }, found: ConfigInfo, approvals: { readonly route: ApprovalRoute }): () => ConnectionView {
+  return () => connectionView(client.state, found, approvals.route);
+}
+
 export function connectionView(state: ConnectionState, config: ConfigInfo, route?: ApprovalRoute, now = Date.now()): ConnectionView {
   switch (state.kind) {
     case 'idle':

@@ -452,12 +452,12 @@ export class GatewayConnection {
   }
 
   private sendText(socket: WebSocket, frame: { type: 'req'; id: string; method: string; params: unknown }, text: string): void {
-    if (this.options.trace) this.options.trace('out', redactFrame(frame));
+    if (this.options.trace) this.options.trace('out', redactFrame(frame, this.auth.secrets));
     socket.send(text);
   }
 
   private traceIn(frame: unknown): void {
-    if (this.options.trace) this.options.trace('in', redactFrame(frame));
+    if (this.options.trace) this.options.trace('in', redactFrame(frame, this.auth.secrets));
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -467,9 +467,13 @@ export class GatewayConnection {
   }
 
   private setState(state: ConnectionState): void {
-    // Messages quote the gateway's own words, which could echo a token back: they reach the chat.
-    if (state.kind === 'failed') state = { ...state, message: this.redact(state.message) };
-    else if (state.kind === 'reconnecting') state = { ...state, reason: this.redact(state.reason) };
+    // Messages quote the gateway's own words, which could echo a token back: they reach the chat
+    // (the code in the banner's sentence, the request id in the approve command it copies).
+    if (state.kind === 'failed') {
+      state = { ...state, message: this.redact(state.message) };
+      if (state.code !== undefined) state.code = this.redact(state.code);
+      if (state.requestId !== undefined) state.requestId = this.redact(state.requestId);
+    } else if (state.kind === 'reconnecting') state = { ...state, reason: this.redact(state.reason) };
     this.currentState = state;
     this.emitter.emit('state', state);
   }

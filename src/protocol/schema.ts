@@ -65,22 +65,26 @@ export function unknown(): Schema<unknown> {
   return schema(() => undefined);
 }
 
-export function optional<T>(inner: Schema<T>): OptionalSchema<T> {
-  return { optional: true, check: (v) => (v === undefined ? undefined : inner.check(v)) };
+export function optional<T>(inner: Schema<T>): OptionalSchema<T> & { readonly inner: Schema<T> } {
+  return { optional: true, inner, check: (v) => (v === undefined ? undefined : inner.check(v)) };
 }
 
 /** An array of at most `max` elements, each fitting `item`. */
-export function array<T>(item: Schema<T>, limits: { max?: number } = {}): Schema<T[]> {
+export function array<T>(item: Schema<T>, limits: { max?: number } = {}): Schema<T[]> & { readonly item: Schema<T> } {
   const max = limits.max ?? Infinity;
-  return schema((v) => {
-    if (!Array.isArray(v)) return 'not an array';
-    if (v.length > max) return `more than ${max} elements`;
-    for (let i = 0; i < v.length; i++) {
-      const problem = item.check(v[i]);
-      if (problem) return `[${i}] ${problem}`;
-    }
-    return undefined;
-  });
+  // `item` (like `shape` and `shapes`) lets a test walk a contract field by field.
+  return {
+    item,
+    ...schema<T[]>((v) => {
+      if (!Array.isArray(v)) return 'not an array';
+      if (v.length > max) return `more than ${max} elements`;
+      for (let i = 0; i < v.length; i++) {
+        const problem = item.check(v[i]);
+        if (problem) return `[${i}] ${problem}`;
+      }
+      return undefined;
+    }),
+  };
 }
 
 /** A JSON object (not null, not an array). */
@@ -126,13 +130,17 @@ export function variants<const D extends string, V extends VariantShapes>(
   discriminant: D,
   shapes: V,
   options: { strict?: boolean } = {},
-): Schema<InferVariants<D, V>> {
+): Schema<InferVariants<D, V>> & { readonly discriminant: D; readonly shapes: V } {
   const byKind = new Map(Object.entries(shapes).map(([kind, shape]) => [kind, object({ ...shape, [discriminant]: literal(kind) }, options)]));
-  return schema((v) => {
-    if (!isRecord(v)) return 'not an object';
-    const tag = v[discriminant];
-    const variant = typeof tag === 'string' ? byKind.get(tag) : undefined;
-    if (!variant) return `${discriminant}: unknown ${JSON.stringify(String(tag)).slice(0, 40)}`;
-    return variant.check(v);
-  });
+  return {
+    discriminant,
+    shapes,
+    ...schema<InferVariants<D, V>>((v) => {
+      if (!isRecord(v)) return 'not an object';
+      const tag = v[discriminant];
+      const variant = typeof tag === 'string' ? byKind.get(tag) : undefined;
+      if (!variant) return `${discriminant}: unknown ${JSON.stringify(String(tag)).slice(0, 40)}`;
+      return variant.check(v);
+    }),
+  };
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import { backoffDelay } from '../../src/gateway/backoff';
 import { RESTART_PROBE_MS } from '../../src/gateway/constants';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway } from '../../tools/fake-gateway';
@@ -11,24 +10,6 @@ describe('liveness and reconnect', () => {
   const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  it('doubles the backoff from 1 s to 30 s, less up to a quarter at random, and honours retryAfterMs', () => {
-    const none = { random: () => 0 };
-    assert.deepEqual(
-      [1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffDelay(n, none)),
-      [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
-    );
-    assert.equal(backoffDelay(1, { random: () => 1 }), 750);
-    assert.equal(backoffDelay(1, { random: () => 0.5 }), 875);
-    // At the cap the spread still applies: clients that all reached it do not retry in step.
-    const atCap = [0, 0.25, 0.5, 0.75, 0.999].map((r) => backoffDelay(9, { random: () => r }));
-    assert.deepEqual(atCap, [30000, 28125, 26250, 24375, 22508]);
-    assert.ok(
-      atCap.every((d) => d <= 30000),
-      'never past the cap',
-    );
-    assert.equal(backoffDelay(1, none, 5000), 5000);
   });
 
   it('reconnects with growing delays while the gateway is unreachable', async () => {

@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ChatController } from '../../src/extension/chat-controller';
-import { ChatFeed } from '../../src/extension/chat-feed';
-import { connectionView } from '../../src/extension/connection-view';
-import { HostPoster } from '../../src/extension/host-poster';
+import { ChatBridge } from '../../src/extension/chat-bridge';
+import { chatBanner } from '../../src/extension/connection-view';
+import { discoverGateway } from '../../src/gateway/discovery';
 import { STORE_DEVICE_KEY, storeDeviceTokenKey } from '../../src/gateway/constants';
 import { MemoryCredentialStore } from '../../src/gateway/credential-store';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import type { HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
+import { hostServices } from '../support/composer-services';
 import { FakeGateway } from '../../tools/fake-gateway';
 import { sleep, waitFor, waitForState } from '../support/wait';
 
@@ -25,14 +26,22 @@ describe('secrets', () => {
   });
 
   it('never reach the webview or a log line during a full session', { timeout: 60_000 }, async () => {
-    const gw = await new FakeGateway({ token: TOKEN, deltaDelayMs: 2 }).start();
+    // Approvals routed here, so the banner reads "Connected" (not "limited") and that sentence is checked too.
+    const gw = await new FakeGateway({
+      token: TOKEN,
+      deltaDelayMs: 2,
+      hello: (h) => h.features.methods.push('exec.approval.resolve', 'question.resolve'),
+    }).start();
     cleanups.push(() => gw.stop());
     const store = new MemoryCredentialStore();
     const posted: HostMessage[] = [];
     const lines: string[] = [];
 
     /** One "window" of the extension: client, controller and chat feed, everything recorded. */
-    const open = (token: string | undefined, platform = process.platform): { client: GatewayClient; controller: ChatController } => {
+    const open = async (token: string | undefined, platform = process.platform): Promise<{ client: GatewayClient; controller: ChatController }> => {
+      // What activate() has: discovery's answer (the token in it) for the banner, a ChatBridge for the page.
+      const found = await discoverGateway({ settingUrl: gw.url, secretToken: () => token, env: {}, home: '/nonexistent-home' });
+      assert.equal(found.token, token);
       const client = makeClient(gw.url, {
         token,
         store,
@@ -45,22 +54,26 @@ describe('secrets', () => {
         thinking: () => 'low',
         saveSession: () => undefined,
       });
-      const poster = new HostPoster((message) => posted.push(message), 5);
-      const feed = new ChatFeed(controller, poster, () => connectionView(client.state, { tokenSource: token ? 'secret' : 'none' }));
+      const bridge = new ChatBridge({
+        controller,
+        services: hostServices(),
+        post: (message) => posted.push(message),
+        connection: chatBanner(client, found, controller.approvals),
+        log: (message) => lines.push(`bridge ${message}`),
+      });
       client.onState((state) => lines.push(`state ${JSON.stringify(state)}`));
       cleanups.push(
-        () => feed.dispose(),
+        () => bridge.dispose(),
         () => controller.dispose(),
         () => client.close(),
-        () => poster.dispose(),
       );
-      feed.snapshot();
+      bridge.receive({ type: 'ready' });
       client.start();
       return { client, controller };
     };
 
     // Connect, chat, use a tool-like turn, switch, delete, stop a turn.
-    const first = open(TOKEN);
+    const first = await open(TOKEN);
     await waitForState(first.client, 'connected');
     first.controller.send('hello there');
     await waitFor(() => !first.controller.busy && first.controller.transcript.length === 2, 'first turn');
@@ -78,13 +91,13 @@ describe('secrets', () => {
     first.client.close();
 
     // Reconnect with the device token alone, then with a wrong token, then from another platform.
-    const second = open(undefined);
+    const second = await open(undefined);
     await waitForState(second.client, 'connected');
     second.client.close();
-    const wrong = open('wrong-token-value');
+    const wrong = await open('wrong-token-value');
     await waitForState(wrong.client, 'connected'); // retried with the device token, as the gateway allows
     wrong.client.close();
-    const moved = open(TOKEN, process.platform === 'darwin' ? 'linux' : 'darwin');
+    const moved = await open(TOKEN, process.platform === 'darwin' ? 'linux' : 'darwin');
     await waitForState(moved.client, 'failed');
     await sleep(50);
 
@@ -100,6 +113,9 @@ describe('secrets', () => {
     const webviewText = posted.map((m) => JSON.stringify(m)).join('\n');
     const logText = lines.join('\n');
     assert.ok(posted.length >= 20, `${posted.length} messages posted to the webview`);
+    const banners = new Set(posted.flatMap((m) => (m.type === 'connection' ? [m.connection.kind] : m.type === 'snapshot' ? [m.connection.kind] : [])));
+    for (const kind of ['connecting', 'connected', 'failed', 'closed'])
+      assert.ok(banners.has(kind as never), `the webview was shown a ${kind} banner (${[...banners]})`);
     assert.ok(
       lines.some((l) => l.includes('"method":"connect"')),
       'the trace saw the connect frames',

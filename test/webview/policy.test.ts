@@ -2,6 +2,8 @@
 // the Content-Security-Policy is shown to stop what the sanitizer would never let through, and the
 // sanitizer's link rules are asserted on the DOM they leave (not on what later checks hide).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { chatPageCsp } from '../../src/extension/chat-page';
 import { assistant, snapshot, webviewSuite } from './harness';
@@ -55,6 +57,42 @@ describe('page policy', () => {
     for (const directive of ['script-src', 'base-uri', 'img-src', 'form-action'])
       assert.ok(blocked.has(directive), `${directive} reported a violation: ${[...blocked]}`);
     assert.deepEqual(view.server.strayRequests, [], 'no request reached /evil/');
+  });
+
+  it('stops a script from its own origin or another one without the nonce: no source but the nonce runs', async () => {
+    // Another origin that would serve a script, counting what reaches it.
+    const hits: string[] = [];
+    const other = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end('window.__ranRemote = true;');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const view = await env.open();
+      await view.send(snapshot([assistant('a', 'hello')]));
+      await view.page.evaluate(
+        ([remote, own]) => {
+          for (const src of [remote, own]) {
+            const script = document.createElement('script');
+            script.src = src;
+            document.body.append(script);
+          }
+        },
+        [`${otherOrigin}/evil.js`, `${view.server.origin}/evil/own.js`],
+      );
+      // A set: the page carries the policy twice here (header and <meta>), and each reports.
+      const blocked = async () => [...new Set((await view.violations()).filter((v) => v.directive.startsWith('script-src')).map((v) => v.blockedURI))];
+      const deadline = Date.now() + 20_000;
+      while ((await blocked()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual((await blocked()).sort(), [`${otherOrigin}/evil.js`, `${view.server.origin}/evil/own.js`].sort(), 'both scripts reported blocked');
+      assert.equal(await view.page.evaluate(() => window.__ranRemote === true), false, 'the remote script did not run');
+      assert.deepEqual(hits, [], 'no request reached the other origin');
+      assert.deepEqual(view.server.strayRequests, [], 'no request reached /evil/ on our own origin');
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('leaves an href only on absolute web and mail links, and strips direction controls from link text', async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChatItem } from '../../src/protocol/webview';
-import { ARTIFACTS, assistant, snapshot, tool, user, webviewSuite, type Theme } from './harness';
+import { ARTIFACTS, assistant, snapshot, tool, user, webviewSuite, type Theme, type WebviewPage } from './harness';
 
 declare const document: any;
 declare function getComputedStyle(el: unknown): any;
@@ -111,6 +111,25 @@ const SAMPLES: Array<[selector: string, min: number]> = [
   ['.composer-hint', 4.5],
 ];
 
+/**
+ * Fails unless each text is drawn inside the viewport, so the screenshot shows it (present in the
+ * DOM is not enough: scrolled away, hidden or zero-sized does not count). `[role, name]` pairs are
+ * controls, found by their accessible name.
+ */
+async function assertOnScreen(view: WebviewPage, what: string, expected: Array<string | [role: 'button' | 'link' | 'heading', name: string]>): Promise<void> {
+  const viewport = view.page.viewportSize()!;
+  const missing: string[] = [];
+  for (const entry of expected) {
+    const locator =
+      typeof entry === 'string' ? view.page.getByText(entry, { exact: false }).first() : view.page.getByRole(entry[0], { name: entry[1], exact: true }).first();
+    const box = (await locator.isVisible()) ? await locator.boundingBox() : null;
+    const inside =
+      !!box && box.width > 0 && box.height > 0 && box.y < viewport.height && box.y + box.height > 0 && box.x < viewport.width && box.x + box.width > 0;
+    if (!inside) missing.push(typeof entry === 'string' ? JSON.stringify(entry) : `${entry[0]} "${entry[1]}"`);
+  }
+  assert.deepEqual(missing, [], `${what}: not drawn on screen`);
+}
+
 describe('screenshots', { timeout: 120_000 }, () => {
   const env = webviewSuite();
 
@@ -128,6 +147,9 @@ describe('screenshots', { timeout: 120_000 }, () => {
       await view.page.setViewportSize({ width: 300, height: 640 });
       await view.settle();
       await view.page.screenshot({ path: path.join(ARTIFACTS, `webview-${theme}-streaming.png`) });
+      // Mid-stream and pinned: the end of what has arrived so far, what the agent is doing, Stop.
+      await assertOnScreen(view, 'streaming', ['reading src/gateway/backoff.ts', pieces[17].trim().slice(-8), ['button', 'Stop']]);
+      assert.equal(await view.page.getByRole('button', { name: 'Jump to latest' }).isVisible(), false, 'pinned to the end, no Jump to latest');
       await view.page.setViewportSize({ width: 400, height: 1180 });
       await view.appendFrameByFrame('a1', pieces.slice(18));
       await view.send(
@@ -141,6 +163,32 @@ describe('screenshots', { timeout: 120_000 }, () => {
       const file = path.join(ARTIFACTS, `webview-${theme}.png`);
       await view.page.screenshot({ path: file });
       assert.ok(statSync(file).size > 10_000);
+      // What this screenshot is for: the question with its chip, both tool cards (one failed, one
+      // opened), the finished reply with its heading, list, code block and actions, link and usage,
+      // the reconnecting banner with its buttons, and the queued message.
+      await assertOnScreen(view, 'conversation', [
+        'Why does the client reconnect twice after a gateway restart?',
+        'src/gateway/gateway-client.ts:118-164',
+        'read_file',
+        'bash',
+        'this.emit("close", code);',
+        ['heading', 'Two timers race'],
+        'Clear the heartbeat timer in',
+        'if (this.#reconnectTimer) return; // one at a time',
+        ['button', 'Copy'],
+        ['button', 'Insert at Cursor'],
+        ['link', 'close codes'],
+        '18,204 in',
+        '18,616 total',
+        'Reconnecting in 4 s',
+        'Messages you send now wait until it is back.',
+        ['button', 'Reconnect now'],
+        ['button', 'Show Log'],
+        'Add a regression test for it.',
+        'Queued — sends when connected',
+      ]);
+      assert.equal(await view.page.locator('.tool[data-state="error"]').count(), 1, 'the failed tool call is marked');
+      assert.equal(await view.page.getByRole('button', { name: 'Stop' }).isVisible(), false, 'no Stop once the reply ended');
       t.diagnostic(`saved ${path.relative(process.cwd(), file)}`);
 
       const ratios = await view.page.evaluate(

@@ -16,8 +16,9 @@ function conversation(): ChatItem[] {
   return items;
 }
 
+/** The last UI state saved, once it matches: waits for it, with room for a busy machine. */
 async function lastSaved(view: WebviewPage, match: (s: WebviewUiState) => boolean): Promise<WebviewUiState> {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 15_000;
   for (;;) {
     const states = await view.savedStates();
     const last = states.at(-1);
@@ -79,14 +80,20 @@ describe('UI state', () => {
     await pinned('follows while pinned');
 
     await log.evaluate((el) => (el.scrollTop = 100));
-    await lastSaved(view, (s) => !s.stickToBottom);
+    await lastSaved(view, (s) => !s.stickToBottom && s.scrollTop === 100);
+    const jump = view.page.getByRole('button', { name: 'Jump to latest' });
+    await jump.waitFor({ state: 'visible', timeout: 15_000 });
     await view.send({ type: 'append', id: 's', text: 'More text.\n\n'.repeat(8) });
+    // The new text is laid out (its height counted) before the position is read: only then does
+    // "stays" mean anything.
+    await view.page.getByText('More text.').last().waitFor({ state: 'attached', timeout: 15_000 });
+    await view.settle();
     assert.equal(await log.evaluate((el) => el.scrollTop), 100, 'stays where the person scrolled');
 
-    await view.page.getByRole('button', { name: 'Jump to latest' }).click();
+    await jump.click();
     await pinned('jumps to the bottom');
     await lastSaved(view, (s) => s.stickToBottom);
-    assert.equal(await view.page.getByRole('button', { name: 'Jump to latest' }).isVisible(), false);
+    await jump.waitFor({ state: 'hidden', timeout: 15_000 });
 
     await view.reload();
     await view.send(snapshot(conversation()));

@@ -8,7 +8,7 @@ import type { SessionItem } from './session-tree';
 import type { SecretCredentialStore } from './secret-store';
 import { Command } from './settings';
 import { relativeTime, sessionTitle } from '../transcript';
-import { redactUrl } from '../../gateway/gateway-url';
+import { selectionTarget, tokenInputProblem, tokenTarget } from '../command-checks';
 
 export interface CommandContext {
   context: vscode.ExtensionContext;
@@ -113,17 +113,15 @@ export function registerCommands(c: CommandContext): void {
   register(Command.showLog, () => c.log.show(true));
 
   register(Command.setToken, async () => {
-    const { origin, url } = c.gateway();
-    if (!origin) {
-      void vscode.window.showErrorMessage(`The gateway URL "${redactUrl(url)}" is not a URL: fix openclaw.gatewayUrl first, then set its token.`);
-      return;
-    }
+    const target = tokenTarget(c.gateway());
+    if ('refusal' in target) return void vscode.window.showErrorMessage(target.refusal);
+    const { origin } = target;
     const token = await vscode.window.showInputBox({
       title: `OpenClaw: Set Gateway Token for ${origin}`,
       prompt: `The token of the gateway at ${origin} (gateway.auth.token in its openclaw.json). It is kept in VS Code's secret storage and sent to this gateway only.`,
       password: true,
       ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'Paste the token'),
+      validateInput: tokenInputProblem,
     });
     if (!token) return;
     await c.store.set(storeGatewayTokenKey(origin), token.trim());
@@ -153,11 +151,9 @@ export function registerCommands(c: CommandContext): void {
   });
 
   register(Command.askAboutSelection, async () => {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Select some code first, then ask OpenClaw about it.');
-      return;
-    }
+    const target = selectionTarget(vscode.window.activeTextEditor);
+    if ('refusal' in target) return void vscode.window.showInformationMessage(target.refusal);
+    const { editor } = target;
     const question = await vscode.window.showInputBox({
       title: 'OpenClaw: Ask About Selection',
       prompt: 'What do you want to know?',

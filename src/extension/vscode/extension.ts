@@ -16,7 +16,7 @@ import { registerChangesCommand } from './changes-command';
 import { VsCodeHostServices } from './host-services';
 import { DELIVERIES, type ActionId, type Delivery } from '../../protocol/webview';
 import { registerCommands } from './commands';
-import { connectionView } from '../connection-view';
+import { chatBanner } from '../connection-view';
 import { LEGACY_TOKEN_KEY, SecretCredentialStore } from './secret-store';
 import { registerSessionCommands } from './session-commands';
 import { SessionTreeProvider } from './session-tree';
@@ -138,7 +138,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawApi | undefi
     controller,
     services,
     post: (message) => chatView.post(message),
-    connection: () => connectionView(client.state, switcher.current ?? found, controller.approvals.route),
+    // `found` and the switcher's gateway change on rediscovery and switches: the banner reads the current one each time.
+    connection: () => chatBanner(client, switcher.current ?? found, controller.approvals)(),
     log: (message) => log.debug(message),
   });
   const chatView = new ChatViewProvider(context.extensionUri, bridge);
