@@ -111,7 +111,19 @@ const controls = { model: 'p/m', models: [{ id: 'p/m', label: 'M', images: true 
 const items: Json[] = [
   { kind: 'user', id: 'u', text: 'hi', pending: 'queued', chips: [{ kind: 'file', label: 'a.ts', detail: '1 KB' }], delivery: 'steer' },
   { kind: 'assistant', id: 'a', text: 'hello', streaming: false, outcome: 'ok', error: 'e', usage: { input: 1, output: 2, total: 3 }, activity: 'x' },
-  { kind: 'tool', id: 't', tool: { toolCallId: 'c', name: 'ls', args: '{}', result: 'r', state: 'done' } },
+  {
+    kind: 'tool',
+    id: 't',
+    tool: {
+      toolCallId: 'c',
+      name: 'edit',
+      args: '{}',
+      result: 'r',
+      state: 'done',
+      diffs: [{ path: 'a.ts', additions: 1, deletions: 1, lines: [{ op: '+', text: 'x' }], truncated: false, readOnly: 'r', openable: true }],
+    },
+  },
+  { kind: 'changes', id: 'ch', files: [{ path: 'a.ts', additions: 1, deletions: 0, state: 'pending', readOnly: 'r', error: 'e' }] },
   { kind: 'notice', id: 'n', level: 'info', text: 'note' },
   {
     kind: 'approval',
@@ -184,6 +196,8 @@ const results: Record<RequestMethod, Json> = {
   listCommands: { commands: [{ name: 'compact', description: 'Compact', args: '[n]', takesArgs: true }] },
   setModel: {},
   setThinking: {},
+  openDiff: {},
+  decideChanges: { refused: ['changed since'] },
   setBusyMode: {},
 };
 
@@ -204,6 +218,8 @@ const params: Record<RequestMethod, Json> = {
   listCommands: {},
   setModel: { model: 'p/m' },
   setThinking: { level: 'low' },
+  openDiff: { id: 'c', path: 'a.ts' },
+  decideChanges: { id: 'c', path: 'a.ts', decision: 'revert' },
   setBusyMode: { mode: 'queue' },
 };
 
@@ -336,12 +352,16 @@ const HOST_OPTIONAL: string[] = [
   'upsert.item(assistant).usage.input',
   'upsert.item(assistant).usage.output',
   'upsert.item(assistant).usage.total',
+  'upsert.item(changes).files[0].error',
+  'upsert.item(changes).files[0].readOnly',
   'upsert.item(question).error',
   'upsert.item(question).expiresAtMs',
   'upsert.item(question).outcome',
   'upsert.item(question).questions[0].answer',
   'upsert.item(question).questions[0].options[0].description',
   'upsert.item(tool).tool.args',
+  'upsert.item(tool).tool.diffs',
+  'upsert.item(tool).tool.diffs[0].readOnly',
   'upsert.item(tool).tool.result',
   'upsert.item(user).chips',
   'upsert.item(user).chips[0].detail',
