@@ -307,7 +307,9 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
 
     // Search: the hit opens the session at the message, highlighted.
     await runCommand(page, 'OpenClaw: Search Sessions…');
-    await quickInput(page).pressSequentially(word, { delay: 20 });
+    // The palette closes and the search opens in the same widget: keys typed in between are lost.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search Sessions' }).waitFor({ timeout: 30_000 });
+    await quickInput(page).fill(word);
     const hit = page.getByRole('option', { name: new RegExp(`Where is ${word}`) });
     await hit.waitFor({ timeout: 30_000 });
     await hit.click();
