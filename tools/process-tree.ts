@@ -6,9 +6,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** pid -> [parent pid, state letter] of every process visible in /proc; empty where there is no /proc. */
-function processTable(): Map<number, { ppid: number; state: string }> {
-  const table = new Map<number, { ppid: number; state: string }>();
+/** One process as /proc/<pid>/stat gives it: its parent, its state letter, and its start time (field
+ * 22), which tells it apart from a later process reusing its PID. */
+export interface ProcEntry {
+  ppid: number;
+  state: string;
+  startTime: string;
+}
+
+/** pid -> what /proc says of it, for every process visible there; empty where there is no /proc. */
+export function processTable(): Map<number, ProcEntry> {
+  const table = new Map<number, ProcEntry>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -25,7 +33,7 @@ function processTable(): Map<number, { ppid: number; state: string }> {
     }
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    table.set(Number(name), { state: rest[0], ppid: Number(rest[1]) });
+    table.set(Number(name), { state: rest[0], ppid: Number(rest[1]), startTime: rest[19] });
   }
   return table;
 }

@@ -4,7 +4,8 @@
 // with its own session, and a CLI respawn may detach too. So the harness also remembers every
 // descendant it has seen (from /proc, with its start time so a recycled PID is never hit) and
 // kills those individually.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTable } from '../process-tree';
 import { waitUntil } from '../wait';
 
 interface ProcRef {
@@ -13,31 +14,8 @@ interface ProcRef {
   startTime: string;
 }
 
-/** Reads (ppid, starttime) of every process from /proc; empty where /proc is unavailable. */
-function readProcTable(): Map<number, { ppid: number; startTime: string }> {
-  const table = new Map<number, { ppid: number; startTime: string }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return table;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name (field 2) may contain spaces and parens: parse after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), { ppid: Number(fields[1]), startTime: fields[19] });
-    } catch {
-      // The process went away while we looked.
-    }
-  }
-  return table;
-}
-
 function descendantsOf(rootPid: number): ProcRef[] {
-  const table = readProcTable();
+  const table = processTable();
   const found: ProcRef[] = [];
   const queue = [rootPid];
   while (queue.length) {
@@ -71,7 +49,7 @@ export function groupAlive(pgid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
   // kill(0) also succeeds for zombies; look closer where /proc allows.
-  const table = readProcTable();
+  const table = processTable();
   if (table.size === 0) return true;
   for (const pid of table.keys()) {
     try {
