@@ -24,27 +24,55 @@ export class FileIndex {
   constructor(readonly paths: readonly string[]) {
     this.lower = paths.map((p) => p.toLowerCase());
     this.baseAt = paths.map((p) => p.lastIndexOf('/') + 1);
+    this.scores = new Float64Array(paths.length);
   }
+
+  /** Every path, shortest first: what a bare `@` offers. Sorted once per index, on first use. */
+  private shortestFirst: string[] | undefined;
+  /** The last query and every path it matched: a query that extends it can only match among those. */
+  private last: { q: string; hits: number[] } | undefined;
+  /** Each path's score for the query being searched (one buffer, reused by every search). */
+  private readonly scores: Float64Array;
 
   /**
    * The paths that hold the query's characters in order, best first: the query inside the file
    * name beats the query inside the path, which beats the characters spread out; then matches at
-   * word starts and runs of matched characters; then shorter paths.
+   * word starts and runs of matched characters; then shorter paths. Typing narrows: each key
+   * scores only what the previous query matched, and only the best `limit` are kept in order
+   * (no sort of thousands of hits for a one-letter query).
    */
   search(query: string, limit = MAX_MENTION_RESULTS): string[] {
     const q = query.toLowerCase().replace(/\s+/g, '');
-    if (!q) return [...this.paths].sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, limit);
-    const scores: number[] = [];
-    const hits: number[] = [];
-    for (let i = 0; i < this.lower.length; i++) {
-      const score = this.score(i, q);
-      if (score > 0) {
-        hits.push(i);
-        scores[i] = score;
-      }
+    if (!q) {
+      this.shortestFirst ??= [...this.paths].sort((a, b) => a.length - b.length || a.localeCompare(b));
+      return this.shortestFirst.slice(0, limit);
     }
-    hits.sort((a, b) => scores[b] - scores[a] || this.paths[a].length - this.paths[b].length || (this.paths[a] < this.paths[b] ? -1 : 1));
-    return hits.slice(0, limit).map((i) => this.paths[i]);
+    const from = this.last && q.startsWith(this.last.q) ? this.last.hits : undefined;
+    const scores = this.scores;
+    const hits: number[] = [];
+    const best: number[] = [];
+    const better = (a: number, b: number) => scores[a] - scores[b] || this.paths[b].length - this.paths[a].length || (this.paths[a] < this.paths[b] ? 1 : -1);
+    const consider = (i: number) => {
+      const score = this.score(i, q);
+      if (score <= 0) return;
+      hits.push(i);
+      scores[i] = score;
+      if (best.length === limit && better(best[limit - 1], i) >= 0) return;
+      // Binary insertion into the best `limit`, best first.
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (better(best[mid], i) > 0) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, i);
+      if (best.length > limit) best.pop();
+    };
+    if (from) for (const i of from) consider(i);
+    else for (let i = 0; i < this.lower.length; i++) consider(i);
+    this.last = { q, hits };
+    return best.map((i) => this.paths[i]);
   }
 
   private score(i: number, q: string): number {
