@@ -220,7 +220,8 @@ const ConnectionView = object({
   title: text,
   /** What to do, in a sentence (e.g. the pairing command to run). */
   detail: optional(text),
-  actions: array(object({ id: literal(...ACTION_IDS), label: text }), { max: 8 }),
+  /** At most one button per action (a fixed 8 was outgrown when the gateway switcher's actions came). */
+  actions: array(object({ id: literal(...ACTION_IDS), label: text }), { max: ACTION_IDS.length }),
 });
 export type ConnectionView = Infer<typeof ConnectionView>;
 
