@@ -46,17 +46,7 @@ export function buildAgentStream(events: number, runId: string, sessionKey: stri
   const random = rng(7);
   const pieces = deltas(markdown(64 * 1024, 3));
   let piece = 0;
-  let runSeq = 0;
-  let ts = 1795237164762;
-  const out: string[] = [];
-  const mix = { assistant: 0, tool: 0, other: 0 };
-  const push = (payload: Payload, kind: keyof typeof mix) => {
-    // Run seq has holes on the real gateway (numbers shared with events this client never sees).
-    runSeq += random() < 0.3 ? 2 : 1;
-    ts += between(random, 0, 3);
-    out.push(JSON.stringify({ ...payload, seq: runSeq, ts }));
-    mix[kind] += 1;
-  };
+  const { out, mix, push } = recorder(random);
 
   for (const p of prologue) push(p, 'other');
   let item = 0;
@@ -97,16 +87,7 @@ export function buildReplyStream(bytes: number, runId: string, sessionKey: strin
   const assistant = t[5];
   const random = rng(11);
   const pieces = deltas(markdown(bytes, 5));
-  let runSeq = 0;
-  let ts = 1795237164762;
-  const out: string[] = [];
-  const mix = { assistant: 0, tool: 0, other: 0 };
-  const push = (payload: Payload, kind: keyof typeof mix) => {
-    runSeq += random() < 0.3 ? 2 : 1;
-    ts += between(random, 0, 3);
-    out.push(JSON.stringify({ ...payload, seq: runSeq, ts }));
-    mix[kind] += 1;
-  };
+  const { out, mix, push } = recorder(random);
   for (const p of t.slice(0, 5)) push(p, 'other');
   const itemId = '6dd0e61d-019a-47a5-acdc-9b4f5843314c:1';
   let length = 0;
@@ -122,4 +103,20 @@ export function buildReplyStream(bytes: number, runId: string, sessionKey: strin
 /** The frame the gateway wraps an event payload in (as observed: `recipientProfileId` included). */
 export function eventFrame(payloadJson: string, seq: number): string {
   return `{"type":"event","event":"agent","payload":${payloadJson},"seq":${seq},"recipientProfileId":"gateway-owner"}`;
+}
+
+/** The serialised events of a stream as they are pushed, with the run's seq and timestamps, and the mix of kinds. */
+function recorder(random: () => number) {
+  let runSeq = 0;
+  let ts = 1795237164762;
+  const out: string[] = [];
+  const mix = { assistant: 0, tool: 0, other: 0 };
+  const push = (payload: Payload, kind: keyof typeof mix) => {
+    // Run seq has holes on the real gateway (numbers shared with events this client never sees).
+    runSeq += random() < 0.3 ? 2 : 1;
+    ts += between(random, 0, 3);
+    out.push(JSON.stringify({ ...payload, seq: runSeq, ts }));
+    mix[kind] += 1;
+  };
+  return { out, mix, push };
 }
