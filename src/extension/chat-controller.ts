@@ -83,7 +83,7 @@ export class ChatController extends Disposable {
   readonly actions = new SessionActions(this);
   /** What each turn's file tools changed: diffs on their cards, a change set to keep or revert. */
   readonly changes: ChangeTracker;
-  /** Another client wrote in the shown session while a turn of ours ran: reload once it ends. */
+  /** Another client (or the gateway's repair after a crash) wrote in the shown session while a turn of ours ran: reload once it ends. */
   private reloadAfterTurn = false;
   loading = false;
 
@@ -422,6 +422,9 @@ export class ChatController extends Disposable {
       this.turns = this.turns.filter((t) => t !== turn);
       for (const runId of turn.runIds) this.rememberRun(runId);
       if (turn.sessionKey === this.sessionKey) this.emit({ type: 'busy', busy: this.busy });
+      // The gateway folds a message it never answered into the session's next turn and drops its row:
+      // history is read again once the turns queued behind this one are done too.
+      if (result?.status === 'interrupted' && turn.sessionKey === this.sessionKey) this.reloadAfterTurn = true;
       const othersWrote = this.reloadAfterTurn && turn.sessionKey === this.sessionKey && !this.busy;
       if (othersWrote) this.reloadAfterTurn = false;
       if (result?.status === 'interrupted' || turn.needsReload || othersWrote) await this.reloadHistory();

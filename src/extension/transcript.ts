@@ -57,7 +57,17 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
         const text = messageText(message.content);
         // The gateway's own notes to the agent (after a restart, say) are not the person's words.
         if (text && isSystemNote(message)) push({ kind: 'notice', id: `n:${rowId}`, level: 'info', text: systemNoteText(text) });
-        else if (text) push(userItem(`u:${rowId}`, text, message.__openclaw));
+        else if (text) {
+          // After a crash the gateway folds a message it never answered into the next one; each is shown as sent.
+          const { orphans, own } = unfoldQueued(text);
+          const previous = items.findLast((i) => i.kind === 'user');
+          orphans.forEach((orphan, n) => {
+            // A gateway that kept the orphan's own row already showed it.
+            if (n === 0 && previous?.kind === 'user' && previous.text === orphan) return;
+            push(userItem(`u:${rowId}:q${n}`, orphan, undefined));
+          });
+          push(userItem(`u:${rowId}`, own, message.__openclaw));
+        }
         break;
       }
       case 'assistant': {
@@ -157,6 +167,26 @@ function userItem(id: string, content: string, meta: unknown): ChatItem {
   const item: ChatItem = { kind: 'user', id, text };
   if (chips.length) item.chips = chips;
   return item;
+}
+
+/** What the gateway puts before a message it folds into the next prompt after a restart. */
+export const QUEUED_MARKER = '[Queued user message from a previous active turn; preserved as context only. Continue with the active prompt below.]';
+
+/**
+ * A user row's own message and the unanswered ones the gateway folded in before it, each as
+ * `MARKER\n<message>\n\n` (OpenClaw's orphaned-prompt repair after a crash).
+ */
+export function unfoldQueued(text: string): { orphans: string[]; own: string } {
+  const orphans: string[] = [];
+  let rest = text;
+  while (rest.startsWith(`${QUEUED_MARKER}\n`)) {
+    const body = rest.slice(QUEUED_MARKER.length + 1);
+    const end = body.indexOf('\n\n');
+    if (end < 0) break;
+    orphans.push(body.slice(0, end));
+    rest = body.slice(end + 2);
+  }
+  return { orphans, own: rest };
 }
 
 /** A row the gateway wrote in the user's place: `provenance.kind` is `internal_system`. */

@@ -18,13 +18,13 @@
  * the gateway's, not the person's, so they are left out of "every message sent, exactly once";
  * the transcript must still show them like history does. And when the next turn starts while the
  * interrupted message still has no reply, the gateway folds it into that turn's prompt (see
- * QUEUED_MARKER) and may drop its row: such a message counts as present once if exactly one prompt
+ * unfoldQueued) and may drop its row: such a message counts as present once if exactly one prompt
  * carried it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { ChatController } from '../../src/extension/chat-controller';
-import { itemsFromHistory } from '../../src/extension/transcript';
+import { itemsFromHistory, unfoldQueued } from '../../src/extension/transcript';
 import type { HistoryMessage } from '../../src/protocol/gateway';
 import type { ChatItem } from '../../src/protocol/webview';
 import { messageText } from '../../src/gateway/run-stream';
@@ -40,12 +40,9 @@ const RESTARTS = 20;
 const SLACK = { clientListeners: 1, controllerListeners: 0, clientTimers: 1, timeouts: 3, tcpSockets: 2 };
 /** No event of the session's runs for this long: the gateway is done writing its history. */
 const GATEWAY_QUIET_MS = 1500;
-/**
- * When a new turn starts on a session whose last row is a user message that never got its reply
- * (the gateway died), the gateway folds that message into the new prompt and replaces the row:
- * `${QUEUED_MARKER}\n<orphan>\n\n<new message>` (openclaw 2026.9.6, mergeOrphanedTrailingUserPrompt).
- */
-const QUEUED_MARKER = '[Queued user message from a previous active turn; preserved as context only. Continue with the active prompt below.]';
+// When a new turn starts on a session whose last row is a user message that never got its reply (the
+// gateway died), the gateway folds that message into the new prompt and replaces the row; the
+// transcript shows both (src/extension/transcript.ts, unfoldQueued and QUEUED_MARKER).
 
 type Fault = 'SIGTERM' | 'SIGKILL' | 'SIGSTOP';
 
@@ -83,16 +80,8 @@ interface SessionLog {
 
 /** The messages one user row stands for: folded-in orphans first, then the row's own message. */
 function splitQueued(text: string): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.startsWith(`${QUEUED_MARKER}\n`)) {
-    const body = rest.slice(QUEUED_MARKER.length + 1);
-    const end = body.indexOf('\n\n');
-    if (end < 0) break;
-    parts.push(body.slice(0, end));
-    rest = body.slice(end + 2);
-  }
-  return [...parts, rest];
+  const { orphans, own } = unfoldQueued(text);
+  return [...orphans, own];
 }
 
 /** The message a prompt or an echo reply was really about (the last part after any folded-in orphans). */
@@ -265,7 +254,7 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
   }
 
   function modelRequests(text: string, since: number): number {
-    // A prompt with folded-in orphans counts for its own message only (see QUEUED_MARKER).
+    // A prompt with folded-in orphans counts for its own message only (see unfoldQueued).
     return G().modelServer.log.filter((r) => r.method === 'POST' && r.at >= since && r.userText !== undefined && ownMessage(r.userText) === text).length;
   }
 
@@ -443,7 +432,7 @@ describe('the chat survives gateway faults mid-stream (real openclaw gateway)', 
       const thisCycle = c.sendDuringDrain ? [turnText, drainText, offlineText] : [turnText, offlineText];
       for (const text of thisCycle) {
         const rows = users.filter((u) => u === text).length;
-        // The gateway may fold an interrupted message into the next prompt and drop its row (QUEUED_MARKER).
+        // The gateway may fold an interrupted message into the next prompt and drop its row (unfoldQueued).
         const folded = rows === 0 ? foldedAway(text, t0, session) : 0;
         if (folded === 1) t.diagnostic(`${c.label}: the gateway folded "${text}" into the next prompt and dropped its row`);
         else check(() => assert.equal(rows, 1, `${c.label}: "${text}" is in history exactly once`));

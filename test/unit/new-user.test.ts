@@ -9,7 +9,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ChatController, type ControllerChange } from '../../src/extension/chat-controller';
 import { ChatFeed } from '../../src/extension/chat-feed';
 import { HostPoster } from '../../src/extension/host-poster';
-import { itemsFromHistory, sessionTitle, usageView } from '../../src/extension/transcript';
+import { itemsFromHistory, QUEUED_MARKER, sessionTitle, unfoldQueued, usageView } from '../../src/extension/transcript';
 import type { HostMessage } from '../../src/protocol/webview';
 import { makeClient, TOKEN } from '../support/clients';
 import { FakeGateway, MAIN_SESSION } from '../../tools/fake-gateway';
@@ -49,6 +49,53 @@ describe('what a new user trips over', () => {
       ],
     );
     assert.equal(items[1].kind === 'notice' && items[1].level, 'info');
+  });
+
+  it('shows a message the gateway folded into the next one after a crash as the person sent it, once', () => {
+    const folded = `${QUEUED_MARKER}\nfirst, never answered\n\nsecond, sent while it was down`;
+    const row = (role: 'user' | 'assistant', text: string) => ({ role, content: [{ type: 'text', text }] });
+    const shown = (messages: ReturnType<typeof row>[]) => itemsFromHistory(messages).map((i) => [i.kind, 'text' in i ? i.text : '']);
+    // The gateway replaced the unanswered row with the folded prompt.
+    assert.deepEqual(shown([row('user', folded), row('assistant', 'Echo')]), [
+      ['user', 'first, never answered'],
+      ['user', 'second, sent while it was down'],
+      ['assistant', 'Echo'],
+    ]);
+    // It kept the unanswered row as well: shown once, not twice.
+    assert.deepEqual(shown([row('user', 'first, never answered'), row('user', folded)]), [
+      ['user', 'first, never answered'],
+      ['user', 'second, sent while it was down'],
+    ]);
+    // Two folded in, and a row that only looks like one stays as it is.
+    assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\na\n\n${QUEUED_MARKER}\nb\n\nc`), { orphans: ['a', 'b'], own: 'c' });
+    assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\nno end`), { orphans: [], own: `${QUEUED_MARKER}\nno end` });
+    assert.deepEqual(unfoldQueued('plain'), { orphans: [], own: 'plain' });
+  });
+
+  it('after a crash, shows what history holds once the next turn is done (the gateway may drop the unanswered message)', async () => {
+    const { gw, controller } = await setup({ deltaDelayMs: 30 });
+    const second = 'second, typed while the gateway was down, long enough to stream for a while';
+    // Like OpenClaw's orphan repair: once the next turn is under way, its prompt carries the
+    // unanswered message and the message's own row is gone (after the reload the reconnect brings).
+    gw.handlers.push((_conn, frame) => {
+      if (frame.method !== 'agent' || (frame.params as { message?: string }).message !== second) return false;
+      setTimeout(() => {
+        const rows = gw.history.get(MAIN_SESSION)!;
+        rows.splice(
+          rows.findIndex((r) => r.content === 'first, cut off by a crash'),
+          1,
+        );
+      }, 250);
+      return false;
+    });
+    controller.send('first, cut off by a crash');
+    await waitFor(() => controller.transcript.some((i) => i.kind === 'assistant' && i.text.length > 0), 'the first reply streams');
+    gw.reboot();
+    gw.dropAll();
+    controller.send(second);
+    const shown = () => controller.transcript.map((i) => `${i.kind}:${'text' in i ? i.text : ''}`);
+    await waitFor(() => shown().includes(`assistant:Echo: ${second}`) && !controller.busy && !controller.loading, 'the second reply');
+    assert.deepEqual(shown(), [`user:${second}`, `assistant:Echo: ${second}`]);
   });
 
   it('keeps a stopped reply marked stopped after a reload, with no line of zero tokens', () => {
