@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { readAttachment, Refusal } from '../../src/extension/composer/attachments';
-import { fileBlock, selectionBlock } from '../../src/extension/composer/context-blocks';
+import { diffBlock, fileBlock, problemsBlock, selectionBlock, terminalBlock } from '../../src/extension/composer/context-blocks';
 import { composeMessage, splitMessage } from '../../src/extension/composer/context-text';
-import { attachmentLimits, MAX_ITEM_CHARS } from '../../src/extension/composer/limits';
+import { attachmentLimits, MAX_ITEM_CHARS, MAX_PROBLEMS } from '../../src/extension/composer/limits';
 import { chatPage } from '../support/chat-page';
 import { ChatController } from '../../src/extension/chat-controller';
 import { itemsFromHistory } from '../../src/extension/transcript';
@@ -194,7 +194,7 @@ describe('composer: requests through the chat bridge', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(options: { deltaDelayMs?: number; attachments?: Record<string, number> } = {}) {
+  async function setup(options: { deltaDelayMs?: number; attachments?: Record<string, number>; thinking?: string } = {}) {
     const gw = await new FakeGateway({
       token: TOKEN,
       deltaDelayMs: options.deltaDelayMs,
@@ -204,7 +204,12 @@ describe('composer: requests through the chat bridge', () => {
     }).start();
     composerGateway(gw);
     const client = makeClient(gw.url);
-    const controller = new ChatController(client, { log: () => undefined, thinking: () => undefined, busyMode: () => 'steer', saveSession: () => undefined });
+    const controller = new ChatController(client, {
+      log: () => undefined,
+      thinking: () => options.thinking,
+      busyMode: () => 'steer',
+      saveSession: () => undefined,
+    });
     const calls: string[] = [];
     const editor: FakeEditor = fakeEditor();
     const services = hostServices({ notify: async (level, message) => void calls.push(`${level} ${message}`) }, calls, editor);
@@ -256,6 +261,101 @@ describe('composer: requests through the chat bridge', () => {
     // The chip went with the message: sent again, it is no longer held.
     bridge.receive({ type: 'send', text: 'again', chips: [chips[0].id] });
     assert.equal(gw.requests('agent').length, 1);
+  });
+
+  it('turns @selection, @problems, @diff and @terminal into chips whose text reaches the agent, and says what is missing', async () => {
+    const { gw, editor, ask, bridge, userItems } = await setup();
+    type Chip = { id: string; kind: string; label: string; detail?: string };
+    const resolve = async (kind: string) => {
+      const reply = await ask('resolveMention', { kind });
+      return { chip: reply.ok ? (reply.result as { chip: Chip }).chip : undefined, error: reply.error ?? '' };
+    };
+    // Nothing there yet: each says what to do instead of making an empty chip.
+    assert.match((await resolve('selection')).error, /No text is selected: select some in an editor/);
+    assert.match((await resolve('terminal')).error, /No terminal is open/);
+    assert.match((await resolve('diff')).error, /no git diff/);
+
+    editor.selection = { path: 'src/app.ts', startLine: 10, endLine: 11, languageId: 'typescript', text: 'const x = 1;\nreturn x;' };
+    editor.activePath = 'src/app.ts';
+    editor.diagnostics = [
+      { path: 'src/app.ts', line: 3, column: 5, severity: 'warning', message: 'unused\nvariable', source: 'ts', code: '6133' },
+      { path: 'src/app.ts', line: 9, column: 1, severity: 'error', message: 'missing return' },
+      { path: 'src/other.ts', line: 1, column: 1, severity: 'error', message: 'not the active file' },
+    ];
+    editor.diff = 'diff --git a/src/app.ts b/src/app.ts\n--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1 +1 @@\n-old\n+new\n';
+    editor.terminal = { name: 'bash', text: '\u001b[31mFAIL\u001b[0m test/app.test.ts\n1 failed\n' };
+    const chips: Chip[] = [];
+    for (const kind of ['selection', 'problems', 'diff', 'terminal']) {
+      const { chip, error } = await resolve(kind);
+      assert.ok(chip, `${kind}: ${error}`);
+      chips.push(chip);
+    }
+    assert.deepEqual(
+      chips.map((c) => `${c.kind} ${c.label} ${c.detail ?? ''}`.trim()),
+      ['selection src/app.ts:10-11', 'problems problems in src/app.ts 2 problems', 'diff diff 1 file', 'terminal terminal bash'],
+    );
+    bridge.receive({ type: 'send', text: 'Fix it', chips: chips.map((c) => c.id) });
+    const [agent] = await waitFor(() => (gw.requests('agent').length ? gw.requests('agent') : undefined), 'agent request');
+    const { message } = agent.params as { message: string };
+    assert.match(message, /^Fix it\n\n/);
+    assert.match(message, /Selected in src\/app\.ts, lines 10-11:\n```typescript\n10 \| const x = 1;\n11 \| return x;\n```/);
+    // Errors first, the message on one line, only the active file's.
+    assert.match(
+      message,
+      /Problems in src\/app\.ts \(1 error, 1 warning\):\nsrc\/app\.ts:9:1 error: missing return\nsrc\/app\.ts:3:5 warning: unused variable \[ts 6133\]/,
+    );
+    assert.doesNotMatch(message, /not the active file/);
+    assert.match(message, /```diff\ndiff --git a\/src\/app\.ts b\/src\/app\.ts\n[^]*\+new\n```/);
+    assert.match(message, /The last output of the terminal "bash":\n```text\nFAIL test\/app\.test\.ts\n1 failed\n```/, 'colour codes stripped');
+    assert.deepEqual(
+      userItems()[0].chips?.map((c) => c.kind),
+      ['selection', 'problems', 'diff', 'terminal'],
+    );
+  });
+
+  it('starts a new session with the openclaw.thinkingLevel setting, and leaves an existing session its own level', async () => {
+    const { gw, controller } = await setup({ thinking: 'high' });
+    controller.send('in the main session');
+    await waitFor(() => !controller.busy, 'the first turn');
+    await controller.switchSession('agent:main:fresh');
+    controller.send('in a new session');
+    await waitFor(() => gw.requests('agent').length === 2 && !controller.busy, 'the second turn');
+    assert.deepEqual(
+      gw.requests('agent').map((f) => [(f.params as { sessionKey: string }).sessionKey, (f.params as { thinking?: string }).thinking]),
+      [
+        [MAIN_SESSION, undefined],
+        ['agent:main:fresh', 'high'],
+      ],
+    );
+  });
+
+  it('cuts what @selection, @problems, @diff and @terminal bring in at the limit, and says so on the chip and in the text', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n');
+    const selection = selectionBlock({ path: 'big.ts', startLine: 100, endLine: 3099, languageId: 'ts', text: many });
+    assert.match(selection.detail ?? '', /^cut to lines 100-\d+$/);
+    assert.match(selection.body, /\[cut: lines \d+-3099 \(\d+(\.\d)? KB\) left out to stay within 58\.6 KB\]$/);
+    assert.ok(selection.body.length < MAX_ITEM_CHARS + 20_000, `selection body ${selection.body.length} chars`);
+
+    const diagnostics = Array.from(
+      { length: 500 },
+      (_, i) => ({ path: 'a.ts', line: i + 1, column: 1, severity: i % 2 ? 'warning' : 'error', message: `problem ${i}` }) as const,
+    );
+    const problems = problemsBlock(diagnostics, undefined);
+    assert.equal(problems.detail, '500 problems');
+    assert.match(problems.body, /^Problems in the workspace \(250 errors, 250 warnings\):\na\.ts:1:1 error/);
+    assert.match(problems.body, new RegExp(`\\[cut: ${500 - MAX_PROBLEMS} more problems left out to stay within the limit\\]$`));
+    assert.equal(problemsBlock([], 'a.ts').body, 'There are no problems in a.ts.');
+
+    const diff = diffBlock(`diff --git a/a b/a\n${'+added line\n'.repeat(10_000)}diff --git a/b b/b\n+tail\n`);
+    assert.equal(diff.detail, '2 files, cut');
+    assert.match(diff.body, /\[cut: the rest of the diff \(\d+(\.\d)? KB\) left out to stay within 58\.6 KB\]$/);
+    assert.doesNotMatch(diff.body, /\+tail/);
+    assert.equal(diffBlock('  \n').body, 'The working tree has no changes against HEAD.');
+
+    const terminal = terminalBlock('build', `${'early output\n'.repeat(10_000)}the last line`);
+    assert.equal(terminal.detail, 'last lines');
+    assert.match(terminal.body, /the last line\n```\n\[cut: the first \d+(\.\d)? KB of the output were left out to stay within 58\.6 KB\]$/);
+    assert.ok(terminal.body.length <= MAX_ITEM_CHARS + 500);
   });
 
   it('refuses a pasted image up front for a text-only model, naming it; after the model picker chose one that takes images it goes as an attachment', async () => {
