@@ -165,9 +165,9 @@ export class ChatApp {
         this.revealId = change.id;
         break;
       case 'draft':
-        this.composer.setDraft(change.text);
+        this.composer.offerDraft(change.text);
         this.composer.focus();
-        this.ui.draft = change.text;
+        this.ui.draft = this.composer.value;
         this.saveSoon();
         return;
       case 'focus':

@@ -120,6 +120,17 @@ export class Composer {
     this.refreshAction();
   }
 
+  /** What the box holds. */
+  get value(): string {
+    return this.textarea.value;
+  }
+
+  /** Text the host hands back (a fork's message, one not sent before a gateway switch): what is typed stays, above it. */
+  offerDraft(draft: string): void {
+    const typed = this.textarea.value.trimEnd();
+    this.setDraft(typed && typed !== draft ? `${typed}\n\n${draft}` : draft);
+  }
+
   setBusy(busy: boolean): void {
     if (busy === this.busy) return;
     this.busy = busy;

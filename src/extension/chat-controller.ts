@@ -271,15 +271,21 @@ export class ChatController extends Disposable {
 
   /**
    * The client is about to talk to another gateway: every turn of this one ends here (one queued
-   * while offline must never be sent to the other gateway), and `sessionKey` (the session last
+   * while offline must never be sent to the other gateway; its text goes back into the message box), and `sessionKey` (the session last
    * shown on that gateway; empty: its main session) is shown once it connects. Call before
    * pointing the client elsewhere.
    */
   async changeGateway(sessionKey: string): Promise<void> {
+    // Messages the gateway left never took are not lost: they go back into the message box.
+    const unsent = this.turns.filter((t) => !t.accepted).map((t) => t.user.text);
     for (const turn of this.turns) turn.controller.abort();
     this.turns = [];
     this.currentSession = '';
     this.model.replace([]);
+    if (unsent.length) {
+      this.putDraft(unsent.join('\n\n'));
+      this.deps.log('info', `${unsent.length} message(s) not sent before switching gateways: put back in the message box`);
+    }
     await this.switchSession(sessionKey);
   }
 

@@ -153,6 +153,8 @@ describe('two gateways at once', () => {
       thinking: () => undefined,
       saveSession: (key) => sessions.set(switcher.current!.origin!, key),
     });
+    const drafts: string[] = [];
+    controller.onChange((change) => change.type === 'draft' && drafts.push(change.text));
     cleanups.push(
       () => client.close(),
       () => controller.dispose(),
@@ -177,6 +179,8 @@ describe('two gateways at once', () => {
     controller.send('typed while A was down');
     // ...and must not go to B when the person switches.
     await switcher.switchTo(entryB);
+    // ...and is not lost either: it is back in the message box, to send to B or not.
+    assert.deepEqual(drafts, ['typed while A was down']);
     await waitForState(client, 'connected');
     await waitFor(() => !controller.busy, 'nothing in flight on B');
     assert.equal(controller.sessionKey, MAIN_SESSION, 'B starts at its own main session');

@@ -27,6 +27,19 @@ describe('composer', () => {
     assert.ok(await input.evaluate((el) => el === document.activeElement), 'focus stays in the box');
   });
 
+  it('puts text the host hands back into the box without losing what is typed there', async () => {
+    const view = await env.open();
+    await view.send(snapshot([]));
+    const input = view.page.getByRole('textbox', { name: 'Message OpenClaw' });
+    await view.send({ type: 'draft', text: 'not sent before the switch' });
+    assert.equal(await input.inputValue(), 'not sent before the switch');
+    await input.fill('typed meanwhile');
+    await view.send({ type: 'draft', text: 'handed back' });
+    assert.equal(await input.inputValue(), 'typed meanwhile\n\nhanded back');
+    assert.ok(await input.evaluate((el) => el === document.activeElement), 'the box has the focus');
+    assert.deepEqual(await sent(view), []);
+  });
+
   it('does nothing for an empty or blank message, and never sends while composing with an IME', async () => {
     const view = await env.open();
     await view.send(snapshot([]));
