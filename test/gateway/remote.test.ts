@@ -11,7 +11,8 @@
  * SHA-256 fingerprint; trusted, it gets as far as pairing, which the gateway refuses with a request
  * id; the client waits, asking again by itself; `openclaw devices approve <id>` on the gateway host
  * (the gateway's own CLI, run in its namespace) lets it continue without a restart, and a turn
- * streams; then the gateway comes back with another certificate, and the client refuses it.
+ * streams; the gateway restarts and the client comes back by itself, sending what was typed meanwhile
+ * once; then the gateway comes back with another certificate, and the client refuses it.
  * Needs root for the namespace: where it cannot be made, the file fails under CI=true and is
  * skipped with the reason elsewhere.
  */
@@ -21,6 +22,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ChatController } from '../../src/extension/chat-controller';
+import { itemsFromHistory } from '../../src/extension/transcript';
+import { messageText } from '../../src/gateway/run-stream';
 import type { ConnectionState } from '../../src/gateway/connection-state';
 import { storeDeviceTokenKey, storeTlsPinKey } from '../../src/gateway/constants';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
@@ -28,6 +31,7 @@ import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { createNetNamespace, ensureNetTools, netnsUnavailable, type NetNamespace } from '../../tools/gateway/netns';
 import { makeSelfSignedCert, type SelfSignedCert } from '../../tools/self-signed-cert';
 import { makeClient } from '../support/clients';
+import { view } from '../support/faults';
 import { waitFor, waitForState } from '../support/wait';
 
 const unavailable = netnsUnavailable();
@@ -113,6 +117,30 @@ describe('a remote gateway (network namespace, wss:// with a self-signed certifi
       () => controller.transcript.some((i) => i.kind === 'assistant' && !i.streaming && i.text.includes('Echo: hello from far away')),
       'the reply',
       180_000,
+    );
+  });
+
+  it('reconnects by itself when the link drops (the gateway restarts), sends a message typed meanwhile once, and shows what history holds', async () => {
+    await gw.stop();
+    await waitFor(() => client.state.kind !== 'connected', 'the client notices', 60_000);
+    controller.send('typed while far away was down');
+    const queued = controller.transcript.find((i) => i.kind === 'user' && i.text === 'typed while far away was down');
+    assert.equal(queued?.kind === 'user' && queued.pending, 'queued');
+    await gw.start();
+    await waitForState(client, 'connected', 180_000);
+    await waitFor(
+      () => !controller.busy && controller.transcript.some((i) => i.kind === 'assistant' && i.text.includes('Echo: typed while far away was down')),
+      'the reply to the queued message',
+      180_000,
+    );
+    await waitFor(() => !controller.loading, 'history read', 60_000);
+    const history = await client.history(controller.sessionKey, 50);
+    const users = history.messages.filter((m) => m.role === 'user' && messageText(m.content).includes('typed while far away was down'));
+    assert.equal(users.length, 1, 'sent once');
+    await waitFor(
+      () => JSON.stringify(view(controller.transcript)) === JSON.stringify(view(itemsFromHistory(history.messages))),
+      'the transcript shows what chat.history holds',
+      30_000,
     );
   });
 
