@@ -9,8 +9,9 @@
  *   and VS Code covers webviews with an overlay while the explorer drags, so a drag from the
  *   explorer does not reach the page's own drop handler here; the drop carries what the explorer
  *   puts in a drag, a `text/uri-list` of the file, and what the OS puts, a File), `@` a file among
- *   the 20,000, the `/` list from `commands.list`, screenshots in a dark and a light theme, and the
- *   message sent with its chips, whose file content reaches the model;
+ *   the 20,000, the `/` list from `commands.list`, screenshots in a dark and a light theme, the
+ *   message sent with its chips, whose file content reaches the model, `/status` chosen from the
+ *   list and answered by the gateway, and the model picker choosing the model of the next message;
  * - sessions, against tools/fake-gateway.ts (a session of 1,000 messages would take the real
  *   gateway 500 turns to build): rename with F2 in the tree, Search Sessions opening the session
  *   at the hit, Export into an untitled editor and into a workspace file (a path outside the
@@ -28,7 +29,9 @@ import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-
 import { findWebviewFrame } from '../../tools/code-server/webview-frame';
 import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 import { FakeGateway } from '../../tools/fake-gateway';
+import { HARNESS_VISION_MODEL } from '../../tools/gateway/config';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
+import { VISION_MODEL_ID } from '../../tools/gateway/model-server';
 import { sleep, waitFor } from '../support/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -136,7 +139,7 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
     throw error;
   }
 
-  it('attaches by picker, paste and drop, mentions a file among 20,000, lists / commands, in both themes', async (t) => {
+  it('attaches by picker, paste and drop, mentions a file among 20,000, runs a / command from the list, picks the model, in both themes', async (t) => {
     await composerChecks(t).catch((error) => onFailure('composer', error));
   });
 
@@ -257,6 +260,31 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
     assert.ok(body.includes('found among twenty thousand'), 'the mentioned file reached the model');
     assert.ok(body.includes('Dropped from the explorer'), 'the dropped file reached the model');
     await page.screenshot({ path: path.join(ARTIFACTS, 'composer-sent-light.png') });
+
+    // A `/` command chosen from the list runs on the gateway: its answer shows, the model is not asked.
+    const answers = chat.locator('article.msg.assistant');
+    const answersBefore = await answers.count();
+    const modelCalls = () => gw.modelServer.log.filter((r) => r.method === 'POST').length;
+    const callsBefore = modelCalls();
+    await input.fill('');
+    await input.pressSequentially('/stat', { delay: 30 });
+    await list.getByRole('option', { name: /^\/status/ }).waitFor({ timeout: 60_000 });
+    await input.press('Enter');
+    await until(async () => (await input.inputValue()).trim() === '/status', 'the command in the box', 10_000);
+    await input.press('Enter');
+    await chat.locator('article.msg.user', { hasText: '/status' }).waitFor({ timeout: 60_000 });
+    await until(async () => (await answers.count()) > answersBefore, "the gateway's answer to /status", 120_000);
+    assert.equal(modelCalls(), callsBefore, '/status did not reach the model');
+
+    // The model picker: the session's next message goes to the model chosen there.
+    const picker = chat.getByRole('combobox', { name: 'Model' });
+    await picker.selectOption(HARNESS_VISION_MODEL);
+    await until(async () => (await picker.inputValue()) === HARNESS_VISION_MODEL, 'the picker keeps the vision model', 60_000);
+    await input.fill('Which model answers now?');
+    await input.press('Enter');
+    await chat.locator('article.msg.assistant', { hasText: 'Which model answers now' }).waitFor({ timeout: 240_000 });
+    const asked = gw.modelServer.log.filter((r) => r.method === 'POST' && r.userText?.includes('Which model answers now')).at(-1);
+    assert.equal(asked?.body?.model, VISION_MODEL_ID, 'the message went to the model chosen in the picker');
   }
 
   it('renames with F2, finds a message with Search Sessions, exports, and loads an earlier page when scrolled up', async () => {
