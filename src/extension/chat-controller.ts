@@ -311,6 +311,8 @@ export class ChatController extends Disposable {
       this.window.reset(page);
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
       placeCards(items, cards);
+      // History keeps no change-set rows: the ones still held go back after their turns.
+      this.changes.restore(items, key);
     } catch (error) {
       if (generation === this.historyGeneration) this.deps.log('warn', `could not load history of ${key}: ${(error as Error).message}`);
     } finally {
