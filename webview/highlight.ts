@@ -16,6 +16,11 @@ export interface Token {
 export const MAX_HIGHLIGHT_LINES = 2000;
 /** A line longer than this (minified code, data) is shown plain. */
 export const MAX_HIGHLIGHT_LINE_CHARS = 1000;
+/**
+ * A diff with more text than this is shown plain: about 15 ms of colouring at worst on a slow core
+ * (bench/diff-colours.ts), so unfolding a card never stalls a frame for long.
+ */
+export const MAX_HIGHLIGHT_CHARS = 100_000;
 
 /** The grammar for a file's path, by its extension; undefined (plain text) for anything unknown. */
 export function grammarOf(path: string): Grammar | undefined {
@@ -144,11 +149,13 @@ export class Highlighter {
 /**
  * Tokens for each line of a diff (`@` a hunk's header, `-` old, `+` new, ` ` both), each side with
  * its own carried state; a line shown plain is undefined. Undefined for all: plain text (an unknown
- * language, or too long a diff).
+ * language, or too many lines or characters).
  */
 export function highlightDiff(path: string, lines: ReadonlyArray<{ op: string; text: string }>): Array<Token[] | undefined> | undefined {
   const grammar = grammarOf(path);
   if (!grammar || lines.length > MAX_HIGHLIGHT_LINES) return undefined;
+  let chars = 0;
+  for (const line of lines) if ((chars += line.text.length) > MAX_HIGHLIGHT_CHARS) return undefined;
   const before = new Highlighter(grammar);
   const after = new Highlighter(grammar);
   return lines.map(({ op, text }) => {

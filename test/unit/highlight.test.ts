@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { grammarOf, Highlighter, highlightDiff, MAX_HIGHLIGHT_LINE_CHARS, MAX_HIGHLIGHT_LINES, type Token } from '../../webview/highlight';
+import { grammarOf, Highlighter, highlightDiff, MAX_HIGHLIGHT_CHARS, MAX_HIGHLIGHT_LINE_CHARS, MAX_HIGHLIGHT_LINES, type Token } from '../../webview/highlight';
 
 /** `kind(text)` for coloured tokens, the text alone for plain ones. */
 const shape = (tokens: Token[] | undefined) => tokens?.map((t) => (t.kind ? `${t.kind}(${t.text})` : t.text));
@@ -188,6 +188,10 @@ describe('the diff highlighter', () => {
     const many = Array.from({ length: MAX_HIGHLIGHT_LINES + 1 }, () => ({ op: '+', text: 'let a = 1;' }));
     assert.equal(highlightDiff('a.ts', many), undefined);
     assert.equal(highlightDiff('a.ts', many.slice(1))?.length, MAX_HIGHLIGHT_LINES);
+    const wide = Array.from({ length: 101 }, () => ({ op: '+', text: 'x'.repeat(MAX_HIGHLIGHT_LINE_CHARS) }));
+    assert.equal(MAX_HIGHLIGHT_CHARS, 100 * MAX_HIGHLIGHT_LINE_CHARS, 'the test below is at the cap');
+    assert.equal(highlightDiff('a.ts', wide), undefined, 'too much text in all');
+    assert.equal(highlightDiff('a.ts', wide.slice(1))?.length, 100);
   });
 
   it('markup in any line is tokens of text, never interpreted (the DOM gets it as text nodes)', () => {
