@@ -339,7 +339,9 @@ export class ChatController extends Disposable {
     const generation = this.historyGeneration;
     const rows = await this.window.loadEarlier((pageLimit, offset) => this.client.sessions.historyPage(key, { limit: pageLimit, offset }), limit);
     if (generation !== this.historyGeneration || key !== this.sessionKey) return this.window.earlier;
-    this.model.prepend(itemsFromHistory(rows));
+    const items = itemsFromHistory(rows);
+    this.changes.restore(items, key, this.model.items[0]);
+    this.model.prepend(items);
     return this.window.earlier;
   }
 

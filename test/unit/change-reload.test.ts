@@ -15,7 +15,9 @@ import type { ChatItem } from '../../src/protocol/webview';
 import { FakeGateway, MAIN_SESSION, type FakeToolCall } from '../../tools/fake-gateway';
 import { makeClient, TOKEN } from '../support/clients';
 import { readTranscript } from '../support/transcripts';
+import { seedLongSession } from '../support/sessions';
 import { waitFor, waitForState } from '../support/wait';
+import { FIRST_PAGE } from '../../src/extension/history-window';
 
 // The recorded `write` of the real gateway: its arguments and its result with `details.patch`.
 const [start, result] = readTranscript('diff-write-tool.jsonl').map((line) => line.frame!.payload.data);
@@ -88,6 +90,28 @@ describe('change sets across a history reload', () => {
     const reverted = controller.transcript.find((i) => i.kind === 'changes');
     assert.ok(reverted?.kind === 'changes');
     assert.equal(reverted.files[0].state, 'reverted', 'the row on screen says what happened');
+  });
+
+  it('puts the row back in an earlier page of history when that page holds the turn', async () => {
+    const { gw, controller } = await setup();
+    await turn(controller, 'WRITEFILE please');
+    await waitFor(() => controller.transcript.some((i) => i.kind === 'changes'), 'the change set row');
+    seedLongSession(gw, MAIN_SESSION, FIRST_PAGE);
+    await controller.reloadHistory();
+    assert.equal(controller.earlier, 4, 'the turn is older than the first page');
+    assert.equal(
+      controller.transcript.some((i) => i.kind === 'changes'),
+      false,
+      'no row without its turn',
+    );
+    await controller.loadEarlier();
+    assert.deepEqual(shape(controller.transcript).slice(0, 5), [
+      'user:WRITEFILE please',
+      'tool:write',
+      'assistant:Echo: WRITEFILE please',
+      'changes',
+      'user:question 0',
+    ]);
   });
 
   it('shows the row again after switching to another session and back, and never in the other one', async () => {

@@ -190,9 +190,10 @@ export class ChangeTracker {
    * that cannot be opened) what this tracker still holds for that session: each known file tool
    * card gets its own diffs again, and each ended turn's row goes after the turn's last item (the
    * one before the next message of the person that follows its last file tool card). A turn whose
-   * cards are not among the items (older than the page read) is left out rather than misplaced.
+   * cards are not among the items (older than the page read) is left out rather than misplaced, and
+   * so is one running on past the items' end into `next` (the item after them; none: the end).
    */
-  restore(items: ChatItem[], sessionKey: string): void {
+  restore(items: ChatItem[], sessionKey: string, next?: ChatItem): void {
     const at = new Map(items.map((item, index) => [item.id, index]));
     const rows: Array<{ index: number; row: ChatItem }> = [];
     for (const changes of this.turns.values()) {
@@ -209,6 +210,7 @@ export class ChangeTracker {
       if (last < 0 || !changes.shown || at.has(changeSetId(changes.turn.key))) continue;
       let end = last + 1;
       while (end < items.length && items[end].kind !== 'user') end++;
+      if (end === items.length && next && next.kind !== 'user') continue;
       rows.push({ index: end, row: this.row(changes) });
     }
     // From the back, so the indexes found above still hold; rows at one place keep their order.
