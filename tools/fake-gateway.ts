@@ -63,6 +63,15 @@ export interface Conn {
 
 export const MAIN_SESSION = 'agent:main:main';
 
+export interface FakeToolCall {
+  name: string;
+  args: Record<string, unknown>;
+  /** The tool's result as the `tool` event carries it (`content`, `details` with `patch`). */
+  result: { content: unknown[]; details?: Record<string, unknown> };
+  /** What the tool does, between its start and result events. */
+  run?: () => void;
+}
+
 export class FakeGateway {
   readonly received: ReceivedFrame[] = [];
   readonly closes: Array<{ conn: number; code: number }> = [];
@@ -83,6 +92,11 @@ export class FakeGateway {
   readonly extraMethods: string[] = [];
   /** The assistant reply for a message (default: echo). */
   reply: (message: string) => string = (message) => `Echo: ${message}`;
+  /**
+   * The tool calls a message makes the run do before its reply (default: none), streamed and kept
+   * in history as recorded in diff-write-tool.jsonl and chat.history.diff.json; `run` acts on disk.
+   */
+  toolCalls: (message: string) => FakeToolCall[] = () => [];
   /** Pairing requests waiting for `approvePairing`: request id -> device id (requirePairing). */
   readonly pendingPairings = new Map<string, string>();
   private readonly approvedDevices = new Set<string>();
@@ -439,6 +453,29 @@ export class FakeGateway {
     let killed = false;
     this.activeRuns.set(key, { runId: key, sessionKey, abort: () => (aborted = true), kill: () => (killed = true) });
     broadcast('lifecycle', { phase: 'start', startedAt: Date.now() });
+    for (const call of this.toolCalls(String(params.message))) {
+      const toolCallId = `call_${randomUUID()}`;
+      broadcast('tool', { phase: 'start', name: call.name, toolCallId, args: call.args });
+      call.run?.();
+      const row = { timestamp: Date.now(), ...tags({ __openclaw: { runId: key } }) };
+      this.sessionStore.addRow(sessionKey, {
+        role: 'assistant',
+        content: [{ type: 'toolCall', id: toolCallId, name: call.name, arguments: call.args }],
+        ...row,
+      });
+      // History keeps the numbered `diff` but not the `patch` (as recorded).
+      const { patch: _patch, ...details } = call.result.details ?? {};
+      this.sessionStore.addRow(sessionKey, {
+        role: 'toolResult',
+        toolCallId,
+        toolName: call.name,
+        content: call.result.content,
+        details,
+        isError: false,
+        ...row,
+      });
+      broadcast('tool', { phase: 'result', name: call.name, toolCallId, isError: false, result: call.result });
+    }
     let i = 0;
     const step = () => {
       if (killed) return;

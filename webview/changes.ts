@@ -3,6 +3,7 @@
 // to open, keep or revert. Clicks become requests the host answers (handleChangeActions).
 import type { ChatItem, FileDiffView } from '../src/protocol/webview';
 import { button, h, setText, show } from './dom';
+import { highlightDiff, type Token } from './highlight';
 import type { RequestChannel } from './requests';
 
 /** A diff longer than this many lines shows only its start until the person unfolds it. */
@@ -41,13 +42,15 @@ export class FileDiffBlock {
   private render(diff: FileDiffView): void {
     const long = diff.lines.length > FOLDED_DIFF_LINES;
     const visible = long && !this.unfolded ? diff.lines.slice(0, FOLDED_DIFF_LINES) : diff.lines;
+    // Only the shown lines are coloured; they are the start of the diff, so carried state is right.
+    const tokens = highlightDiff(diff.path, visible);
     const open = button('Open Diff', 'diff-action', { 'data-change-action': 'open', 'data-path': diff.path, title: `Open ${diff.path} in the diff editor` });
     open.disabled = !diff.openable;
     const head = h('div', { class: 'file-diff-head' }, h('span', { class: 'diff-path', text: diff.path }), counts(diff.additions, diff.deletions), open);
     const pre = h(
       'pre',
       { class: 'diff-lines', attrs: { 'aria-label': `Diff of ${diff.path}` } },
-      ...visible.map((line) => h('div', { class: `diff-line diff-line-${lineClass(line.op)}`, text: `${line.op === '@' ? '' : line.op}${line.text}` })),
+      ...visible.map((line, index) => diffLine(line, tokens?.[index])),
     );
     const hidden = diff.lines.length - visible.length;
     const more = long ? button(this.unfolded ? 'Show less' : `Show ${hidden} more lines`, 'diff-fold', { 'aria-expanded': String(this.unfolded) }) : null;
@@ -61,6 +64,21 @@ export class FileDiffBlock {
     ];
     this.element.replaceChildren(head, pre, ...[more, ...notes].filter((n): n is HTMLElement => n !== null));
   }
+}
+
+/**
+ * One diff line, its text as it came (sign and all): coloured tokens become spans of text, so
+ * nothing from the gateway is ever parsed as markup.
+ */
+function diffLine(line: FileDiffView['lines'][number], tokens: Token[] | undefined): HTMLElement {
+  const sign = line.op === '@' ? '' : line.op;
+  const row = h('div', { class: `diff-line diff-line-${lineClass(line.op)}` });
+  if (!tokens) {
+    row.textContent = `${sign}${line.text}`;
+    return row;
+  }
+  row.append(sign, ...tokens.map((token) => (token.kind ? h('span', { class: `tok tok-${token.kind}`, text: token.text }) : token.text)));
+  return row;
 }
 
 function lineClass(op: FileDiffView['lines'][number]['op']): string {

@@ -317,6 +317,8 @@ export class ChatController extends Disposable {
       this.window.reset(page);
       for (const turn of inFlight) items.push(turn.user, ...turn.live.values());
       placeCards(items, cards);
+      // History keeps no change-set rows: the ones still held go back after their turns.
+      this.changes.restore(items, key);
     } catch (error) {
       if (generation === this.historyGeneration) this.deps.log('warn', `could not load history of ${key}: ${(error as Error).message}`);
     } finally {
@@ -343,7 +345,9 @@ export class ChatController extends Disposable {
     const generation = this.historyGeneration;
     const rows = await this.window.loadEarlier((pageLimit, offset) => this.client.sessions.historyPage(key, { limit: pageLimit, offset }), limit);
     if (generation !== this.historyGeneration || key !== this.sessionKey) return this.window.earlier;
-    this.model.prepend(itemsFromHistory(rows));
+    const items = itemsFromHistory(rows);
+    this.changes.restore(items, key, this.model.items[0]);
+    this.model.prepend(items);
     return this.window.earlier;
   }
 

@@ -3,7 +3,8 @@
  * the real gateway, whose agent workspace is the folder VS Code opens: the offline model edits a
  * file (EDITFILE), the chat shows the diff under the tool card, Open Diff opens VS Code's own diff
  * editor with the file's before on the left and the real file on the right (checked by the tab's
- * title and both sides' text), and Revert all puts back the exact bytes. One code-server start.
+ * title and both sides' text), Revert all refuses while the file has unsaved edits in its editor
+ * (and writes nothing), then, the edit undone, puts back the exact bytes. One code-server start.
  *
  *   npm run build && npx tsx --test test/extension/changes.test.ts
  */
@@ -101,6 +102,29 @@ describe('reviewing the agent’s changes in a real VS Code', { timeout: 20 * 60
     assert.equal(await diffSide(page, 'modified'), BEFORE.replace('hello', 'goodbye'), 'the right side is the file as it is');
     assert.match((await tab.getAttribute('title')) ?? (await tab.getAttribute('aria-label')) ?? '', /review\.txt/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'changes-open-diff.png') });
+
+    // An unsaved edit in the file's editor (the diff's right side is the real file): the revert reads
+    // the buffer, not the disk, and refuses rather than throw the person's typing away.
+    const agentText = BEFORE.replace('hello', 'goodbye');
+    const modifiedLine = page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: 'goodbye from the fake model' });
+    await modifiedLine.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' and mine');
+    await page.locator('.monaco-diff-editor .editor.modified .view-line', { hasText: 'and mine' }).waitFor({ timeout: 30_000 });
+    await changes.getByRole('button', { name: 'Revert all' }).click();
+    const refusal = changes.locator('.diff-error');
+    await refusal.waitFor({ timeout: 60_000 });
+    assert.match((await refusal.textContent()) ?? '', /review\.txt changed after the turn \(or has unsaved edits\): it was not reverted/);
+    assert.equal(await changes.locator('.changes-state').count(), 0, 'still waiting for a decision');
+    assert.equal(readFileSync(path.join(workspace, 'review.txt'), 'utf8'), agentText, 'nothing written');
+    assert.match(await diffSide(page, 'modified'), /goodbye from the fake model and mine/, 'the unsaved edit is still there');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'changes-refused-unsaved.png') });
+    // Undo the typing: the buffer is the agent's text again, and now the revert goes through.
+    await modifiedLine.click();
+    // Monaco undoes typing a word at a time; undoing past the first edit does nothing, so a press
+    // read before the editor has repainted costs nothing.
+    for (let i = 0; i < 40 && (await diffSide(page, 'modified')) !== agentText; i++) await page.keyboard.press('Control+Z');
+    assert.equal(await diffSide(page, 'modified'), agentText);
 
     await changes.getByRole('button', { name: 'Revert all' }).click();
     await changes.locator('.changes-state', { hasText: 'Reverted' }).waitFor({ timeout: 60_000 });

@@ -40,6 +40,8 @@ interface TurnChanges {
   errors: Map<string, string>;
   /** The turn's file tool cards, in order. */
   toolIds: string[];
+  /** Its row has been shown (the turn ended with files changed). */
+  shown: boolean;
 }
 
 /** Why a diff opened while its turn runs is the patch alone: the files are read when it ends. */
@@ -177,18 +179,56 @@ export class ChangeTracker {
     const id = changeSetId(turn.key);
     let changes = this.turns.get(id);
     if (!changes) {
-      changes = { set: new ChangeSet(this.host.root(), this.host.files), turn, errors: new Map(), toolIds: [] };
+      changes = { set: new ChangeSet(this.host.root(), this.host.files), turn, errors: new Map(), toolIds: [], shown: false };
       this.keep(this.turns, id, changes, KEPT_TURNS);
     }
     return changes;
   }
 
+  /**
+   * Puts back into items read from history (which keeps no change sets, and only a numbered diff
+   * that cannot be opened) what this tracker still holds for that session: each known file tool
+   * card gets its own diffs again, and each ended turn's row goes after the turn's last item (the
+   * one before the next message of the person that follows its last file tool card). A turn whose
+   * cards are not among the items (older than the page read) is left out rather than misplaced, and
+   * so is one running on past the items' end into `next` (the item after them; none: the end).
+   */
+  restore(items: ChatItem[], sessionKey: string, next?: ChatItem): void {
+    const at = new Map(items.map((item, index) => [item.id, index]));
+    const rows: Array<{ index: number; row: ChatItem }> = [];
+    for (const changes of this.turns.values()) {
+      if (changes.turn.sessionKey !== sessionKey) continue;
+      let last = -1;
+      for (const toolId of changes.toolIds) {
+        const index = at.get(toolId);
+        const item = index === undefined ? undefined : items[index];
+        const tool = this.tools.get(toolId);
+        if (index === undefined || item?.kind !== 'tool') continue;
+        if (tool) items[index] = { ...item, tool: { ...item.tool, diffs: tool.diffs } };
+        last = Math.max(last, index);
+      }
+      if (last < 0 || !changes.shown || at.has(changeSetId(changes.turn.key))) continue;
+      let end = last + 1;
+      while (end < items.length && items[end].kind !== 'user') end++;
+      if (end === items.length && next && next.kind !== 'user') continue;
+      rows.push({ index: end, row: this.row(changes) });
+    }
+    // From the back, so the indexes found above still hold; rows at one place keep their order.
+    rows.sort((a, b) => a.index - b.index);
+    for (const { index, row } of rows.reverse()) items.splice(index, 0, row);
+  }
+
   private show(changes: TurnChanges): void {
-    changes.turn.showCard({
+    changes.shown = true;
+    changes.turn.showCard(this.row(changes));
+  }
+
+  private row(changes: TurnChanges): ChatItem {
+    return {
       kind: 'changes',
       id: changeSetId(changes.turn.key),
       files: changes.set.changes.map((c) => fileView(c, changes.errors.get(c.path))),
-    });
+    };
   }
 
   private keep<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
