@@ -34,7 +34,7 @@ export class ReadingAnchor {
     /** Whether the view follows the end (ScrollKeeper): then the end is what is kept, not an anchor. */
     private readonly pinned: () => boolean,
   ) {
-    // Every child of the log (an item, a fold of items, the head row) is watched for its size.
+    // Every child of the log (an item, a group of folds of items, the head row) is watched for its size.
     for (const child of log.children) this.sizes.observe(child);
     new MutationObserver((records) => {
       for (const record of records) {
@@ -77,16 +77,29 @@ export class ReadingAnchor {
   }
 
   /**
-   * The finest element across the top edge: a child of the log; in a fold, its item; in a long
-   * reply, its chunk. (Not deeper: a chunk is a few KB of text, and its blocks can be anything.)
+   * The finest element across the top edge: a child of the log; in a group, its fold; in a fold,
+   * its item; in a long reply, its chunk. (Not deeper: a chunk is a few KB of text, and its blocks
+   * can be anything.) A group or fold whose content Chromium skips is the anchor itself: measuring an item in it would make
+   * Chromium style and lay out the whole fold in this task (40 ms for a fold of long replies on a
+   * loaded machine), and the fold's top holds its items as well as any of them would.
    */
   private elementAtEdge(edge: number): Element | undefined {
     let element = firstBelow(this.log, edge);
-    if (element?.classList.contains('log-fold')) element = firstBelow(element, edge) ?? element;
+    for (let depth = 0; depth < 2 && element && isShownGroup(element); depth++) element = firstBelow(element, edge) ?? element;
     const markdown = element && element.getBoundingClientRect().top < edge ? element.querySelector(':scope > .markdown') : null;
     const chunk = markdown?.firstElementChild?.classList.contains('md-chunk') ? firstBelow(markdown, edge) : undefined;
     return chunk ?? element;
   }
+}
+
+/**
+ * A group (always: its folds are boxes of known height even when it is skipped, and new folds go
+ * in at its top), or a fold whose items Chromium lays out (not skipped by content-visibility).
+ */
+function isShownGroup(element: Element): boolean {
+  const classes = element.classList;
+  if (classes.contains('log-group')) return true;
+  return classes.contains('log-fold') && !!element.firstElementChild?.checkVisibility({ contentVisibilityAuto: true });
 }
 
 /** The first child of `parent` whose bottom is below `edge` (children laid out top to bottom). */

@@ -4,11 +4,11 @@
 // updated and removed in place between snapshots. The "earlier messages" row, when there is one,
 // stays the log's first child, above every item.
 //
-// What backfill builds goes into folds of FOLD_ITEMS items (`div.log-fold`), which chat.css lets
-// Chromium skip (style, layout, paint) while they are far from view. A session read from its end to
-// its start has 10,000 messages on the page; as loose children of the log, each frame's layout and
-// visibility checks went over all of them (a frame took up to 1.5 s at the end). In folds, a frame
-// pays for the few folds near the view plus one box per fold. The text stays in the DOM: selection
+// What backfill builds goes into folds of FOLD_ITEMS items (`div.log-fold`), GROUP_FOLDS folds to a
+// group (`div.log-group`), which chat.css lets Chromium skip (style, layout, paint) while they are
+// far from view. A session read from its end to its start has 10,000 messages on the page; as loose
+// children of the log, each frame's layout and visibility checks went over all of them (a frame took
+// up to 1.5 s at the end). Grouped, a frame pays for the folds near the view and a box per group. The text stays in the DOM: selection
 // and copy work across folds, and Chromium's find-in-page finds text in a skipped fold and shows it.
 import type { ChatItem } from '../src/protocol/webview';
 import { h } from './dom';
@@ -19,12 +19,14 @@ import type { ChatState } from './state';
 /** A snapshot first shows this many of its newest items, so a long history paints at once... */
 const FIRST_PAINT_ITEMS = 30;
 /** ...and builds the older ones in later frames, this much script per frame. */
-const BACKFILL_BUDGET_MS = 8;
+const BACKFILL_BUDGET_MS = 4;
 /**
- * Items per fold: few enough that laying one out as it comes into view fits in a frame, many
- * enough that 10,000 messages make a few hundred boxes, not 10,000.
+ * Items per fold: few enough that styling and laying one out as it comes into view fits in a
+ * frame, many enough that 10,000 messages make a thousand boxes, not 10,000.
  */
-const FOLD_ITEMS = 25;
+const FOLD_ITEMS = 5;
+/** Folds per group: the log itself then has a few dozen children (each frame's layout goes over them). */
+const GROUP_FOLDS = 40;
 
 export class TranscriptView {
   readonly element = h('div', {
@@ -185,18 +187,26 @@ export class TranscriptView {
   }
 
   /**
-   * Puts `elements` (oldest first) above every item on the page, in folds: the top fold is filled
-   * up to FOLD_ITEMS, then new folds go above it.
+   * Puts `elements` (oldest first) above every item on the page, in new folds of up to FOLD_ITEMS,
+   * GROUP_FOLDS to a group (the top group is filled first).
    */
   private placeAbove(elements: HTMLElement[]): void {
-    let top = this.firstChildBelowHead();
-    let fold = top?.classList.contains('log-fold') ? top : undefined;
+    const top = this.firstChildBelowHead();
+    let group = top?.classList.contains('log-group') ? top : undefined;
+    // Never into a fold already on the page: the item read may be in it, and a fold Chromium
+    // skips is what the reading anchor holds (its top), which would not show items put inside it.
+    let fold: Element | undefined;
     for (let end = elements.length; end > 0;) {
       if (!fold || fold.childElementCount >= FOLD_ITEMS) {
+        if (!group || group.childElementCount >= GROUP_FOLDS) {
+          const fresh = h('div', { class: 'log-group' });
+          const below = group ?? top;
+          if (below) below.before(fresh);
+          else this.element.append(fresh);
+          group = fresh;
+        }
         fold = h('div', { class: 'log-fold' });
-        if (top) top.before(fold);
-        else this.element.append(fold);
-        top = fold;
+        group.prepend(fold);
       }
       const start = Math.max(0, end - (FOLD_ITEMS - fold.childElementCount));
       fold.prepend(...elements.slice(start, end));
@@ -210,11 +220,15 @@ export class TranscriptView {
     else this.element.append(element);
   }
 
-  /** Takes an item's element off the page, and its fold with it when that was the fold's last item. */
+  /** Takes an item's element off the page, and its fold and group with it when they are left empty. */
   private removeElement(element: HTMLElement): void {
-    const parent = element.parentElement;
+    let parent = element.parentElement;
     element.remove();
-    if (parent?.classList.contains('log-fold') && !parent.firstElementChild) parent.remove();
+    while (parent && parent !== this.element && !parent.firstElementChild) {
+      const empty = parent;
+      parent = parent.parentElement;
+      empty.remove();
+    }
   }
 
   private firstChildBelowHead(): Element | null {

@@ -24,7 +24,7 @@ function history(turns: number): ChatItem[] {
 /** The text that identifies each item on the page, top to bottom (older ones are in folds). */
 async function shown(view: WebviewPage): Promise<string[]> {
   return view.page
-    .locator('.log > :not(.log-fold), .log > .log-fold > *')
+    .locator('.log > :not(.log-group), .log-fold > *')
     .evaluateAll((elements) =>
       elements.map((el) => /Question \d+|Answer \d+|read_file_\d+|Edited answer|Typed during/.exec(el.textContent ?? '')?.[0] ?? el.textContent),
     );
