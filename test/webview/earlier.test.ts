@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ARTIFACTS, assistant, snapshot, user, webviewSuite, type WebviewPage } from './harness';
 
 declare const document: any;
+declare const window: any;
 declare const Event: any;
 
 /** Messages `from` to `to - 1`: a question, then its answer (two lines, so pages are tall). */
@@ -124,6 +125,24 @@ describe('load earlier', () => {
     assert.deepEqual(await shown(view), expected, 'every message once, in order');
     assert.equal(await headText(view), null, 'at the start, the row is gone');
     await view.page.screenshot({ path: path.join(ARTIFACTS, 'earlier-loaded.png') });
+
+    // Older messages sit in folds the browser skips while far from view; the text stays in the DOM,
+    // so a selection across two folds (what copy puts on the clipboard) reads as the messages do.
+    const selected = await view.page.evaluate(() => {
+      const folds = [...document.querySelectorAll('.log-fold')];
+      const [first, second] = [folds[3].lastElementChild, folds[4].firstElementChild];
+      first.scrollIntoView({ block: 'center' });
+      const range = document.createRange();
+      range.setStartBefore(first);
+      range.setEndAfter(second);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return { text: selection.toString(), first: first.textContent, second: second.textContent };
+    });
+    const wanted = [/(Question|Answer) \d+/.exec(selected.first)?.[0], /(Question|Answer) \d+/.exec(selected.second)?.[0]];
+    assert.ok(wanted[0] && wanted[1] && wanted[0] !== wanted[1], `two messages: ${JSON.stringify(wanted)}`);
+    assert.match(selected.text, new RegExp(`${wanted[0]}[\\s\\S]*${wanted[1]}`), 'both messages, in order, in the selection');
   });
 
   it('keeps the message being read in place in a narrow, short view, marked as the scroll lands', async () => {
