@@ -37,14 +37,31 @@ import { percentiles, summarize, type Summary } from './lib/stats';
 import { buildWebview, launchChromium, openWebview, PageServer, type OpenPage } from './lib/webview-page';
 import { workspacePaths } from './lib/workspace-paths';
 
+/** The three parts, each runnable alone (`--parts paging`). */
+export type EditorPart = 'mention' | 'search' | 'paging';
+export const EDITOR_PARTS: readonly EditorPart[] = ['mention', 'search', 'paging'];
+
 export interface EditorOptions {
   runs: number;
+  parts: readonly EditorPart[];
+  /** Another commit's webview (scripts/bench.mjs --baseline): the paging part runs it too, side by side. */
+  baseline?: { root: string; label: string };
   log(line: string): void;
 }
 
+/** One webview's paging figures, one entry per run. */
+export interface PagingFigures {
+  longestFrameMs: Summary;
+  p99FrameMs: Summary;
+  medianFrameMs: Summary;
+  framesOver16: Summary;
+  frames: Summary;
+  longestTaskMs: Summary;
+}
+
 export interface EditorResult {
-  mention: { files: number; keys: string; keyMs: Summary; keyMaxMs: Summary; floorKeyMs: Summary; floorKeyMaxMs: Summary; searchMs: Summary; ratio: Summary };
-  search: {
+  mention?: { files: number; keys: string; keyMs: Summary; keyMaxMs: Summary; floorKeyMs: Summary; floorKeyMaxMs: Summary; searchMs: Summary; ratio: Summary };
+  search?: {
     sessions: number;
     messages: number;
     answerMs: Summary;
@@ -54,16 +71,12 @@ export interface EditorResult {
     ratio: Summary;
     debounceMs: number;
   };
-  paging: {
+  paging?: {
     messages: number;
     pages: number;
-    longestFrameMs: Summary;
-    p99FrameMs: Summary;
-    framesOver16: Summary;
-    frames: Summary;
-    longestTaskMs: Summary;
-    floorLongestFrameMs: Summary;
-    floorLongestTaskMs: Summary;
+    now: PagingFigures;
+    baseline?: PagingFigures & { label: string };
+    floor: PagingFigures;
   };
 }
 
@@ -163,9 +176,23 @@ async function mentionKeys(view: OpenPage, keys: string): Promise<number[]> {
 }
 
 export async function editorBench(options: EditorOptions): Promise<EditorResult> {
-  const bundle = await buildWebview(ROOT);
-  const server = await new PageServer(bundle).start();
-  const browser = await launchChromium();
+  const result: EditorResult = {};
+  const browser = options.parts.some((p) => p !== 'search') ? await launchChromium() : undefined;
+  try {
+    if (browser && options.parts.includes('mention')) result.mention = await mentionBench(browser, options);
+    if (browser && options.parts.includes('paging')) result.paging = await pagingBench(browser, options);
+  } finally {
+    await browser?.close();
+  }
+  if (options.parts.includes('search')) result.search = await searchBench(options);
+  return result;
+}
+
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+
+/** The `@` part: the 20,000 files and the floor, on one page each, alternating which goes first. */
+async function mentionBench(browser: Browser, options: EditorOptions): Promise<EditorResult['mention']> {
+  const server = await new PageServer(await buildWebview(ROOT)).start();
   const files = workspacePaths(20_000);
   const needle = files.find((p) => p.includes('needle-'))!;
   const keys = `@${needle.split('/').pop()!.slice(0, 10)}`;
@@ -177,19 +204,8 @@ export async function editorBench(options: EditorOptions): Promise<EditorResult>
     search: [] as number[],
     ratio: [] as number[],
   };
-  const paging = {
-    longest: [] as number[],
-    p99: [] as number[],
-    over16: [] as number[],
-    frames: [] as number[],
-    task: [] as number[],
-    floor: [] as number[],
-    floorTask: [] as number[],
-  };
-  let pages = 0;
   try {
     for (let run = 0; run < options.runs; run++) {
-      // `@`: the 20,000 files and the floor, on one page each, alternating which goes first.
       const byFiles = new Map<number, number[]>();
       for (const list of run % 2 ? [[needle], files] : [files, [needle]]) {
         const view = await openWebview(browser, server);
@@ -219,25 +235,48 @@ export async function editorBench(options: EditorOptions): Promise<EditorResult>
       options.log(
         `editor @ run ${run + 1}/${options.runs}: keys ${keys}: 20,000 files ${full.map((k) => k.toFixed(1)).join(' ')} ms; one file ${floor.map((k) => k.toFixed(1)).join(' ')} ms`,
       );
+    }
+  } finally {
+    await server.stop();
+  }
+  return {
+    files: files.length,
+    keys,
+    keyMs: summarize(mention.key),
+    keyMaxMs: summarize(mention.keyMax),
+    floorKeyMs: summarize(mention.floorKey),
+    floorKeyMaxMs: summarize(mention.floorKeyMax),
+    searchMs: summarize(mention.search),
+    ratio: summarize(mention.ratio),
+  };
+}
 
-      // Paging: the 10,000-message session and the floor (the same scrolling, nothing to load).
-      for (const withPages of run % 2 ? [false, true] : [true, false]) {
-        const view = await openWebview(browser, server);
+type PagingRun = Awaited<ReturnType<typeof pagingRun>>;
+
+/**
+ * Paging: the 10,000-message session in the working tree's webview, in the baseline's (if any),
+ * and the floor (the working tree's page, the same scrolling, nothing to load), in an order that
+ * turns with each run so that the machine's load falls on each alike.
+ */
+async function pagingBench(browser: Browser, options: EditorOptions): Promise<EditorResult['paging']> {
+  const server = await new PageServer(await buildWebview(ROOT)).start();
+  const baseServer = options.baseline ? await new PageServer(await buildWebview(options.baseline.root)).start() : undefined;
+  type Side = 'now' | 'baseline' | 'floor';
+  const sides: Side[] = baseServer ? ['now', 'baseline', 'floor'] : ['now', 'floor'];
+  const runs: Record<Side, PagingRun[]> = { now: [], baseline: [], floor: [] };
+  let pages = 0;
+  try {
+    for (let run = 0; run < options.runs; run++) {
+      const order = sides.map((_, i) => sides[(i + run) % sides.length]);
+      for (const side of order) {
+        const view = await openWebview(browser, side === 'baseline' ? baseServer! : server);
         try {
-          const r = await pagingRun(view, withPages);
-          if (withPages) {
-            pages = r.pages;
-            paging.longest.push(r.longest);
-            paging.p99.push(r.p99);
-            paging.over16.push(r.over16);
-            paging.frames.push(r.frames);
-            paging.task.push(r.longestTask);
-          } else {
-            paging.floor.push(r.longest);
-            paging.floorTask.push(r.longestTask);
-          }
+          const r = await pagingRun(view, side !== 'floor');
+          if (side !== 'floor') pages = r.pages;
+          runs[side].push(r);
+          const label = side === 'baseline' ? options.baseline!.label : side;
           options.log(
-            `editor paging run ${run + 1}/${options.runs} ${withPages ? `(${r.pages} pages)` : '(floor)'}: ${r.frames} frames, longest ${r.longest.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.over16} over 16.7 ms; longest host-message task ${r.longestTask.toFixed(1)} ms`,
+            `editor paging run ${run + 1}/${options.runs} ${label}${side === 'floor' ? '' : ` (${r.pages} pages)`}: ${r.frames} frames, longest ${r.longest.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, median ${r.median.toFixed(1)} ms, ${r.over16} over 16.7 ms; longest host-message task ${r.longestTask.toFixed(1)} ms`,
           );
         } finally {
           await view.close();
@@ -245,33 +284,23 @@ export async function editorBench(options: EditorOptions): Promise<EditorResult>
       }
     }
   } finally {
-    await browser.close();
     await server.stop();
+    await baseServer?.stop();
   }
-  const search = await searchBench(options);
+  const figures = (rs: PagingRun[]): PagingFigures => ({
+    longestFrameMs: summarize(rs.map((r) => r.longest)),
+    p99FrameMs: summarize(rs.map((r) => r.p99)),
+    medianFrameMs: summarize(rs.map((r) => r.median)),
+    framesOver16: summarize(rs.map((r) => r.over16)),
+    frames: summarize(rs.map((r) => r.frames)),
+    longestTaskMs: summarize(rs.map((r) => r.longestTask)),
+  });
   return {
-    mention: {
-      files: files.length,
-      keys,
-      keyMs: summarize(mention.key),
-      keyMaxMs: summarize(mention.keyMax),
-      floorKeyMs: summarize(mention.floorKey),
-      floorKeyMaxMs: summarize(mention.floorKeyMax),
-      searchMs: summarize(mention.search),
-      ratio: summarize(mention.ratio),
-    },
-    search,
-    paging: {
-      messages: 10_000,
-      pages,
-      longestFrameMs: summarize(paging.longest),
-      p99FrameMs: summarize(paging.p99),
-      framesOver16: summarize(paging.over16),
-      frames: summarize(paging.frames),
-      longestTaskMs: summarize(paging.task),
-      floorLongestFrameMs: summarize(paging.floor),
-      floorLongestTaskMs: summarize(paging.floorTask),
-    },
+    messages: TOTAL,
+    pages,
+    now: figures(runs.now),
+    baseline: options.baseline ? { ...figures(runs.baseline), label: options.baseline.label } : undefined,
+    floor: figures(runs.floor),
   };
 }
 
@@ -282,7 +311,7 @@ let historyRows: HistoryMessage[] | undefined;
 async function pagingRun(
   view: OpenPage,
   withPages: boolean,
-): Promise<{ pages: number; frames: number; longest: number; p99: number; over16: number; longestTask: number }> {
+): Promise<{ pages: number; frames: number; longest: number; p99: number; median: number; over16: number; longestTask: number }> {
   const { page } = view;
   // The gateway's rows; each page goes through the host's own itemsFromHistory, as loadEarlier does.
   const rows = (historyRows ??= gatewayHistory(TOTAL) as unknown as HistoryMessage[]);
@@ -298,7 +327,7 @@ async function pagingRun(
   // The floor scrolls as many times as the real run loads pages.
   for (let step = 0; step < TOTAL / PAGE - 1; step++) {
     const before = await page.evaluate(() => window.__bench.posted.length);
-    const shownBefore = await page.evaluate(() => document.querySelectorAll('.log > .msg').length);
+    const shownBefore = await page.evaluate(() => document.querySelectorAll('.log .msg').length);
     await page.evaluate(() => {
       const log = document.querySelector('.log')!;
       log.scrollTop = 150;
@@ -334,13 +363,14 @@ async function pagingRun(
     // Done when the page's items are in and the log is no longer busy building them.
     await page
       .waitForFunction(
-        (count) => document.querySelectorAll('.log > .msg').length > count && document.querySelector('.log')?.getAttribute('aria-busy') === 'false',
+        // The cheap check first: this runs every frame, and counting 10,000 messages is not free.
+        (count) => document.querySelector('.log')?.getAttribute('aria-busy') === 'false' && document.querySelectorAll('.log .msg').length > count,
         shownBefore,
         { timeout: 60_000 },
       )
       .catch(async (error: Error) => {
         const state = await page.evaluate(() => ({
-          shown: document.querySelectorAll('.log > .msg').length,
+          shown: document.querySelectorAll('.log .msg').length,
           busy: document.querySelector('.log')?.getAttribute('aria-busy'),
           head: document.querySelector('.log > .earlier')?.textContent,
           posted: window.__bench.posted.slice(-3),
@@ -360,11 +390,19 @@ async function pagingRun(
   if (withPages) {
     // Every message once: as many as the host makes of the whole history.
     const expected = itemsFromHistory(rows).filter((i) => i.kind === 'user' || i.kind === 'assistant').length;
-    const count = await page.locator('.log > .msg').count();
+    const count = await page.locator('.log .msg').count();
     if (count !== expected) throw new Error(`${count} messages shown after paging to the start, not ${expected}`);
   }
-  const [p99] = percentiles(frames, [99]);
-  return { pages, frames: frames.length, longest: Math.max(...frames), p99, over16: frames.filter((f) => f > 16.7).length, longestTask: Math.max(0, ...tasks) };
+  const [p99, median] = percentiles(frames, [99, 50]);
+  return {
+    pages,
+    frames: frames.length,
+    longest: Math.max(...frames),
+    p99,
+    median,
+    over16: frames.filter((f) => f > 16.7).length,
+    longestTask: Math.max(0, ...tasks),
+  };
 }
 
 /** Sessions search: keystroke (after the debounce) -> answer, over 2,000 sessions, and the floor. */

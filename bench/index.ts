@@ -1,6 +1,6 @@
 /**
  * `npm run bench` / `node scripts/bench.mjs [client] [host] [render] [history] [startup] [big] [editor] [--runs N]
- * [--quick] [--no-vsix] [--baseline <commit>] [--parts reply,host,history,vscode]` (scripts/bench.mjs
+ * [--quick] [--no-vsix] [--baseline <commit>] [--parts reply,host,history,vscode,mention,search,paging]` (scripts/bench.mjs
  * explains each).
  * Runs the chosen benches (all by default), prints a table of figures (median of the runs, with
  * min–max), and writes everything to .test-artifacts/bench/results.json.
@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIG_PARTS, bigBench, type BigPart, type BigResult } from './big';
 import { clientBench, type ClientBenchResult } from './client';
-import { editorBench, type EditorResult } from './editor';
+import { EDITOR_PARTS, editorBench, type EditorPart, type EditorResult, type PagingFigures } from './editor';
 import { hostBench, type HostStreamResult } from './host';
 import { historyBench, type HistoryFigures, type HistoryResult } from './history';
 import { renderBench, type RenderResult, type RenderSizeResult } from './render';
@@ -41,12 +41,17 @@ for (const name of chosen) {
   process.stderr.write(`unknown bench ${JSON.stringify(name)}: choose from ${ALL.join(', ')}\n`);
   process.exit(2);
 }
-const parts = (option('parts')?.split(',').filter(Boolean) ?? BIG_PARTS) as BigPart[];
-for (const part of parts) {
-  if (BIG_PARTS.includes(part)) continue;
-  process.stderr.write(`unknown part of big ${JSON.stringify(part)}: choose from ${BIG_PARTS.join(', ')}\n`);
+// --parts names parts of big and of editor; each takes its own, and all of them when none is named.
+const partsAsked = option('parts')?.split(',').filter(Boolean) ?? [];
+for (const part of partsAsked) {
+  if ((BIG_PARTS as readonly string[]).includes(part) || (EDITOR_PARTS as readonly string[]).includes(part)) continue;
+  process.stderr.write(`unknown part ${JSON.stringify(part)}: choose from ${[...BIG_PARTS, ...EDITOR_PARTS].join(', ')}\n`);
   process.exit(2);
 }
+const bigParts = BIG_PARTS.filter((p) => partsAsked.includes(p));
+const parts: BigPart[] = bigParts.length ? bigParts : [...BIG_PARTS];
+const editorPartsAsked = EDITOR_PARTS.filter((p) => partsAsked.includes(p));
+const editorParts: EditorPart[] = editorPartsAsked.length ? editorPartsAsked : [...EDITOR_PARTS];
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`--runs needs a whole number of runs, not ${JSON.stringify(option('runs'))}\n`);
   process.exit(2);
@@ -363,27 +368,40 @@ function bigRows(r: BigResult): void {
 
 function editorRows(r: EditorResult): void {
   const m = r.mention;
-  row('editor', `@ in ${m.files.toLocaleString('en')} files: keydown -> list painted, median key of a run ("${m.keys}")`, `${fmt(m.keyMs, 1)} ms`);
-  row('editor', '@: slowest key of a run [target < 100 ms]', `${fmt(m.keyMaxMs, 1)} ms`);
-  row('editor', '@ floor (one file, same keys and round trip): median / slowest key', `${fmt(m.floorKeyMs, 1)} / ${fmt(m.floorKeyMaxMs, 1)} ms`);
-  row('editor', '@: ratio to the floor (median key, per run); the search alone', `${fmt(m.ratio, 2)}; ${fmt(m.searchMs, 2)} ms`);
+  if (m) {
+    row('editor', `@ in ${m.files.toLocaleString('en')} files: keydown -> list painted, median key of a run ("${m.keys}")`, `${fmt(m.keyMs, 1)} ms`);
+    row('editor', '@: slowest key of a run [target < 100 ms]', `${fmt(m.keyMaxMs, 1)} ms`);
+    row('editor', '@ floor (one file, same keys and round trip): median / slowest key', `${fmt(m.floorKeyMs, 1)} / ${fmt(m.floorKeyMaxMs, 1)} ms`);
+    row('editor', '@: ratio to the floor (median key, per run); the search alone', `${fmt(m.ratio, 2)}; ${fmt(m.searchMs, 2)} ms`);
+  }
   const s = r.search;
-  row('editor', `sessions.search over ${s.sessions} sessions (${s.messages} messages), fake gateway: median answer of a run`, `${fmt(s.answerMs, 1)} ms`);
-  row('editor', `sessions.search: slowest answer of a run; + ${s.debounceMs} ms debounce [target < 150 ms]`, `${fmt(s.answerMaxMs, 1)} ms`);
-  row(
-    'editor',
-    'sessions.search: of which the fake gateway; floor (empty gateway); ratio',
-    `${fmt(s.gatewayMs, 1)} ms; ${fmt(s.floorMs, 2)} ms; ${fmt(s.ratio, 1)}`,
-  );
+  if (s) {
+    row('editor', `sessions.search over ${s.sessions} sessions (${s.messages} messages), fake gateway: median answer of a run`, `${fmt(s.answerMs, 1)} ms`);
+    row('editor', `sessions.search: slowest answer of a run; + ${s.debounceMs} ms debounce [target < 150 ms]`, `${fmt(s.answerMaxMs, 1)} ms`);
+    row(
+      'editor',
+      'sessions.search: of which the fake gateway; floor (empty gateway); ratio',
+      `${fmt(s.gatewayMs, 1)} ms; ${fmt(s.floorMs, 2)} ms; ${fmt(s.ratio, 1)}`,
+    );
+  }
   const p = r.paging;
-  row('editor', `paging up ${p.messages} messages (${p.pages} pages): longest frame [target < 16 ms]`, `${fmt(p.longestFrameMs, 1)} ms`);
-  row('editor', 'paging: p99 frame; frames over 16.7 ms; frames', `${fmt(p.p99FrameMs, 1)} ms; ${fmt(p.framesOver16, 0)}; ${fmt(p.frames, 0)}`);
-  row('editor', 'paging: longest host-message task (a prepend handled)', `${fmt(p.longestTaskMs, 1)} ms`);
-  row(
-    'editor',
-    'paging floor (same scrolling, nothing loaded): longest frame; longest task',
-    `${fmt(p.floorLongestFrameMs, 1)} ms; ${fmt(p.floorLongestTaskMs, 1)} ms`,
-  );
+  if (p) {
+    const paging = (label: string, f: PagingFigures) => {
+      row(
+        'editor',
+        `${label}: longest frame [target < 16 ms]; p99; median`,
+        `${fmt(f.longestFrameMs, 1)}; ${fmt(f.p99FrameMs, 1)}; ${fmt(f.medianFrameMs, 1)} ms`,
+      );
+      row(
+        'editor',
+        `${label}: frames over 16.7 ms; frames; longest host-message task`,
+        `${fmt(f.framesOver16, 0)}; ${fmt(f.frames, 0)}; ${fmt(f.longestTaskMs, 1)} ms`,
+      );
+    };
+    paging(`paging up ${p.messages} messages (${p.pages} pages)`, p.now);
+    if (p.baseline) paging(`paging at ${p.baseline.label}`, p.baseline);
+    paging('paging floor (same scrolling, nothing loaded)', p.floor);
+  }
 }
 
 function printTable(): void {
@@ -471,7 +489,7 @@ async function main(): Promise<void> {
         break;
       }
       case 'editor': {
-        const r = await editorBench({ runs, log });
+        const r = await editorBench({ runs, parts: editorParts, baseline: webviewBaseline, log });
         results.editor = r;
         editorRows(r);
         break;

@@ -4,13 +4,15 @@
 //   node scripts/bench.mjs client host             only some: client host render history startup big editor
 //   node scripts/bench.mjs big --parts host,vscode  big's parts: reply (5 MB), host, history (10,000
 //        messages in the webview), vscode (2,000 sessions in code-server); all by default
+//   node scripts/bench.mjs editor --parts paging   editor's parts: mention (@ in 20,000 files), search
+//        (sessions.search), paging (up through 10,000 messages); all by default
 //   node scripts/bench.mjs render --runs 7         more runs (default 5; medians need at least 5)
 //   node scripts/bench.mjs client --quick          fewer events and runs, to check that it works
 //   node scripts/bench.mjs client host --baseline 4cb236c
 //        also runs the gateway client and host from another commit, side by side with the working
 //        tree: the files in --baseline-files (default: the ones the bench's performance work
 //        changed) come from that commit, everything else from the working tree; the webview
-//        benches (render, history) also measure that commit's webview/ and media/chat.css (with
+//        benches (render, history, editor's paging) also measure that commit's webview/ and media/chat.css (with
 //        what webview/ imports from outside it, e.g. src/protocol/) beside the working tree's
 //   node scripts/bench.mjs startup --no-vsix       skip packaging the .vsix
 //   node scripts/bench.mjs --help                  this text
@@ -152,7 +154,7 @@ function extractWebview(commit, dir) {
 }
 
 let baselineWebview;
-if (baseline && (wanted('render') || wanted('history'))) {
+if (baseline && (wanted('render') || wanted('history') || wanted('editor'))) {
   if (extractWebview(baseline, BASE_WEBVIEW)) baselineWebview = BASE_WEBVIEW;
   else process.stderr.write(`${baseline} has no webview/main.ts: the webview benches run without a baseline\n`);
 }

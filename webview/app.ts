@@ -87,7 +87,13 @@ export class ChatApp {
       () => !this.state.loading && !this.transcript.backfilling && !this.resetPending,
       () => this.schedule(),
     );
-    this.transcript = new TranscriptView(this.state, this.itemContext, () => this.schedule(), this.earlier);
+    this.transcript = new TranscriptView(
+      this.state,
+      this.itemContext,
+      () => this.schedule(),
+      this.earlier,
+      () => this.scroll.pinned,
+    );
     this.earlier.watch(this.transcript.element);
     this.scroll = new ScrollKeeper(
       this.transcript.element,

@@ -3,15 +3,30 @@
 // (backfill); a page of earlier history (`prepend`) is built the same way; single items are added,
 // updated and removed in place between snapshots. The "earlier messages" row, when there is one,
 // stays the log's first child, above every item.
+//
+// What backfill builds goes into folds of FOLD_ITEMS items (`div.log-fold`), GROUP_FOLDS folds to a
+// group (`div.log-group`), which chat.css lets Chromium skip (style, layout, paint) while they are
+// far from view. A session read from its end to its start has 10,000 messages on the page; as loose
+// children of the log, each frame's layout and visibility checks went over all of them (a frame took
+// up to 1.5 s at the end). Grouped, a frame pays for the folds near the view and a box per group. The text stays in the DOM: selection
+// and copy work across folds, and Chromium's find-in-page finds text in a skipped fold and shows it.
 import type { ChatItem } from '../src/protocol/webview';
 import { h } from './dom';
 import { createItemView, type ItemContext, type ItemView } from './items';
+import { ReadingAnchor } from './reading-anchor';
 import type { ChatState } from './state';
 
 /** A snapshot first shows this many of its newest items, so a long history paints at once... */
 const FIRST_PAINT_ITEMS = 30;
 /** ...and builds the older ones in later frames, this much script per frame. */
-const BACKFILL_BUDGET_MS = 8;
+const BACKFILL_BUDGET_MS = 4;
+/**
+ * Items per fold: few enough that styling and laying one out as it comes into view fits in a
+ * frame, many enough that 10,000 messages make a thousand boxes, not 10,000.
+ */
+const FOLD_ITEMS = 5;
+/** Folds per group: the log itself then has a few dozen children (each frame's layout goes over them). */
+const GROUP_FOLDS = 40;
 
 export class TranscriptView {
   readonly element = h('div', {
@@ -24,6 +39,8 @@ export class TranscriptView {
   /** Counts rebuilds, so that a settle meant for an earlier one does not act on a newer one. */
   private generation = 0;
   private revealed: HTMLElement | undefined;
+  /** What the person reads stays in place as older items are built above it. */
+  private readonly anchor: ReadingAnchor;
 
   constructor(
     private readonly state: ChatState,
@@ -32,7 +49,11 @@ export class TranscriptView {
     private readonly requestFrame: () => void,
     /** The row above every item ("earlier messages"), and whether it is to be shown. */
     private readonly head: { readonly element: HTMLElement; readonly visible: boolean },
-  ) {}
+    /** Whether the view follows the end (then nothing above it needs to stay in place). */
+    pinned: () => boolean,
+  ) {
+    this.anchor = new ReadingAnchor(this.element, pinned);
+  }
 
   /** Puts the head row at the top of the log, or takes it out. */
   placeHead(): void {
@@ -110,19 +131,11 @@ export class TranscriptView {
     const started = performance.now();
     const elements: HTMLElement[] = [];
     let start = end;
-    while (start > 0 && (elements.length === 0 || performance.now() - started < BACKFILL_BUDGET_MS)) {
-      const element = this.build(items[--start]);
-      // Out of view until scrolled to: chat.css lets Chromium skip their layout and paint.
-      element.dataset.backfilled = '';
-      elements.unshift(element);
-    }
-    // Measured on the oldest element shown, not from scrollHeight: Chromium's scroll anchoring may
-    // already have compensated part of the growth, or (at the very top) none of it.
-    const anchor = this.firstItemElement();
-    const topBefore = anchor?.getBoundingClientRect().top ?? 0;
-    if (this.head.element.parentElement === this.element) this.head.element.after(...elements);
-    else this.element.prepend(...elements);
-    if (anchor && !pinned) this.element.scrollTop += anchor.getBoundingClientRect().top - topBefore;
+    while (start > 0 && (elements.length === 0 || performance.now() - started < BACKFILL_BUDGET_MS)) elements.unshift(this.build(items[--start]));
+    if (!pinned) this.anchor.hold();
+    this.placeAbove(elements);
+    // At once, so the frame is painted right; later size changes above are put right as they come.
+    if (!pinned) this.anchor.restore();
     this.pendingBackfill = start > 0;
     if (this.pendingBackfill) this.requestFrame();
     else this.settle();
@@ -133,7 +146,7 @@ export class TranscriptView {
     const item = this.state.get(id);
     const view = this.views.get(id);
     if (!item) {
-      view?.element.remove();
+      if (view) this.removeElement(view.element);
       this.views.delete(id);
       return;
     }
@@ -141,7 +154,7 @@ export class TranscriptView {
     if (!view || view.kind !== item.kind) {
       const fresh = createItemView(item, this.context);
       if (view) view.element.replaceWith(fresh.element);
-      else this.element.insertBefore(fresh.element, this.nextElementAfter(id));
+      else this.insertBefore(fresh.element, this.nextElementAfter(id));
       this.views.set(id, fresh);
       this.state.takeAppended(id);
       fresh.update(item, false);
@@ -165,21 +178,60 @@ export class TranscriptView {
     let end = items.findIndex((item) => this.views.has(item.id));
     if (target < 0 || end < 0 || target >= end) return;
     const elements: HTMLElement[] = [];
-    while (end > target) {
-      const element = this.build(items[--end]);
-      element.dataset.backfilled = '';
-      elements.unshift(element);
-    }
+    while (end > target) elements.unshift(this.build(items[--end]));
     // No anchor to keep: the item revealed is scrolled to next.
-    if (this.head.element.parentElement === this.element) this.head.element.after(...elements);
-    else this.element.prepend(...elements);
+    this.placeAbove(elements);
     this.pendingBackfill = target > 0;
     if (this.pendingBackfill) this.requestFrame();
     else this.settle();
   }
 
-  /** The element of the oldest item on the page (the head row is not an item). */
-  private firstItemElement(): Element | null {
+  /**
+   * Puts `elements` (oldest first) above every item on the page, in new folds of up to FOLD_ITEMS,
+   * GROUP_FOLDS to a group (the top group is filled first).
+   */
+  private placeAbove(elements: HTMLElement[]): void {
+    const top = this.firstChildBelowHead();
+    let group = top?.classList.contains('log-group') ? top : undefined;
+    // Never into a fold already on the page: the item read may be in it, and a fold Chromium
+    // skips is what the reading anchor holds (its top), which would not show items put inside it.
+    let fold: Element | undefined;
+    for (let end = elements.length; end > 0;) {
+      if (!fold || fold.childElementCount >= FOLD_ITEMS) {
+        if (!group || group.childElementCount >= GROUP_FOLDS) {
+          const fresh = h('div', { class: 'log-group' });
+          const below = group ?? top;
+          if (below) below.before(fresh);
+          else this.element.append(fresh);
+          group = fresh;
+        }
+        fold = h('div', { class: 'log-fold' });
+        group.prepend(fold);
+      }
+      const start = Math.max(0, end - (FOLD_ITEMS - fold.childElementCount));
+      fold.prepend(...elements.slice(start, end));
+      end = start;
+    }
+  }
+
+  /** Puts an item's element before `next`'s (in its fold, if it is in one), or at the end of the log. */
+  private insertBefore(element: HTMLElement, next: HTMLElement | null): void {
+    if (next) next.before(element);
+    else this.element.append(element);
+  }
+
+  /** Takes an item's element off the page, and its fold and group with it when they are left empty. */
+  private removeElement(element: HTMLElement): void {
+    let parent = element.parentElement;
+    element.remove();
+    while (parent && parent !== this.element && !parent.firstElementChild) {
+      const empty = parent;
+      parent = parent.parentElement;
+      empty.remove();
+    }
+  }
+
+  private firstChildBelowHead(): Element | null {
     const first = this.element.firstElementChild;
     return first === this.head.element ? first.nextElementSibling : first;
   }

@@ -47,6 +47,8 @@ declare const File: any;
 declare const ClipboardEvent: any;
 declare const DragEvent: any;
 declare const Event: any;
+declare const window: any;
+declare const requestAnimationFrame: (callback: () => void) => number;
 
 const chatInput = (frame: Frame) => frame.getByRole('textbox', { name: 'Message OpenClaw' });
 const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 0;
@@ -403,21 +405,44 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
     await page.getByRole('treeitem', { name: /^A very long session/ }).click();
     await chat.locator('.log > .earlier').waitFor({ timeout: 60_000 });
     await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    const before = await chat.locator('.log > .msg').count();
+    const before = await chat.locator('.log .msg').count();
     const requestsBefore = fake.requests('chat.history').length;
-    // Scrolled near the top, the next older page is asked for and comes in above. Whether the
-    // message being read stays put is checked in Chromium (test/webview/earlier.test.ts); here, in
-    // code-server, it moved down by the height of the page that came in (a known bug, not fixed yet),
-    // so this test checks only that the page is asked for and added.
-    for (let attempt = 0; attempt < 3 && (await chat.locator('.log > .msg').count()) === before; attempt++) {
-      await chat.evaluate(() => {
+    // Scrolled near the top, the next older page is asked for and comes in above, and the message
+    // being read stays where it is. The message is marked in the same task that scrolls (before the
+    // host can answer), and found again once the page is built and the layout has settled.
+    const scrollAndMark = () =>
+      chat.evaluate(() => {
         const log = document.querySelector('.log');
         log.scrollTop = 150;
+        const top = log.getBoundingClientRect().top;
+        for (const el of document.querySelectorAll('[data-reading]')) delete el.dataset.reading;
+        const reading = [...log.querySelectorAll('.msg')].find((el) => el.getBoundingClientRect().bottom > top + 1);
+        reading.dataset.reading = '';
+        const at = { top: reading.getBoundingClientRect().top - top, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight };
         log.dispatchEvent(new Event('scroll'));
+        return at;
       });
-      await until(async () => (await chat.locator('.log > .msg').count()) > before, 'an older page is added', 30_000).catch(() => undefined);
+    let marked = await scrollAndMark();
+    for (let attempt = 0; attempt < 3 && (await chat.locator('.log .msg').count()) === before; attempt++) {
+      await until(async () => (await chat.locator('.log .msg').count()) > before, 'an older page is added', 30_000).catch(() => undefined);
+      if ((await chat.locator('.log .msg').count()) === before) marked = await scrollAndMark();
     }
-    assert.ok((await chat.locator('.log > .msg').count()) > before, 'older messages were loaded');
+    await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    // Two frames after the page is built: what a content-visibility estimate changes is laid out by then.
+    await chat.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+    const after = await chat.evaluate(() => {
+      const log = document.querySelector('.log');
+      const reading = log.querySelector('[data-reading]');
+      return {
+        top: reading.getBoundingClientRect().top - log.getBoundingClientRect().top,
+        scrollTop: log.scrollTop,
+        scrollHeight: log.scrollHeight,
+        dpr: window.devicePixelRatio,
+        size: `${log.clientWidth}x${log.clientHeight}`,
+      };
+    });
+    assert.ok(Math.abs(after.top - marked.top) < 3, `the message being read stayed where it was: ${JSON.stringify({ before: marked, after })}`);
+    assert.ok((await chat.locator('.log .msg').count()) > before, 'older messages were loaded');
     assert.ok(fake.requests('chat.history').length > requestsBefore, 'asked the gateway for the older page');
     await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-earlier-dark.png') });

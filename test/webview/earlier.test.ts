@@ -8,6 +8,8 @@ import path from 'node:path';
 import { ARTIFACTS, assistant, snapshot, user, webviewSuite, type WebviewPage } from './harness';
 
 declare const document: any;
+declare const window: any;
+declare const Event: any;
 
 /** Messages `from` to `to - 1`: a question, then its answer (two lines, so pages are tall). */
 function messages(from: number, to: number): ChatItem[] {
@@ -16,8 +18,42 @@ function messages(from: number, to: number): ChatItem[] {
   return items;
 }
 
+/**
+ * Long and short messages: their real heights in a narrow view are far from the 120-px estimate the
+ * page gives what it has not laid out yet (a question of one line, answers of up to 8 paragraphs).
+ */
+function longMessages(from: number, to: number): ChatItem[] {
+  const items: ChatItem[] = [];
+  for (let i = from; i < to; i++) {
+    if (i % 2 === 0) {
+      items.push(user(`u${i}`, `Question ${i}`));
+      continue;
+    }
+    const paragraphs = Array.from({ length: 1 + (i % 8) }, (_, k) => `Paragraph ${k}: ${'a fairly long sentence of prose '.repeat(3 + ((i + k) % 9))}`);
+    items.push(assistant(`a${i}`, `Answer ${i}\n\n${paragraphs.join('\n\n')}\n\n\`\`\`ts\nconst n = ${i};\n\`\`\``));
+  }
+  return items;
+}
+
+/**
+ * Scrolls the log to near its top and, in the same task (before any frame lays out what came into
+ * view), marks the first message in view; then the scroll event goes out, as a person's would.
+ */
+async function scrollUpAndMark(view: WebviewPage): Promise<{ reading: string; before: number }> {
+  return view.page.evaluate(() => {
+    const log = document.querySelector('.log');
+    log.scrollTop = 150;
+    const top = log.getBoundingClientRect().top;
+    const el = [...log.querySelectorAll('.msg')].find((e: any) => e.getBoundingClientRect().bottom > top + 1);
+    el.dataset.reading = '';
+    const at = { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - top };
+    log.dispatchEvent(new Event('scroll'));
+    return at;
+  });
+}
+
 async function shown(view: WebviewPage): Promise<string[]> {
-  return view.page.locator('.log > .msg').evaluateAll((elements) => elements.map((el) => /(Question|Answer) \d+/.exec(el.textContent ?? '')?.[0] ?? '?'));
+  return view.page.locator('.log .msg').evaluateAll((elements) => elements.map((el) => /(Question|Answer) \d+/.exec(el.textContent ?? '')?.[0] ?? '?'));
 }
 
 /** Marks the first message in view and says where its top is, relative to the log's viewport. */
@@ -89,6 +125,55 @@ describe('load earlier', () => {
     assert.deepEqual(await shown(view), expected, 'every message once, in order');
     assert.equal(await headText(view), null, 'at the start, the row is gone');
     await view.page.screenshot({ path: path.join(ARTIFACTS, 'earlier-loaded.png') });
+
+    // Older messages sit in folds the browser skips while far from view; the text stays in the DOM,
+    // so a selection across two folds (what copy puts on the clipboard) reads as the messages do.
+    const selected = await view.page.evaluate(() => {
+      const folds = [...document.querySelectorAll('.log-fold')];
+      const [first, second] = [folds[3].lastElementChild, folds[4].firstElementChild];
+      first.scrollIntoView({ block: 'center' });
+      const range = document.createRange();
+      range.setStartBefore(first);
+      range.setEndAfter(second);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return { text: selection.toString(), first: first.textContent, second: second.textContent };
+    });
+    const wanted = [/(Question|Answer) \d+/.exec(selected.first)?.[0], /(Question|Answer) \d+/.exec(selected.second)?.[0]];
+    assert.ok(wanted[0] && wanted[1] && wanted[0] !== wanted[1], `two messages: ${JSON.stringify(wanted)}`);
+    assert.match(selected.text, new RegExp(`${wanted[0]}[\\s\\S]*${wanted[1]}`), 'both messages, in order, in the selection');
+  });
+
+  it('keeps the message being read in place in a narrow, short view, marked as the scroll lands', async () => {
+    // code-server's chat: a log of 298 x 219 px. Scrolled up at once, the messages brought into
+    // view are still at their estimated heights when the page is built above them; laid out in the
+    // next frames, they took their real heights and (with Chromium's anchoring alone) the message
+    // being read moved down by ~1,750 px.
+    const view = await env.open({ width: 298, height: 396 });
+    const TOTAL = 600;
+    const PAGE = 200;
+    await view.send(snapshot(longMessages(TOTAL - PAGE, TOTAL), { earlier: TOTAL - PAGE }));
+    await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+    await view.settle();
+    assert.equal(await view.page.locator('.log').evaluate((el) => el.clientHeight), 219);
+    let oldest = TOTAL - PAGE;
+    while (oldest > 0) {
+      await view.clearPosted();
+      const { reading, before } = await scrollUpAndMark(view);
+      const request = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier')) as { id: number };
+      const from = oldest - PAGE;
+      await view.send(
+        { type: 'prepend', items: longMessages(from, oldest), earlier: from },
+        { type: 'reply', id: request.id, ok: true, result: { earlier: from } },
+      );
+      await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+      await view.settle();
+      const after = await markedTop(view);
+      assert.ok(Math.abs(after - before) < 2, `"${reading}" stayed where it was read (${before} -> ${after})`);
+      oldest = from;
+    }
+    assert.equal((await shown(view)).length, TOTAL, 'every message once');
   });
 
   it('says when a page could not be loaded and offers to try again', async () => {

@@ -33,6 +33,8 @@ export interface PageOptions {
 export interface OpenOptions extends PageOptions {
   width?: number;
   height?: number;
+  /** Device pixels per CSS pixel (VS Code's zoom and a HiDPI screen change it; 1 by default). */
+  deviceScaleFactor?: number;
   /** Runs before the first navigation (e.g. page.exposeFunction). */
   prepare?: (page: Page) => Promise<unknown>;
 }
@@ -144,7 +146,10 @@ export class WebviewPage {
   ) {}
 
   static async open(browser: Browser, server: WebviewServer, options: OpenOptions = {}): Promise<WebviewPage> {
-    const page = await browser.newPage({ viewport: { width: options.width ?? 420, height: options.height ?? 720 } });
+    const page = await browser.newPage({
+      viewport: { width: options.width ?? 420, height: options.height ?? 720 },
+      deviceScaleFactor: options.deviceScaleFactor,
+    });
     const view = new WebviewPage(page, server);
     page.on('request', (request) => view.requests.push(request.url()));
     // tsx compiles these tests with esbuild's keepNames, which wraps named functions inside the
