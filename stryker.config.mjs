@@ -2,11 +2,10 @@
 // time, and runs the unit test files that cover each (node:test speaks TAP; tsx loads TypeScript).
 // A mutant no test notices is a hole in the tests, or an equivalent change listed in TESTING.md.
 //
-// Scope: pure modules the fast Node unit tests reach: reconnect backoff, redaction, the chat page
-// and its policy, the command checks, and the webview's seq gate. Each mutant costs a tsx process
-// per covering test file (4-7 s on the shared 2-core machine, about 9 mutants a minute), which is
-// what bounds the scope for now: TESTING.md lists the modules to add next (schema.ts and
-// gateway-url.ts with test/unit/webview-contract*.test.ts and gateway-url.test.ts: 289 more mutants).
+// Scope: pure modules the fast Node unit tests reach: reconnect backoff, redaction, the gateway URL
+// check, the schema the webview contract is built from, the chat page and its policy, the command
+// checks, and the webview's seq gate (TESTING.md has the score and the equivalent mutants). Each
+// mutant costs a tsx process per covering test file, which is what bounds the scope for now.
 export default {
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
@@ -17,13 +16,25 @@ export default {
       'test/unit/chat-page.test.ts',
       'test/unit/command-checks.test.ts',
       'test/unit/redaction.test.ts',
+      'test/unit/gateway-url.test.ts',
+      'test/unit/webview-contract.test.ts',
+      'test/unit/webview-contract-fields.test.ts',
+      'test/unit/schema.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
-  mutate: ['src/gateway/backoff.ts', 'src/gateway/redact.ts', 'src/extension/command-checks.ts', 'src/extension/chat-page.ts', 'webview/seq.ts'],
+  mutate: [
+    'src/gateway/backoff.ts',
+    'src/gateway/redact.ts',
+    'src/gateway/gateway-url.ts',
+    'src/protocol/schema.ts',
+    'src/extension/command-checks.ts',
+    'src/extension/chat-page.ts',
+    'webview/seq.ts',
+  ],
   coverageAnalysis: 'perTest',
-  // Others share this machine: one test process at a time, with room for a slow start.
-  concurrency: 1,
+  // Two test processes at a time (the machine has 2 cores), with room for a slow start.
+  concurrency: 2,
   timeoutMS: 30_000,
   checkers: [],
   incremental: true,
@@ -31,6 +42,8 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // The sandbox is a copy of the project: not the installed tools, gateway runs and test output.
+  ignorePatterns: ['.cache', '.test-artifacts', 'reports/mutation'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -21,7 +21,8 @@ export function isLoopbackHost(hostname: string): boolean {
 export function checkGatewayUrl(raw: string): GatewayUrlCheck {
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    // The URL parser drops leading and trailing spaces itself.
+    url = new URL(raw);
   } catch {
     return {
       ok: false,
@@ -52,7 +53,7 @@ export function checkGatewayUrl(raw: string): GatewayUrlCheck {
 
 /** `ws://host:port` with the port always written: the key credentials are stored under. */
 export function gatewayOrigin(url: string | URL): string {
-  const u = typeof url === 'string' ? new URL(url) : url;
+  const u = new URL(url);
   const port = u.port || (u.protocol === 'wss:' ? '443' : '80');
   return `${u.protocol}//${u.hostname.toLowerCase()}:${port}`;
 }
@@ -61,7 +62,7 @@ export function gatewayOrigin(url: string | URL): string {
 export function tryGatewayOrigin(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   try {
-    return gatewayOrigin(raw.trim());
+    return gatewayOrigin(raw);
   } catch {
     return undefined;
   }
@@ -74,11 +75,11 @@ export function tryGatewayOrigin(raw: string | undefined): string | undefined {
 export function redactUrl(raw: string): string {
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(raw);
   } catch {
     return raw
       .replace(/\/\/[^/@\s]*@/g, '//***@')
-      .replace(/\?.*$/s, '?***')
+      .replace(/\?.*/s, '?***')
       .slice(0, 200);
   }
   if (!url.username && !url.password && !url.search && !url.hash) return raw.trim();
