@@ -2,11 +2,16 @@
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs`. The check
+ * is synchronous: a promise is always truthy, so an async check would pass at once (refused).
+ */
 export async function waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
+    if (value && typeof (value as { then?: unknown }).then === 'function')
+      throw new Error(`waitFor(${what}): the check returned a promise, which would pass at once`);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(5);
