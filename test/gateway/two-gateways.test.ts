@@ -9,14 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChatController } from '../../src/extension/chat-controller';
-import { GatewaySwitcher } from '../../src/extension/gateway-switcher';
-import { storeDeviceTokenKey, storeGatewayTokenKey } from '../../src/gateway/constants';
-import { MemoryCredentialStore } from '../../src/gateway/credential-store';
-import type { AddedGateway } from '../../src/gateway/gateway-list';
+import { storeDeviceTokenKey } from '../../src/gateway/constants';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
-import { makeClient } from '../support/clients';
+import { twoGatewaysChat } from '../support/two-gateways';
 import { waitFor, waitForState } from '../support/wait';
 import { startRelay, type Relay } from '../support/ws-relay';
 
@@ -42,67 +38,18 @@ describe('two real gateways at once', { timeout: 15 * 60_000 }, () => {
 
   it('switches between them: each keeps its own session and credentials, and nothing of one reaches the other', async () => {
     assert.notEqual(a.token, b.token);
-    const store = new MemoryCredentialStore();
-    await store.set(storeGatewayTokenKey(gatewayOrigin(relayA.url)), a.token);
-    await store.set(storeGatewayTokenKey(gatewayOrigin(relayB.url)), b.token);
-    const sessions = new Map<string, string>();
-    let selected: string | undefined;
-    const added: AddedGateway[] = [
-      { name: 'A', url: relayA.url },
-      { name: 'B', url: relayB.url },
-    ];
-    const client = makeClient(relayA.url, {
-      store,
-      token: undefined,
-      handshakeTimeoutMs: 30_000,
-      requestTimeoutMs: 60_000,
-      backoff: { initialMs: 250, maxMs: 2000 },
-    });
-    const switcher: GatewaySwitcher = new GatewaySwitcher({
-      client,
-      controller: { changeGateway: (key) => controller.changeGateway(key) },
-      // The discovered gateway is an address where nothing listens: only the added ones are used.
-      discover: () =>
-        Promise.resolve({
-          url: 'ws://127.0.0.1:1',
-          origin: gatewayOrigin('ws://127.0.0.1:1'),
-          token: undefined,
-          urlSource: 'config',
-          tokenSource: 'none',
-          configPath: undefined,
-          configProblem: undefined,
-        }),
-      profiles: () => [],
-      added: () => added,
-      secretToken: (origin) => store.get(storeGatewayTokenKey(origin)),
-      rememberedSession: (origin) => sessions.get(origin),
-      selected: () => selected,
-      select: (origin) => {
-        selected = origin;
-        return Promise.resolve();
-      },
-      log: () => undefined,
-    });
-    const controller = new ChatController(client, {
-      log: () => undefined,
-      thinking: () => undefined,
-      saveSession: (key) => sessions.set(switcher.current!.origin!, key),
-    });
-    const drafts: string[] = [];
-    controller.onChange((change) => change.type === 'draft' && drafts.push(change.text));
-    cleanups.push(
-      () => client.close(),
-      () => controller.dispose(),
+    const chat = await twoGatewaysChat(
+      { url: relayA.url, token: a.token },
+      { url: relayB.url, token: b.token },
+      { handshakeTimeoutMs: 30_000, requestTimeoutMs: 60_000, backoff: { initialMs: 250, maxMs: 2000 } },
     );
-    const reply = (text: string) => controller.transcript.some((i) => i.kind === 'assistant' && i.text.includes(text));
-    const [, entryA, entryB] = await switcher.list();
+    cleanups.push(() => chat.dispose());
+    const { client, controller, switcher, store, drafts, entryA, entryB } = chat;
     assert.deepEqual([entryA.name, entryB.name], ['A', 'B']);
+    const reply = (text: string) => controller.transcript.some((i) => i.kind === 'assistant' && i.text.includes(text));
 
     // On A: a session of its own, and a turn in it.
-    selected = entryA.id;
-    const first = await switcher.initial();
-    client.setEndpoint(first.url, first.token);
-    client.start();
+    await chat.startOnA();
     await waitForState(client, 'connected', 60_000);
     const sessionA = `agent:main:only-on-a-${Date.now().toString(36)}`;
     await controller.switchSession(sessionA);

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ChatController } from '../../src/extension/chat-controller';
-import { GatewaySwitcher } from '../../src/extension/gateway-switcher';
-import { storeDeviceTokenKey, storeGatewayTokenKey } from '../../src/gateway/constants';
-import { MemoryCredentialStore } from '../../src/gateway/credential-store';
+import { storeDeviceTokenKey } from '../../src/gateway/constants';
 import type { DiscoveredGateway } from '../../src/gateway/discovery';
 import { discoverProfiles, gatewayList, readAddedGateways, resolveGateway, type AddedGateway } from '../../src/gateway/gateway-list';
 import { gatewayOrigin } from '../../src/gateway/gateway-url';
 import { FakeGateway, MAIN_SESSION } from '../../tools/fake-gateway';
-import { makeClient } from '../support/clients';
+import { twoGatewaysChat } from '../support/two-gateways';
 import { waitFor, waitForState } from '../support/wait';
 
 const files = (map: Record<string, string>) => (file: string) => {
@@ -122,51 +119,13 @@ describe('two gateways at once', () => {
       () => a.stop(),
       () => b.stop(),
     );
-    const store = new MemoryCredentialStore();
-    await store.set(storeGatewayTokenKey(gatewayOrigin(a.url)), 'token-of-a-0123456789');
-    await store.set(storeGatewayTokenKey(gatewayOrigin(b.url)), 'token-of-b-0123456789');
-    const sessions = new Map<string, string>();
-    let selected: string | undefined;
-    const added: AddedGateway[] = [
-      { name: 'A', url: a.url },
-      { name: 'B', url: b.url },
-    ];
-    const client = makeClient(a.url, { store, token: undefined });
-    // The discovered gateway is a third address where nothing listens: only added gateways are used.
-    const switcher: GatewaySwitcher = new GatewaySwitcher({
-      client,
-      controller: { changeGateway: (key) => controller.changeGateway(key) },
-      discover: () => Promise.resolve(discovered('ws://127.0.0.1:1')),
-      profiles: () => [],
-      added: () => added,
-      secretToken: (origin) => store.get(storeGatewayTokenKey(origin)),
-      rememberedSession: (origin) => sessions.get(origin),
-      selected: () => selected,
-      select: (origin) => {
-        selected = origin;
-        return Promise.resolve();
-      },
-      log: () => undefined,
-    });
-    const controller = new ChatController(client, {
-      log: () => undefined,
-      thinking: () => undefined,
-      saveSession: (key) => sessions.set(switcher.current!.origin!, key),
-    });
-    const drafts: string[] = [];
-    controller.onChange((change) => change.type === 'draft' && drafts.push(change.text));
-    cleanups.push(
-      () => client.close(),
-      () => controller.dispose(),
-    );
-    const [, entryA, entryB] = await switcher.list();
+    const chat = await twoGatewaysChat({ url: a.url, token: 'token-of-a-0123456789' }, { url: b.url, token: 'token-of-b-0123456789' });
+    cleanups.push(() => chat.dispose());
+    const { client, controller, switcher, store, sessions, drafts, entryA, entryB } = chat;
     assert.deepEqual([entryA.name, entryB.name], ['A', 'B']);
 
     // On A: a session of its own, and a turn in it.
-    selected = entryA.id;
-    const first = await switcher.initial();
-    client.setEndpoint(first.url, first.token);
-    client.start();
+    await chat.startOnA();
     await waitForState(client, 'connected');
     await controller.switchSession('agent:main:only-on-a');
     controller.send('hello A');
