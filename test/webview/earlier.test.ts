@@ -38,33 +38,54 @@ function longMessages(from: number, to: number): ChatItem[] {
 /**
  * Scrolls the log to near its top and, in the same task (before any frame lays out what came into
  * view), marks the first message in view; then the scroll event goes out, as a person's would.
+ * When what came into view is all in folds not laid out yet (no message there has a place to
+ * measure), the next frames lay them out and the message at the top edge is marked then.
  */
 async function scrollUpAndMark(view: WebviewPage): Promise<{ reading: string; before: number }> {
-  return view.page.evaluate(() => {
+  const marked = await view.page.evaluate(() => {
     const log = document.querySelector('.log');
     log.scrollTop = 150;
-    const top = log.getBoundingClientRect().top;
-    const el = [...log.querySelectorAll('.msg')].find((e: any) => e.getBoundingClientRect().bottom > top + 1);
-    el.dataset.reading = '';
-    const at = { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - top };
+    const box = log.getBoundingClientRect();
+    const el = [...log.querySelectorAll('.msg')].find((e: any) => {
+      const rect = e.getBoundingClientRect();
+      return rect.height > 0 && rect.bottom > box.top + 1 && rect.top < box.bottom;
+    });
+    if (el) el.dataset.reading = '';
+    const at = el ? { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - box.top } : undefined;
     log.dispatchEvent(new Event('scroll'));
     return at;
   });
+  return marked ?? markReading(view);
 }
 
 async function shown(view: WebviewPage): Promise<string[]> {
   return view.page.locator('.log .msg').evaluateAll((elements) => elements.map((el) => /(Question|Answer) \d+/.exec(el.textContent ?? '')?.[0] ?? '?'));
 }
 
-/** Marks the first message in view and says where its top is, relative to the log's viewport. */
+/**
+ * Marks the message the person sees at the top edge of the log and says where its top is, relative
+ * to the log's viewport. Found by hit-testing, as what is painted there, and taken once it holds
+ * still for a frame: right after a scroll, folds that came into view may not be laid out yet
+ * (content-visibility), and measuring in them moves them (their estimated heights become real).
+ */
 async function markReading(view: WebviewPage): Promise<{ reading: string; before: number }> {
-  return view.page.evaluate(() => {
-    const log = document.querySelector('.log');
-    const top = log.getBoundingClientRect().top;
-    const el = [...log.querySelectorAll('.msg')].find((e: any) => e.getBoundingClientRect().bottom > top + 1);
-    el.dataset.reading = '';
-    return { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - top };
-  });
+  const handle = await view.page.waitForFunction(
+    () => {
+      const log = document.querySelector('.log');
+      const box = log.getBoundingClientRect();
+      const el = document.elementFromPoint(box.left + box.width / 2, box.top + 2)?.closest('.msg');
+      const top = el ? el.getBoundingClientRect().top - box.top : Number.NaN;
+      const last = window.__reading;
+      window.__reading = { el, top };
+      if (!el || last?.el !== el || Math.abs(last.top - top) >= 0.5) return undefined;
+      delete window.__reading;
+      el.dataset.reading = '';
+      return { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: top };
+    },
+    undefined,
+    { polling: 'raf' },
+  );
+  return (await handle.jsonValue()) as { reading: string; before: number };
 }
 
 async function markedTop(view: WebviewPage): Promise<number> {
