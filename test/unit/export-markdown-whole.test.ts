@@ -156,3 +156,62 @@ describe('export to Markdown, the whole document', () => {
     );
   });
 });
+
+describe('export to Markdown, row by row', () => {
+  const body = (rows: unknown[]) =>
+    sessionToMarkdown({ title: 't', key: 'k', exportedAt: T }, rows as HistoryMessage[])
+      .split('\n')
+      .slice(4)
+      .join('\n');
+
+  it('a tool-call row continues only the assistant row with the same message id', () => {
+    const call = (id: string, extra: Record<string, unknown> = {}) => ({ role: 'assistant', content: [{ type: 'toolCall', id, name: 'n' }], ...extra });
+    const md = body([
+      call('c1'),
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'A' },
+          { type: 'text', text: 'B' },
+        ],
+      },
+      call('c2'),
+      { role: 'user', content: 'u', __openclaw: { id: 'm' }, toolCallId: 'c3' },
+      call('c3', { __openclaw: { id: 'm' } }),
+      { role: 'assistant', content: [] },
+      { role: 'system', content: [] },
+    ]);
+    assert.equal(md.match(/## OpenClaw/g)?.length, 4, md);
+    assert.match(md, /## OpenClaw\n\nAB\n/);
+    assert.equal(md.match(/· no result/g)?.length, 3, 'a user row is no result');
+  });
+
+  it('an error line only for an error with a message', () => {
+    const md = body([
+      { role: 'assistant', content: 'E1', errorMessage: 'one' },
+      { role: 'assistant', content: 'E2', stopReason: 'error', errorMessage: 5 },
+    ]);
+    assert.ok(!md.includes('*Error'), md);
+  });
+
+  it('string arguments as they are, mixed results as JSON, a trailing newline inside the fence dropped, names escaped', () => {
+    const md = body([
+      { role: 'assistant', content: [{ type: 'toolCall', id: 'c', name: 'a&b"c', arguments: 'raw args' }] },
+      { role: 'toolResult', toolCallId: 'c', content: [{ type: 'text', text: 'seen' }, { type: 'image' }] },
+      { role: 'toolResult', toolCallId: 'd', content: 'ends\n' },
+    ]);
+    assert.match(md, /<code>a&amp;b&quot;c<\/code>/);
+    assert.match(md, /```json\nraw args\n```/);
+    assert.match(md, /```\n\[\n {2}\{\n {4}"type": "text",\n {4}"text": "seen"\n {2}\},/);
+    assert.match(md, /```\nends\n```/);
+  });
+
+  it('escapes only the lines Markdown would make headings, and trims the [System] mark only at the start', () => {
+    assert.equal(body([{ role: 'user', content: 'a\n=== x\n==  \n- item\n--\n---x' }]).split('\n\n')[1], '> a\n> === x\n> \\==  \n> - item\n> \\--\n> ---x\n');
+    const note = (text: string) => body([{ role: 'user', content: text, provenance: { kind: 'internal_system' } }]).split('\n')[0];
+    assert.equal(note('  [system]Go'), '*System note:* Go');
+    assert.equal(note('Note [System] y'), '*System note:* Note \\[System\\] y');
+    assert.equal(note('Note[System]y'), '*System note:* Note\\[System\\]y');
+    assert.equal(note('z'.repeat(300)), `*System note:* ${'z'.repeat(300)}`);
+  });
+});
