@@ -4,8 +4,11 @@
 //
 // Scope: pure modules the fast Node unit tests reach: reconnect backoff, redaction, the gateway URL
 // check, the schema the webview contract is built from, the chat page and its policy, the command
-// checks, and the webview's seq gate (TESTING.md has the score and the equivalent mutants). Each
-// mutant costs a tsx process per covering test file, which is what bounds the scope for now.
+// checks, the webview's seq gate, and (second round) the run assembly, the sessions.diff reader,
+// the patch parser, the connection banner, the @ search and the Markdown export (TESTING.md has
+// the score and the equivalent mutants). Each mutant costs a tsx process per covering test file
+// (about a second each), which is what bounds the scope: modules whose tests start ws servers,
+// and the webview's highlighter, are not in it yet.
 export default {
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
@@ -20,6 +23,18 @@ export default {
       'test/unit/webview-contract.test.ts',
       'test/unit/webview-contract-fields.test.ts',
       'test/unit/schema.test.ts',
+      'test/unit/run-stream.test.ts',
+      'test/unit/sessions-diff.test.ts',
+      'test/unit/changes.test.ts',
+      'test/unit/change-tracker.test.ts',
+      'test/unit/connection-view.test.ts',
+      'test/unit/connection-view-branches.test.ts',
+      'test/unit/run-stream-edges.test.ts',
+      'test/unit/patch-edges.test.ts',
+      'test/unit/mention-search.test.ts',
+      'test/unit/export-markdown.test.ts',
+      'test/unit/export-markdown-whole.test.ts',
+      'test/unit/mention-ranking.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -31,6 +46,12 @@ export default {
     'src/extension/command-checks.ts',
     'src/extension/chat-page.ts',
     'webview/seq.ts',
+    'src/gateway/run-stream.ts',
+    'src/gateway/sessions-diff.ts',
+    'src/extension/changes/patch.ts',
+    'src/extension/connection-view.ts',
+    'src/extension/composer/mention-search.ts',
+    'src/extension/export-markdown.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two test processes at a time (the machine has 2 cores), with room for a slow start.

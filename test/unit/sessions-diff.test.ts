@@ -50,3 +50,26 @@ describe('sessions.diff answers', () => {
     assert.match(unavailableText('weird'), /weird/);
   });
 });
+
+describe('sessions.diff at its edges', () => {
+  it('reads at most 5,000 files of one answer', () => {
+    const files = Array.from({ length: 5_001 }, (_, i) => ({ path: `f${i}` }));
+    const diff = readSessionDiff({ files })!;
+    assert.equal(diff.files.length, 5_000);
+    assert.equal(diff.files.at(-1)!.path, 'f4999');
+  });
+
+  it('asks for all the changes by default, without a commit', async () => {
+    const asked: unknown[] = [];
+    const client = { request: async (_method: string, params: unknown) => (asked.push(params), { files: [] }) } as never;
+    assert.deepEqual(await sessionDiff(client, 'k'), { files: [], additions: 0, deletions: 0, commits: [] });
+    assert.deepEqual(asked, [{ sessionKey: 'k', scope: 'all' }]);
+  });
+
+  it('says why in words for each reason the gateway gives', () => {
+    assert.equal(unavailableText('not_git'), 'The agent’s workspace is not a git repository: run `git init` there to see its changes.');
+    assert.equal(unavailableText('unknown_session'), 'The gateway does not know this session (it may have been deleted).');
+    assert.equal(unavailableText('unknown_commit'), 'That commit is not on the session’s branch since it left the base branch.');
+    assert.equal(unavailableText('busy'), 'The gateway cannot show the changes (busy).');
+  });
+});

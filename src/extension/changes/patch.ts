@@ -111,7 +111,7 @@ export function parsePatch(text: string): FilePatch[] {
 function headerPath(raw: string): string {
   // A tab starts the optional timestamp.
   const path = raw.split('\t')[0].trim();
-  if (path === '/dev/null') return path;
+  // `/dev/null` has no `a/` or `b/` to drop: it stays as it is.
   return /^[ab]\//.test(path) ? path.slice(2) : path;
 }
 
@@ -122,7 +122,7 @@ interface Lines {
 }
 
 function splitText(text: string): Lines {
-  if (text === '') return { lines: [], eol: true };
+  // '' splits to [''] and so reads as no lines, ending in a newline: no case of its own.
   const lines = text.split('\n');
   const eol = lines[lines.length - 1] === '';
   if (eol) lines.pop();
