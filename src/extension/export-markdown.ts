@@ -48,12 +48,14 @@ export function sessionToMarkdown(header: ExportHeader, rows: readonly HistoryMe
           .join('')
           .trim();
         const calls = parts.filter((p): p is Record<string, unknown> => isRecord(p) && p.type === 'toolCall');
-        if (!text && !calls.length) break;
+        const error = row.stopReason === 'error' && typeof row.errorMessage === 'string' ? row.errorMessage : undefined;
+        // A reply that failed before it said anything still says why.
+        if (!text && !calls.length && !error) break;
         // A tool call's row repeats the heading of the text before it only when it stands alone.
-        if (text || !isContinuation(rows, row)) out.push(`## OpenClaw${at}`, '');
+        if (text || error || !isContinuation(rows, row)) out.push(`## OpenClaw${at}`, '');
         if (text) out.push(text, '');
         if (row.stopReason === 'aborted') out.push('*(stopped)*', '');
-        if (row.stopReason === 'error' && typeof row.errorMessage === 'string') out.push(`*Error: ${escapeInline(row.errorMessage)}*`, '');
+        if (error) out.push(`*Error: ${escapeInline(error)}*`, '');
         for (const call of calls) out.push(...toolDetails(call, results.get(str(call, 'id') ?? '')));
         break;
       }

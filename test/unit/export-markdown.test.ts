@@ -34,6 +34,14 @@ describe('export to Markdown', () => {
     assert.equal(md.match(/## OpenClaw/g)!.length, 2);
   });
 
+  it('keeps a reply that failed before it said anything, with its error', () => {
+    const failed = sessionToMarkdown({ title: 't', key: 'agent:main:x', exportedAt: T }, [
+      { role: 'user', content: 'Hello', timestamp: T },
+      { role: 'assistant', content: [], timestamp: T + 1000, stopReason: 'error', errorMessage: 'model unreachable *now*' },
+    ]);
+    assert.match(failed, /## OpenClaw · 2026-12-02 04:58 UTC\n\n\*Error: model unreachable \\\*now\\\*\*\n/);
+  });
+
   it('puts each tool call in a collapsed details block, with a fence its content cannot close', () => {
     assert.match(md, /<details>\n<summary>Tool <code>read<\/code> · done<\/summary>/);
     assert.match(md, /\*\*Arguments\*\*\n\n```json\n\{\n {2}"path": "a.md"\n\}\n```/);
