@@ -52,7 +52,7 @@ export function sessionToMarkdown(header: ExportHeader, rows: readonly HistoryMe
         // A reply that failed before it said anything still says why.
         if (!text && !calls.length && !error) break;
         // A tool call's row repeats the heading of the text before it only when it stands alone.
-        if (text || error || !isContinuation(rows, row)) out.push(`## OpenClaw${at}`, '');
+        if (text || !isContinuation(rows, row)) out.push(`## OpenClaw${at}`, '');
         if (text) out.push(text, '');
         if (row.stopReason === 'aborted') out.push('*(stopped)*', '');
         if (error) out.push(`*Error: ${escapeInline(error)}*`, '');
