@@ -98,6 +98,15 @@ async function markedTop(view: WebviewPage): Promise<number> {
   });
 }
 
+/** Answers the page request with `items` and checks that the marked message stayed where it was read. */
+async function answerAndCheck(view: WebviewPage, id: number, items: ChatItem[], from: number, marked: { reading: string; before: number }): Promise<void> {
+  await view.send({ type: 'prepend', items, earlier: from }, { type: 'reply', id, ok: true, result: { earlier: from } });
+  await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+  await view.settle();
+  const after = await markedTop(view);
+  assert.ok(Math.abs(after - marked.before) < 2, `"${marked.reading}" stayed where it was read (${marked.before} -> ${after})`);
+}
+
 async function headText(view: WebviewPage): Promise<string | null> {
   return view.page.evaluate(() => document.querySelector('.log > .earlier')?.textContent ?? null);
 }
@@ -131,14 +140,7 @@ describe('load earlier', () => {
       // What the person reads: the first message in view (marked, to be found again after the page).
       const { reading, before } = await markReading(view);
       const from = oldest - PAGE;
-      await view.send(
-        { type: 'prepend', items: messages(from, oldest), earlier: from },
-        { type: 'reply', id: request.id, ok: true, result: { earlier: from } },
-      );
-      await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
-      await view.settle();
-      const after = await markedTop(view);
-      assert.ok(Math.abs(after - before) < 2, `"${reading}" stayed where it was read (${before} -> ${after})`);
+      await answerAndCheck(view, request.id, messages(from, oldest), from, { reading, before });
       oldest = from;
     }
     assert.equal(requests, 2);
@@ -184,14 +186,7 @@ describe('load earlier', () => {
       const { reading, before } = await scrollUpAndMark(view);
       const request = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier')) as { id: number };
       const from = oldest - PAGE;
-      await view.send(
-        { type: 'prepend', items: longMessages(from, oldest), earlier: from },
-        { type: 'reply', id: request.id, ok: true, result: { earlier: from } },
-      );
-      await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
-      await view.settle();
-      const after = await markedTop(view);
-      assert.ok(Math.abs(after - before) < 2, `"${reading}" stayed where it was read (${before} -> ${after})`);
+      await answerAndCheck(view, request.id, longMessages(from, oldest), from, { reading, before });
       oldest = from;
     }
     assert.equal((await shown(view)).length, TOTAL, 'every message once');
