@@ -60,7 +60,8 @@ export function itemsFromHistory(messages: readonly HistoryMessage[], options: H
         else if (text) {
           // After a crash the gateway folds a message it never answered into the next one; each is shown as sent.
           const { orphans, own } = unfoldQueued(text);
-          const previous = items.findLast((i) => i.kind === 'user');
+          // (the row right before, notes aside: an orphan is the session's last message when it is folded)
+          const previous = items.findLast((i) => i.kind !== 'notice');
           orphans.forEach((orphan, n) => {
             // A gateway that kept the orphan's own row already showed it.
             if (n === 0 && previous?.kind === 'user' && previous.text === orphan) return;

@@ -66,6 +66,13 @@ describe('what a new user trips over', () => {
       ['user', 'first, never answered'],
       ['user', 'second, sent while it was down'],
     ]);
+    // The same words answered earlier are another message: the folded one is still shown.
+    assert.deepEqual(shown([row('user', 'first, never answered'), row('assistant', 'Echo'), row('user', folded)]), [
+      ['user', 'first, never answered'],
+      ['assistant', 'Echo'],
+      ['user', 'first, never answered'],
+      ['user', 'second, sent while it was down'],
+    ]);
     // Two folded in, and a row that only looks like one stays as it is.
     assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\na\n\n${QUEUED_MARKER}\nb\n\nc`), { orphans: ['a', 'b'], own: 'c' });
     assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\nno end`), { orphans: [], own: `${QUEUED_MARKER}\nno end` });
