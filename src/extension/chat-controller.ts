@@ -83,7 +83,10 @@ export class ChatController extends Disposable {
   readonly actions = new SessionActions(this);
   /** What each turn's file tools changed: diffs on their cards, a change set to keep or revert. */
   readonly changes: ChangeTracker;
-  /** Another client (or the gateway's repair after a crash) wrote in the shown session while a turn of ours ran: reload once it ends. */
+  /**
+   * Another client (or the gateway's repair after a crash) wrote in the shown session while a turn
+   * of ours ran: reload once it ends.
+   */
   private reloadAfterTurn = false;
   loading = false;
 
@@ -271,9 +274,9 @@ export class ChatController extends Disposable {
 
   /**
    * The client is about to talk to another gateway: every turn of this one ends here (one queued
-   * while offline must never be sent to the other gateway; its text goes back into the message box), and `sessionKey` (the session last
-   * shown on that gateway; empty: its main session) is shown once it connects. Call before
-   * pointing the client elsewhere.
+   * while offline must never be sent to the other gateway; its text goes back into the message
+   * box), and `sessionKey` (the session last shown on that gateway; empty: its main session) is
+   * shown once it connects. Call before pointing the client elsewhere.
    */
   async changeGateway(sessionKey: string): Promise<void> {
     // Messages the gateway left never took are not lost: they go back into the message box.
