@@ -48,10 +48,13 @@ for (const part of partsAsked) {
   process.stderr.write(`unknown part ${JSON.stringify(part)}: choose from ${[...BIG_PARTS, ...EDITOR_PARTS].join(', ')}\n`);
   process.exit(2);
 }
-const bigParts = BIG_PARTS.filter((p) => partsAsked.includes(p));
-const parts: BigPart[] = bigParts.length ? bigParts : [...BIG_PARTS];
-const editorPartsAsked = EDITOR_PARTS.filter((p) => partsAsked.includes(p));
-const editorParts: EditorPart[] = editorPartsAsked.length ? editorPartsAsked : [...EDITOR_PARTS];
+/** The parts of one bench that were asked for, or all of its parts when none of them was. */
+const partsOf = <P extends string>(all: readonly P[]): P[] => {
+  const asked = all.filter((p) => partsAsked.includes(p));
+  return asked.length ? asked : [...all];
+};
+const parts: BigPart[] = partsOf(BIG_PARTS);
+const editorParts: EditorPart[] = partsOf(EDITOR_PARTS);
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`--runs needs a whole number of runs, not ${JSON.stringify(option('runs'))}\n`);
   process.exit(2);
