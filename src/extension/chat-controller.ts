@@ -4,14 +4,13 @@
  * import: the view provider, tree and commands are thin glue around it. The parts: TranscriptModel
  * (ordering), LiveTurn (one message's items as its run streams), SessionList, HistoryWindow (which
  * pages of history are shown), SessionWatch (other clients' new messages), SessionActions (fork,
- * rewind, compact, reset, reveal); this file keeps the shown session, the queue of turns and the
- * reconciliation with the gateway's history.
+ * rewind, compact, reset, reveal), TurnQueue (the turns in flight and how each is sent); this file
+ * keeps the shown session and the reconciliation with the gateway's history.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ConnectionState } from '../gateway/connection-state';
-import { GatewayCancelledError, GatewayRequestError } from '../gateway/errors';
-import type { GatewayClient, TurnResult } from '../gateway/gateway-client';
+import type { GatewayClient } from '../gateway/gateway-client';
 import { readSessionMessage, readSessionTool } from '../gateway/payloads';
 import { str } from '../protocol/schema';
 import type { SessionRow } from '../protocol/gateway';
@@ -24,7 +23,6 @@ import { composeMessage } from './composer/context-text';
 import type { MessageContext } from './composer/staging';
 import { Disposable } from './disposable';
 import { FIRST_PAGE, HistoryWindow } from './history-window';
-import { LiveTurn } from './live-turn';
 import { SessionActions } from './session-actions';
 import { SessionControls } from './session-controls';
 import { SessionList } from './session-list';
@@ -32,6 +30,7 @@ import { SessionWatch } from './session-watch';
 import { SlashCommands } from './slash-commands';
 import { itemsFromHistory } from './transcript';
 import { TranscriptModel, type TranscriptChange } from './transcript-model';
+import { NO_CONTEXT, TurnQueue } from './turn-queue';
 
 export type ControllerChange =
   | TranscriptChange
@@ -57,11 +56,6 @@ export interface ControllerDeps {
 
 /** `sessions.changed` reasons after which the shown history is not what it was: it is read again. */
 const HISTORY_REWRITES = new Set(['rewind', 'compact', 'reset', 'new']);
-/** Runs of our own finished turns remembered, so their rows arriving late are not shown twice. */
-const RECENT_RUNS = 200;
-
-const NO_CONTEXT: MessageContext = { blocks: [], images: [], chips: [] };
-
 export class ChatController extends Disposable {
   private readonly emitter = new EventEmitter<{ change: [ControllerChange] }>();
   private readonly model: TranscriptModel;
@@ -71,23 +65,18 @@ export class ChatController extends Disposable {
   /** The header's model and thinking pickers. */
   readonly controls: SessionControls;
   readonly commands: SlashCommands;
-  private turns: LiveTurn[] = [];
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly turns: TurnQueue;
   private currentSession: string;
   private reloadTimer: NodeJS.Timeout | undefined;
   private historyGeneration = 0;
+  /** The newest history read; one it overtook resolves when it does. */
+  private newestRead: Promise<void> = Promise.resolve();
   private readonly window = new HistoryWindow();
   private readonly watch: SessionWatch;
-  private readonly recentRuns = new Set<string>();
   /** Fork, rewind, compact, reset, reveal a message, read a whole history. */
   readonly actions = new SessionActions(this);
   /** What each turn's file tools changed: diffs on their cards, a change set to keep or revert. */
   readonly changes: ChangeTracker;
-  /**
-   * Another client (or the gateway's repair after a crash) wrote in the shown session while a turn
-   * of ours ran: reload once it ends.
-   */
-  private reloadAfterTurn = false;
   loading = false;
 
   constructor(
@@ -120,11 +109,25 @@ export class ChatController extends Disposable {
       log: (message) => deps.log('warn', message),
     });
     this.commands = new SlashCommands(client);
+    this.turns = new TurnQueue({
+      client,
+      model: this.model,
+      changes: this.changes,
+      controls: this.controls,
+      commands: this.commands,
+      sessionKey: () => this.sessionKey,
+      hasSession: (key) => this.sessionList.rows.some((row) => row.key === key),
+      thinking: () => deps.thinking(),
+      log: (level, message) => deps.log(level, message),
+      busyChanged: () => this.emit({ type: 'busy', busy: this.busy }),
+      reloadHistory: () => this.reloadHistory(),
+      turnEnded: () => this.sessionList.refreshSoon(),
+    });
     this.register(client.onState((state) => this.onConnectionState(state)));
     this.register(
       client.onResync((notice) => {
         if (notice.reason !== 'run-gap') return this.scheduleReload();
-        const turn = this.turns.find((t) => notice.runId !== undefined && t.runIds.has(notice.runId));
+        const turn = this.turns.byRun(notice.runId);
         if (turn) turn.needsReload = true;
       }),
     );
@@ -132,8 +135,8 @@ export class ChatController extends Disposable {
       {
         sessionKey: () => this.sessionKey,
         busy: () => this.busy,
-        isOwnRun: (runId) => this.recentRuns.has(runId) || this.turns.some((t) => t.runIds.has(runId)),
-        deferReload: () => (this.reloadAfterTurn = true),
+        isOwnRun: (runId) => this.turns.isOwnRun(runId),
+        deferReload: () => this.turns.reloadOnceIdle(),
       },
       this.model,
       this.window,
@@ -158,7 +161,7 @@ export class ChatController extends Disposable {
       }),
     );
     this.register(() => {
-      for (const turn of this.turns) turn.controller.abort();
+      this.turns.abortAll();
       clearTimeout(this.reloadTimer);
       this.emitter.removeAllListeners();
     });
@@ -174,7 +177,7 @@ export class ChatController extends Disposable {
   }
 
   get busy(): boolean {
-    return this.turns.some((t) => t.sessionKey === this.sessionKey);
+    return this.turns.of(this.sessionKey).length > 0;
   }
 
   /** The gateway's sessions, the main one always among them once connected. */
@@ -204,34 +207,12 @@ export class ChatController extends Disposable {
   send(text: string, context: MessageContext = NO_CONTEXT, delivery?: Delivery): string | undefined {
     const trimmed = text.trim();
     if (!trimmed && !context.blocks.length) return undefined;
-    const key = this.sessionKey;
     const refusal = this.imageRefusal(context.images.map((i) => i.fileName));
     if (refusal) {
       this.notice('error', `Not sent: ${refusal}`);
       return refusal;
     }
-    const message = composeMessage(trimmed, context.blocks);
-    const inFlight = this.turns.filter((t) => t.sessionKey === key);
-    const running = inFlight.find((t) => t.accepted);
-    const offline = this.client.state.kind !== 'connected';
-    if (inFlight.length && delivery === 'steer' && running && !offline && !context.images.length) {
-      this.steer(running, trimmed, message, context);
-      return undefined;
-    }
-    // A steer that cannot happen (nothing streams yet, offline, images) waits its turn instead.
-    const how: Delivery | undefined = inFlight.length ? (delivery === 'interrupt' ? 'interrupt' : 'queue') : undefined;
-    if (how === 'interrupt') void this.stop();
-    const turn = new LiveTurn(
-      randomUUID(),
-      key,
-      { text: trimmed, chips: context.chips, delivery: how, pending: offline ? 'queued' : inFlight.length && how !== 'interrupt' ? 'waiting' : 'sending' },
-      this.model,
-    );
-    this.turns.push(turn);
-    this.model.upsert(turn.user);
-    this.emit({ type: 'busy', busy: true });
-    if (!context.blocks.length && SlashCommands.looksLikeCommand(trimmed)) void this.commandOrTurn(turn, message);
-    else this.chain = this.chain.then(() => this.run(turn, message, context));
+    this.turns.send(trimmed, composeMessage(trimmed, context.blocks), context, delivery);
     return undefined;
   }
 
@@ -245,17 +226,9 @@ export class ChatController extends Disposable {
     this.model.upsert({ kind: 'notice', id: `n:${randomUUID()}`, level, text });
   }
 
-  /**
-   * Stops the turns of the current session: a running one on the gateway; one sent but not yet
-   * taken as soon as the gateway takes it (stopping it here alone would let it run unseen); one
-   * still queued here, before it is sent.
-   */
-  async stop(): Promise<void> {
-    for (const turn of this.turns.filter((t) => t.sessionKey === this.sessionKey)) {
-      if (turn.accepted) await this.abortOnGateway(turn);
-      else if (turn.user.pending === 'sending') turn.stopRequested = true;
-      else turn.controller.abort();
-    }
+  /** Stops the turns of the current session (see TurnQueue.stop). */
+  stop(): Promise<void> {
+    return this.turns.stop(this.sessionKey);
   }
 
   /** Shows another session: its history replaces the transcript, and its new messages are watched. */
@@ -280,9 +253,7 @@ export class ChatController extends Disposable {
    */
   async changeGateway(sessionKey: string): Promise<void> {
     // Messages the gateway left never took are not lost: they go back into the message box.
-    const unsent = this.turns.filter((t) => !t.accepted).map((t) => t.user.text);
-    for (const turn of this.turns) turn.controller.abort();
-    this.turns = [];
+    const unsent = this.turns.abandon();
     this.currentSession = '';
     this.model.replace([]);
     if (unsent.length) {
@@ -301,19 +272,27 @@ export class ChatController extends Disposable {
 
   /**
    * Loads the current session's latest messages and reconciles them with the turns still in
-   * flight. Older messages are loaded on demand (`loadEarlier`).
+   * flight. Older messages are loaded on demand (`loadEarlier`). Resolves once the transcript
+   * shows them, or shows what a newer read that overtook this one brought.
    */
-  async reloadHistory(): Promise<void> {
-    if (this.client.state.kind !== 'connected') return;
+  reloadHistory(): Promise<void> {
+    if (this.client.state.kind !== 'connected') return Promise.resolve();
+    const read = this.readHistory(++this.historyGeneration);
+    this.newestRead = read;
+    return read;
+  }
+
+  private async readHistory(generation: number): Promise<void> {
     const key = this.sessionKey;
-    const generation = ++this.historyGeneration;
     this.loading = true;
     if (!this.model.items.length) this.emit({ type: 'snapshot' });
     let items: ChatItem[] | undefined;
     try {
       const page = await this.client.history(key, FIRST_PAGE);
-      if (generation !== this.historyGeneration || key !== this.sessionKey) return;
-      const inFlight = this.turns.filter((t) => t.sessionKey === key);
+      // Overtaken by a newer read (a reconnect's, a rewrite's): the caller waits for that one instead.
+      if (generation !== this.historyGeneration) return this.newestRead;
+      if (key !== this.sessionKey) return;
+      const inFlight = this.turns.of(key);
       const cards = this.approvals.entriesOf(key);
       const waiting = new Set(cards.flatMap((e) => (e.kind === 'approval' && isOpen(e) && e.approval.toolCallId ? [e.approval.toolCallId] : [])));
       items = itemsFromHistory(page.messages, { skipRuns: new Set(inFlight.flatMap((t) => [...t.runIds])), waiting });
@@ -366,7 +345,7 @@ export class ChatController extends Disposable {
 
   /** Whether `key` is the idempotency key of one of our own turns (its items are named by it, not by a history row). */
   isOwnTurn(key: string): boolean {
-    return this.recentRuns.has(key) || this.turns.some((t) => t.key === key);
+    return this.turns.isOwnTurn(key);
   }
 
   /** Reloads the session list from the gateway; a failure is kept in `sessionsError` for the view. */
@@ -391,126 +370,9 @@ export class ChatController extends Disposable {
     return deleted;
   }
 
-  // ---- turns ------------------------------------------------------------------------------
-
-  private async run(turn: LiveTurn, message: string, context: MessageContext): Promise<void> {
-    let result: TurnResult | undefined;
-    if (turn.user.pending === 'waiting') turn.setPending(this.client.state.kind === 'connected' ? 'sending' : 'queued');
-    // A session the gateway has not got yet starts with the thinking level of the setting; an
-    // existing one keeps its own (an `agent` thinking level would overwrite it for good).
-    const isNew = !this.sessionList.rows.some((row) => row.key === turn.sessionKey);
-    try {
-      result = await this.client.runTurn(
-        {
-          sessionKey: turn.sessionKey,
-          message,
-          idempotencyKey: turn.key,
-          thinking: isNew ? this.controls.newSessionThinking(this.deps.thinking()) : undefined,
-          attachments: context.images,
-        },
-        {
-          signal: turn.controller.signal,
-          onAccepted: () => {
-            turn.onAccepted();
-            if (turn.stopRequested) void this.abortOnGateway(turn);
-          },
-          onEvent: (event) => {
-            turn.onEvent(event);
-            this.changes.onTurnEvent(turn, event);
-          },
-          onRunId: (runId) => turn.runIds.add(runId),
-        },
-      );
-      turn.finish(result);
-      await this.changes.onTurnEnd(turn);
-    } catch (error) {
-      if (error instanceof GatewayCancelledError) {
-        turn.cancel();
-      } else {
-        const message = error instanceof GatewayRequestError ? `${error.message} (${error.detailCode})` : (error as Error).message;
-        this.deps.log('error', `turn failed: ${message}`);
-        turn.fail(message);
-      }
-    } finally {
-      this.turns = this.turns.filter((t) => t !== turn);
-      for (const runId of turn.runIds) this.rememberRun(runId);
-      if (turn.sessionKey === this.sessionKey) this.emit({ type: 'busy', busy: this.busy });
-      // The gateway folds a message it never answered into the session's next turn and drops its row:
-      // history is read again once the turns queued behind this one are done too.
-      if (result?.status === 'interrupted' && turn.sessionKey === this.sessionKey) this.reloadAfterTurn = true;
-      const othersWrote = this.reloadAfterTurn && turn.sessionKey === this.sessionKey && !this.busy;
-      if (othersWrote) this.reloadAfterTurn = false;
-      if (result?.status === 'interrupted' || turn.needsReload || othersWrote) await this.reloadHistory();
-      this.sessionList.refreshSoon();
-    }
-  }
-
-  /** Keeps a finished turn's run id for a while: its last rows may arrive after its final answer. */
-  private rememberRun(runId: string): void {
-    this.recentRuns.add(runId);
-    if (this.recentRuns.size > RECENT_RUNS) this.recentRuns.delete(this.recentRuns.values().next().value as string);
-  }
-
   /** Subscribes to the shown session's messages (and drops the subscription to the one before). */
   private watchShownSession(): void {
     this.client.sessions.watchMessages(this.sessionKey).catch((error: Error) => this.deps.log('warn', `could not watch ${this.sessionKey}: ${error.message}`));
-  }
-
-  /**
-   * A message into the reply that is running: shown in that reply's place, sent with `chat.send`
-   * (`queueMode: "steer"`). The gateway feeds it to the running run or answers it right after, in
-   * a run of its own: the running turn reloads history when it ends, and later runs of the session
-   * show through the reload that `session.message` events bring.
-   */
-  private steer(running: LiveTurn, text: string, message: string, context: MessageContext): void {
-    const key = randomUUID();
-    const item: Extract<ChatItem, { kind: 'user' }> = { kind: 'user', id: `u:${key}`, text, pending: 'sending', delivery: 'steer' };
-    if (context.chips.length) item.chips = context.chips;
-    running.showInPlace(item);
-    running.needsReload = true;
-    this.client.steerTurn(running.sessionKey, message, key).then(
-      () => running.showInPlace({ ...item, pending: undefined }),
-      (error: Error) => {
-        running.showInPlace({ ...item, pending: undefined, delivery: undefined });
-        running.notice('error', `Could not steer the running reply with “${shorten(text)}”: ${error.message}. Send it again.`);
-      },
-    );
-  }
-
-  /** A message that starts like a slash command: run by the gateway if it is one, else an ordinary turn. */
-  private async commandOrTurn(turn: LiveTurn, message: string): Promise<void> {
-    let command: Awaited<ReturnType<SlashCommands['match']>>;
-    try {
-      command = await this.commands.match(turn.sessionKey, message);
-    } catch (error) {
-      this.deps.log('warn', `could not list the slash commands: ${(error as Error).message}`);
-    }
-    if (!command) {
-      this.chain = this.chain.then(() => this.run(turn, message, NO_CONTEXT));
-      return;
-    }
-    turn.setPending('sending');
-    try {
-      const result = await this.client.runCommand(turn.sessionKey, message, turn.key, { signal: turn.controller.signal });
-      turn.finish({ runId: turn.key, sessionKey: turn.sessionKey, status: result.status, text: result.text, summary: result.error });
-    } catch (error) {
-      if (error instanceof GatewayCancelledError) turn.cancel();
-      else turn.fail((error as Error).message);
-    } finally {
-      this.turns = this.turns.filter((t) => t !== turn);
-      if (turn.sessionKey === this.sessionKey) this.emit({ type: 'busy', busy: this.busy });
-      // A command may have changed the session (its model, its history): the gateway says what it holds.
-      await this.reloadHistory();
-      this.sessionList.refreshSoon();
-    }
-  }
-
-  private async abortOnGateway(turn: LiveTurn): Promise<void> {
-    try {
-      await this.client.abortTurn(turn.sessionKey, [...turn.runIds].pop());
-    } catch (error) {
-      turn.notice('error', `Could not stop the turn: ${(error as Error).message}`);
-    }
   }
 
   // ---- approvals and questions -----------------------------------------------------------
@@ -522,7 +384,7 @@ export class ChatController extends Disposable {
     if (sessionOf(entry) !== this.sessionKey) return;
     const item = cardItem(entry);
     const runId = runOfEntry(entry);
-    const turn = runId ? this.turns.find((t) => t.runIds.has(runId)) : undefined;
+    const turn = this.turns.byRun(runId);
     if (turn) turn.showCard(item);
     else this.model.upsertAfter(item, anchorOf(entry));
   }
@@ -535,19 +397,14 @@ export class ChatController extends Disposable {
       this.approvals.watch(this.sessionKey);
       // The client renews the subscription on each connection; the first one names the session.
       if (this.client.sessions.watchedSession !== this.sessionKey) this.watchShownSession();
-      for (const turn of this.turns) if (turn.user.pending === 'queued') turn.setPending('sending');
+      this.turns.connected();
       this.commands.clear();
       void this.sessionList.refresh();
       void this.controls.refreshModels();
       // The first connection: show this session's history. Later ones: the resync notice reloads it.
       if (!this.model.items.length || this.model.items.every((i) => i.kind === 'user' && i.pending)) this.scheduleReload(0);
     } else if (state.kind === 'reconnecting' || state.kind === 'failed') {
-      for (const turn of this.turns) {
-        if (turn.accepted || turn.user.pending !== 'sending') continue;
-        // Not taken before the connection went: a stop asked for meanwhile now stops it here.
-        if (turn.stopRequested) turn.controller.abort();
-        else turn.setPending('queued');
-      }
+      this.turns.disconnected();
     }
   }
 
@@ -583,8 +440,4 @@ function placeCards(items: ChatItem[], entries: ReturnType<Approvals['entriesOf'
     if (at >= 0) items.splice(at + 1, 0, item);
     else items.push(item);
   }
-}
-
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -63,6 +63,17 @@ describe('sessions', () => {
     assert.ok(offsets.length >= 50 && offsets.every((o) => o >= 0));
   });
 
+  it('a switch resolves once the session is shown, even when another history read overtook its own', async () => {
+    const { gw, controller } = await setup();
+    seedLongSession(gw, 'agent:main:long', 1000);
+    const switched = controller.switchSession('agent:main:long');
+    // A reconnect or a rewrite asks for the history again before the switch's own read is back.
+    void controller.reloadHistory();
+    await switched;
+    assert.equal(controller.earlier, 800, 'the latest page is shown, with what is older counted');
+    assert.equal(textOf(controller.transcript.at(-1)!), 'answer 999');
+  });
+
   it("shows another client's messages live exactly once, and our own turn's rows once", async () => {
     const { gw, controller } = await setup();
     await waitFor(() => gw.sessionStore.messageSubscribers.get(MAIN_SESSION)?.size === 1, 'subscribed to the shown session');
