@@ -3,10 +3,11 @@
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs`. The check
- * is synchronous: a promise is always truthy, so an async check would pass at once (refused).
+ * Polls `check` until it returns a truthy value, or fails with `what` after `timeoutMs` (30 s unless
+ * told: a generous cap, since a shared 2-core machine can take seconds for what takes 100 ms on a
+ * quiet one; a passing wait ends as soon as the condition holds). The check is synchronous: a promise is always truthy, so an async check would pass at once (refused).
  */
-export async function waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
