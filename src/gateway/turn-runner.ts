@@ -105,6 +105,7 @@ export class TurnRunner {
         if (accepted) {
           // The gateway took this turn before the connection dropped. Running it again is never right.
           const outcome = await this.recoverAcceptedTurn(runId, acceptedBootId, options.signal);
+          if (outcome === 'reconnect') continue;
           // The events of the run were lost with the connection, and older gateways' `agent.wait`
           // has no reply text: history has it.
           if (outcome)
@@ -215,13 +216,13 @@ export class TurnRunner {
   /**
    * After a reconnect, the outcome of a turn the gateway had accepted. If the same gateway process
    * is still up the run may still be going: wait for it. After a restart the run is over and its
-   * outcome is whatever history holds.
+   * outcome is whatever history holds. 'reconnect': the connection dropped again before the answer.
    */
   private async recoverAcceptedTurn(
     runId: string,
     acceptedBootId: string | undefined,
     signal?: AbortSignal,
-  ): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | undefined> {
+  ): Promise<{ status: TurnStatus; stopReason?: string; text?: string } | 'reconnect' | undefined> {
     // A different boot id means the gateway restarted and the run died with it. Protocol-3
     // gateways send no boot id: then asking is the only way to know.
     const bootId = this.connection.bootId;
@@ -232,7 +233,9 @@ export class TurnRunner {
       );
       if (waited?.status === 'ok' || waited?.status === 'error') return { status: waited.status, stopReason: waited.stopReason, text: waited.text };
       return undefined;
-    } catch {
+    } catch (error) {
+      // The connection went again while waiting: that says nothing of the run, so ask once back.
+      if (error instanceof GatewayClosedError && this.connection.wanted) return 'reconnect';
       return undefined;
     }
   }

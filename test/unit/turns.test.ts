@@ -153,6 +153,25 @@ describe('turns and sessions', () => {
     assert.equal(gw.requests('agent.wait').length, 1);
   });
 
+  it('keeps waiting for a run still going when the connection drops again during agent.wait', async () => {
+    // Seen on the real gateway under load: the watchdog reconnected twice during one SLOW turn; the
+    // second drop failed the agent.wait, the turn ended "interrupted" while the run went on, and its
+    // reply, arriving later as our own run's rows, was never shown.
+    const { client, gw } = await connected({ deltaDelayMs: 40 });
+    let runId = '';
+    const words = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
+    const turn = client.runTurn({ sessionKey: 'agent:main:twice', message: words }, { onAccepted: (id) => (runId = id) });
+    await waitFor(() => runId, 'accepted');
+    [...gw.conns][0].ws.terminate();
+    await waitFor(() => gw.requests('agent.wait').length === 1 && gw.activeRuns.has(runId), 'waiting for the run after the first drop');
+    [...gw.conns].at(-1)!.ws.terminate();
+    const result = await turn;
+    assert.equal(result.status, 'ok');
+    assert.equal(result.text, `Echo: ${words}`);
+    assert.equal(gw.requests('agent').length, 1, 'not sent twice');
+    assert.equal(gw.requests('agent.wait').length, 2, 'asked again once back');
+  });
+
   it('after a reconnect, reads the reply from history when agent.wait has none and the rows carry no key', async () => {
     // An older gateway (2026.4.27) under load: its event loop stalls, the events of the run are lost
     // with the connection, its agent.wait names no reply text, and the reply row lands a moment later.
