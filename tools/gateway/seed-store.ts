@@ -19,7 +19,8 @@
 // It makes it when it first needs it (a gateway that only started has none), so startSeededGateway
 // starts one, has it create and delete a session, stops it, seeds, and starts it again.
 //
-//   const gw = await startSeededGateway([{ key: 'agent:main:a', label: 'A', messages: [...] }]);
+//   const { gw, seeded } = await startSeededGateway([{ key: 'agent:main:a', label: 'A', messages: [...] }]);
+//   try { ... seeded[0].messageIds ... } finally { await gw.dispose(); }
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
