@@ -379,12 +379,16 @@ function editorRows(r: EditorResult): void {
   }
   const s = r.search;
   if (s) {
-    row('editor', `sessions.search over ${s.sessions} sessions (${s.messages} messages), fake gateway: median answer of a run`, `${fmt(s.answerMs, 1)} ms`);
+    row(
+      'editor',
+      `sessions.search over ${s.sessions} sessions (${s.messages} messages), real gateway: median answer of a run ("${s.query}", per prefix)`,
+      `${fmt(s.answerMs, 1)} ms`,
+    );
     row('editor', `sessions.search: slowest answer of a run; + ${s.debounceMs} ms debounce [target < 150 ms]`, `${fmt(s.answerMaxMs, 1)} ms`);
     row(
       'editor',
-      'sessions.search: of which the fake gateway; floor (empty gateway); ratio',
-      `${fmt(s.gatewayMs, 1)} ms; ${fmt(s.floorMs, 2)} ms; ${fmt(s.ratio, 1)}`,
+      'sessions.search: median hits per answer; floor (health, same connection); ratio',
+      `${fmt(s.hits, 0)}; ${fmt(s.floorMs, 2)} ms; ${fmt(s.ratio, 1)}`,
     );
   }
   const p = r.paging;

@@ -1,41 +1,31 @@
 /**
- * The composer and the Sessions view in a real VS Code (code-server, driven by Playwright and
- * Debian's Chromium), one code-server for both:
- *
- * - composer, against the real openclaw gateway, in a workspace of 20,000 files the test writes:
- *   the paperclip opens VS Code's own file dialog (driven as a person does: the path typed, Enter),
- *   a pasted image and two drops (a synthetic `paste` and `drop` with a DataTransfer dispatched in
- *   the chat page: Playwright cannot put an image on the system clipboard of a headless browser,
- *   and VS Code covers webviews with an overlay while the explorer drags, so a drag from the
- *   explorer does not reach the page's own drop handler here; the drop carries what the explorer
- *   puts in a drag, a `text/uri-list` of the file, and what the OS puts, a File), `@` a file among
- *   the 20,000, the `/` list from `commands.list`, screenshots in a dark and a light theme, the
- *   message sent with its chips, whose file content reaches the model, `/status` chosen from the
- *   list and answered by the gateway, and the model picker choosing the model of the next message;
- * - sessions, against tools/fake-gateway.ts (a session of 1,000 messages would take the real
- *   gateway 500 turns to build): rename with F2 in the tree, Search Sessions opening the session
- *   at the hit, Export into an untitled editor and into a workspace file (a path outside the
- *   workspace refused), and Load earlier while scrolled keeping what is read in place.
+ * The composer in a real VS Code (code-server, driven by Playwright and Debian's Chromium), against
+ * the real openclaw gateway, in a workspace of 20,000 files the test writes: the paperclip opens
+ * VS Code's own file dialog (driven as a person does: the path typed, Enter), a pasted image and
+ * two drops (a synthetic `paste` and `drop` with a DataTransfer dispatched in the chat page:
+ * Playwright cannot put an image on the system clipboard of a headless browser, and VS Code covers
+ * webviews with an overlay while the explorer drags, so a drag from the explorer does not reach
+ * the page's own drop handler here; the drop carries what the explorer puts in a drag, a
+ * `text/uri-list` of the file, and what the OS puts, a File), `@` a file among the 20,000, the `/`
+ * list from `commands.list`, screenshots in a dark and a light theme, the message sent with its
+ * chips, whose file content reaches the model, `/status` chosen from the list and answered by the
+ * gateway, and the model picker choosing the model of the next message. The Sessions view has its
+ * own file, sessions.test.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
-import { BIG_SESSION, gatewayHistory } from '../../bench/lib/big-data';
 import { setColorTheme } from '../../tools/code-server/prompts';
 import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
-import { findWebviewFrame } from '../../tools/code-server/webview-frame';
-import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
-import { FakeGateway } from '../../tools/fake-gateway';
+import type { Workbench } from '../../tools/code-server/workbench';
 import { HARNESS_VISION_MODEL } from '../../tools/gateway/config';
 import { startGateway, type GatewayHandle } from '../../tools/gateway/gateway';
 import { VISION_MODEL_ID } from '../../tools/gateway/model-server';
-import { sleep, waitFor } from '../support/wait';
+import { sleep } from '../support/wait';
+import { ARTIFACTS, ROOT, chatInput, gatewayEnv, openChat, quickInput, until, withChatShown } from './chat-workbench';
 
-const ROOT = path.resolve(__dirname, '../..');
-const ARTIFACTS = path.join(ROOT, '.test-artifacts');
 const FILES = 20_000;
 /** A 16x16 PNG (a red square), the pasted "screenshot". */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAGklEQVR4nGP4z8BAEmIY1TCqYVTDqIahqgEAPGL/AbxKa30AAAAASUVORK5CYII=';
@@ -46,34 +36,6 @@ declare const DataTransfer: any;
 declare const File: any;
 declare const ClipboardEvent: any;
 declare const DragEvent: any;
-declare const Event: any;
-declare const window: any;
-declare const requestAnimationFrame: (callback: () => void) => number;
-
-const chatInput = (frame: Frame) => frame.getByRole('textbox', { name: 'Message OpenClaw' });
-const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 0;
-
-/** Runs a command from the Command Palette by its title. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const box = page.locator('.quick-input-widget .quick-input-box input');
-  await box.waitFor({ state: 'visible', timeout: 30_000 });
-  await box.fill(`>${title}`);
-  await page
-    .getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
-    .first()
-    .click({ timeout: 30_000 });
-}
-
-/** Polls an asynchronous check (a page's state) until it holds; fails with `what` after `timeoutMs`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); await sleep(100)) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-  }
-}
-
-/** The quick input (a pick, an input box or the simple file dialog) while it is shown. */
-const quickInput = (page: Page) => page.locator('.quick-input-widget .quick-input-box input');
 
 /** Writes `count` small files in nested folders, with one known needle among them. */
 function writeBigWorkspace(dir: string, count: number, needle: string): void {
@@ -85,64 +47,25 @@ function writeBigWorkspace(dir: string, count: number, needle: string): void {
   writeFileSync(path.join(dir, 'pkg-7', 'mod-3', needle), 'export const needle = "found among twenty thousand";\n');
 }
 
-describe('the composer and the Sessions view in a real VS Code', { timeout: 30 * 60_000 }, () => {
+describe('the composer in a real VS Code', { timeout: 30 * 60_000 }, () => {
   let gw: GatewayHandle;
-  let fake: FakeGateway;
   let server: CodeServer;
   let workbench: Workbench | undefined;
 
   before(async () => {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
     gw = await startGateway();
-    fake = await new FakeGateway({ token: 'fake-token' }).start();
     server = await startCodeServer({ runDir: freshRunDir(path.join(ARTIFACTS, 'editor')), colorTheme: 'Default Dark Modern' });
   });
 
   after(async () => {
     await workbench?.close().catch(() => undefined);
     await server?.stop();
-    await fake?.stop();
     await gw?.dispose();
   });
 
-  const envFor = (url: string, token: string) => ({
-    OPENCLAW_GATEWAY_URL: url,
-    OPENCLAW_GATEWAY_TOKEN: token,
-    // Not the machine's own ~/.openclaw: only what this test set up.
-    OPENCLAW_CONFIG_PATH: path.join(server.runDir, 'no-openclaw.json'),
-  });
-
-  async function openChat(workspace: string, env: Record<string, string>): Promise<{ page: Page; chat: Frame }> {
-    await workbench?.close();
-    workbench = await openWorkbench(server, { extensionDevelopmentPath: ROOT, workspace, extensionEnv: env });
-    const { page } = workbench;
-    await page
-      .locator('.part.activitybar')
-      .getByRole('tab', { name: /^OpenClaw/ })
-      .click({ timeout: 120_000 });
-    const chat = await findWebviewFrame(page, hasChatInput, { timeoutMs: 120_000 });
-    // Connected: the header shows the session's model picker once hello-ok and models.list are in.
-    await page.getByRole('button', { name: /^OpenClaw: Connected/ }).waitFor({ timeout: 240_000 });
-    return { page, chat };
-  }
-
-  /** On a failure: a screenshot and what the chat shows, to see what went wrong. */
-  async function onFailure(name: string, error: unknown): Promise<never> {
-    const page = workbench?.page;
-    if (page) {
-      await page.screenshot({ path: path.join(ARTIFACTS, `editor-failure-${name}.png`) }).catch(() => undefined);
-      const chat = await findWebviewFrame(page, hasChatInput, { timeoutMs: 5000 }).catch(() => undefined);
-      const shown = await chat
-        ?.locator('body')
-        .innerText()
-        .catch(() => '');
-      throw new Error(`${(error as Error).message}\n--- the chat shows:\n${shown?.slice(-3000) ?? '(no chat)'}`, { cause: error });
-    }
-    throw error;
-  }
-
   it('attaches by picker, paste and drop, mentions a file among 20,000, runs a / command from the list, picks the model, in both themes', async (t) => {
-    await composerChecks(t).catch((error) => onFailure('composer', error));
+    await composerChecks(t).catch((error) => withChatShown(workbench?.page, 'editor', 'composer', error));
   });
 
   async function composerChecks(t: { diagnostic(message: string): void }): Promise<void> {
@@ -156,7 +79,10 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
     writeFileSync(path.join(workspace, 'notes', 'dropped.md'), '# Dropped from the explorer\n');
     t.diagnostic(`wrote ${FILES + 3} files in ${Date.now() - started} ms`);
 
-    const { page, chat } = await openChat(workspace, envFor(gw.url, gw.token));
+    await workbench?.close();
+    const opened = await openChat(server, workspace, gatewayEnv(server, gw.url, gw.token));
+    workbench = opened.workbench;
+    const { page, chat } = opened;
     const input = chatInput(chat);
     const tray = chat.getByRole('list', { name: 'Attached to the next message' });
 
@@ -287,177 +213,5 @@ describe('the composer and the Sessions view in a real VS Code', { timeout: 30 *
     await chat.locator('article.msg.assistant', { hasText: 'Which model answers now' }).waitFor({ timeout: 240_000 });
     const asked = gw.modelServer.log.filter((r) => r.method === 'POST' && r.userText?.includes('Which model answers now')).at(-1);
     assert.equal(asked?.body?.model, VISION_MODEL_ID, 'the message went to the model chosen in the picker');
-  }
-
-  it('renames with F2, finds a message with Search Sessions, exports, and loads an earlier page when scrolled up', async () => {
-    await sessionChecks().catch((error) => onFailure('sessions', error));
-  });
-
-  async function sessionChecks(): Promise<void> {
-    const workspace = path.join(server.runDir, 'sessions-workspace');
-    mkdirSync(workspace, { recursive: true });
-    const renameKey = 'agent:main:rename-me';
-    const word = `zanzibar${Date.now().toString(36)}`;
-    fake.sessions.set(renameKey, { key: renameKey, sessionId: 'rename-me-id', updatedAt: Date.now(), derivedTitle: 'Plan the release', model: 'fake-model' });
-    const rows: Array<[string, string]> = [
-      ['user', 'First question'],
-      ['assistant', 'First answer'],
-      ['user', `Where is ${word}?`],
-      ['assistant', `${word} is an island.`],
-      ['user', 'Last question'],
-      ['assistant', 'Last answer'],
-    ];
-    for (const [role, text] of rows) fake.sessionStore.addRow(renameKey, { role, content: [{ type: 'text', text }], timestamp: Date.now() });
-    fake.sessions.set(BIG_SESSION, {
-      key: BIG_SESSION,
-      sessionId: 'long-id',
-      updatedAt: Date.now() - 60_000,
-      derivedTitle: 'A very long session',
-      model: 'fake-model',
-    });
-    fake.history.set(BIG_SESSION, gatewayHistory(1000));
-
-    const { page, chat } = await openChat(workspace, envFor(fake.url, 'fake-token'));
-    await setColorTheme(page, 'Default Dark Modern');
-
-    // Rename: the row (which opens its session; the chat page then takes the focus as it loads),
-    // the row again to focus the tree, F2, the new name.
-    const row = page.getByRole('treeitem', { name: /^Plan the release/ });
-    await row.click({ timeout: 60_000 });
-    await chat.locator('.session-title', { hasText: 'Plan the release' }).waitFor({ timeout: 60_000 });
-    await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    // F2 goes where the focus is: a chat page still loading can take it back from the tree, so the
-    // row is clicked and F2 pressed again until the rename box is up.
-    const renameBoxUp = async () => (await quickInput(page).isVisible()) && (await quickInput(page).inputValue()) === 'Plan the release';
-    await until(
-      async () => {
-        if (await renameBoxUp()) return true;
-        await row.click();
-        await until(async () => (await row.getAttribute('class'))?.includes('focused') ?? false, 'the row has the focus', 10_000).catch(() => undefined);
-        await page.keyboard.press('F2');
-        await quickInput(page)
-          .waitFor({ state: 'visible', timeout: 5000 })
-          .catch(() => undefined);
-        return renameBoxUp();
-      },
-      'the rename box shows the current name',
-      120_000,
-    );
-    await quickInput(page).fill('Release notes for 2.0');
-    await quickInput(page).press('Enter');
-    await page.getByRole('treeitem', { name: /^Release notes for 2\.0/ }).waitFor({ timeout: 30_000 });
-    assert.equal(fake.sessions.get(renameKey)?.label, 'Release notes for 2.0', 'sessions.patch reached the gateway');
-
-    // Search: the hit opens the session at the message, highlighted.
-    await runCommand(page, 'OpenClaw: Search Sessions…');
-    // The palette closes and the search opens in the same widget: keys typed in between are lost.
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search Sessions' }).waitFor({ timeout: 30_000 });
-    await quickInput(page).fill(word);
-    const hit = page.getByRole('option', { name: new RegExp(`Where is ${word}`) });
-    await hit.waitFor({ timeout: 30_000 });
-    await hit.click();
-    const revealed = chat.locator('article.msg.is-revealed', { hasText: `Where is ${word}?` });
-    await revealed.waitFor({ timeout: 30_000 });
-    assert.equal((await chat.locator('.session-title').textContent())?.trim(), 'Release notes for 2.0');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-search-hit.png') });
-
-    // Export into an untitled editor: the Markdown of the session.
-    await runCommand(page, 'OpenClaw: Export Session to Markdown');
-    await page
-      .getByRole('option', { name: /Release notes for 2\.0/ })
-      .first()
-      .click({ timeout: 30_000 });
-    await page.getByRole('option', { name: /^Open in a new editor/ }).click({ timeout: 30_000 });
-    const editor = page.locator('.editor-instance .view-lines').first();
-    await editor.getByText('# Release notes for 2.0').waitFor({ timeout: 60_000 });
-    await editor.getByText(`${word} is an island.`).waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-export-editor.png') });
-
-    // Export into the workspace: a path outside it is refused, the one proposed is written.
-    const outside = path.join(server.runDir, 'outside-export.md');
-    const exportToFile = async (target?: string) => {
-      await runCommand(page, 'OpenClaw: Export Session to Markdown');
-      await page
-        .getByRole('option', { name: /Release notes for 2\.0/ })
-        .first()
-        .click({ timeout: 30_000 });
-      await page.getByRole('option', { name: /^Save as a file in the workspace/ }).click({ timeout: 30_000 });
-      await until(async () => (await quickInput(page).inputValue()).endsWith('.md'), 'the save dialog proposes a file name', 30_000);
-      if (target) await quickInput(page).fill(target);
-      await page.waitForTimeout(300);
-      await quickInput(page).press('Enter');
-    };
-    await exportToFile(outside);
-    // The refusal is an error notification: a toast, or (when VS Code put the toast away at once, as
-    // it may while the quick input closes) an item of the notification center.
-    const refusal = page.locator('.notification-list-item', { hasText: 'is outside the workspace' }).first();
-    if (
-      !(await refusal.waitFor({ timeout: 15_000 }).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await runCommand(page, 'Notifications: Show Notifications');
-      await refusal.waitFor({ timeout: 30_000 });
-    }
-    assert.match(
-      (await refusal.textContent()) ?? '',
-      /Could not export “Release notes for 2\.0”: .*outside-export\.md is outside the workspace \(sessions-workspace\)/,
-    );
-    await page.keyboard.press('Escape');
-    assert.ok(!existsSync(outside), 'nothing written outside the workspace');
-    await exportToFile();
-    const written = path.join(workspace, 'release-notes-for-2-0.md');
-    // Read once whole: the file may exist a moment before its content is in.
-    await waitFor(() => existsSync(written) && readFileSync(written, 'utf8').includes('is an island.'), 'the export is written in the workspace', 30_000);
-    assert.match(readFileSync(written, 'utf8'), new RegExp(`^# Release notes for 2\\.0\\n[\\s\\S]*${word} is an island\\.`));
-    await page.getByRole('tab', { name: /^release-notes-for-2-0\.md/ }).waitFor({ timeout: 30_000 });
-
-    // Load earlier: the long session opens with its latest 200 messages; scrolled up, older pages
-    // come in above without moving the message being read.
-    await page.getByRole('treeitem', { name: /^A very long session/ }).click();
-    await chat.locator('.log > .earlier').waitFor({ timeout: 60_000 });
-    await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    const before = await chat.locator('.log .msg').count();
-    const requestsBefore = fake.requests('chat.history').length;
-    // Scrolled near the top, the next older page is asked for and comes in above, and the message
-    // being read stays where it is. The message is marked in the same task that scrolls (before the
-    // host can answer), and found again once the page is built and the layout has settled.
-    const scrollAndMark = () =>
-      chat.evaluate(() => {
-        const log = document.querySelector('.log');
-        log.scrollTop = 150;
-        const top = log.getBoundingClientRect().top;
-        for (const el of document.querySelectorAll('[data-reading]')) delete el.dataset.reading;
-        const reading = [...log.querySelectorAll('.msg')].find((el) => el.getBoundingClientRect().bottom > top + 1);
-        reading.dataset.reading = '';
-        const at = { top: reading.getBoundingClientRect().top - top, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight };
-        log.dispatchEvent(new Event('scroll'));
-        return at;
-      });
-    let marked = await scrollAndMark();
-    for (let attempt = 0; attempt < 3 && (await chat.locator('.log .msg').count()) === before; attempt++) {
-      await until(async () => (await chat.locator('.log .msg').count()) > before, 'an older page is added', 30_000).catch(() => undefined);
-      if ((await chat.locator('.log .msg').count()) === before) marked = await scrollAndMark();
-    }
-    await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    // Two frames after the page is built: what a content-visibility estimate changes is laid out by then.
-    await chat.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-    const after = await chat.evaluate(() => {
-      const log = document.querySelector('.log');
-      const reading = log.querySelector('[data-reading]');
-      return {
-        top: reading.getBoundingClientRect().top - log.getBoundingClientRect().top,
-        scrollTop: log.scrollTop,
-        scrollHeight: log.scrollHeight,
-        dpr: window.devicePixelRatio,
-        size: `${log.clientWidth}x${log.clientHeight}`,
-      };
-    });
-    assert.ok(Math.abs(after.top - marked.top) < 3, `the message being read stayed where it was: ${JSON.stringify({ before: marked, after })}`);
-    assert.ok((await chat.locator('.log .msg').count()) > before, 'older messages were loaded');
-    assert.ok(fake.requests('chat.history').length > requestsBefore, 'asked the gateway for the older page');
-    await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-earlier-dark.png') });
   }
 });

@@ -101,7 +101,7 @@ export interface GatewayHandle {
   dispose(): Promise<void>;
 }
 
-interface OpenclawInstall {
+export interface OpenclawInstall {
   node: string;
   entry: string;
   version: string;
@@ -109,7 +109,7 @@ interface OpenclawInstall {
   env: Record<string, string>;
 }
 
-async function ensureOpenclaw(version: string): Promise<OpenclawInstall> {
+export async function ensureOpenclaw(version: string): Promise<OpenclawInstall> {
   // The installer is plain ESM shared with CI scripts; a runtime-computed specifier keeps it out of
   // the TypeScript program (it has no type declarations).
   const spec = pathToFileURL(path.join(ROOT, 'scripts/deps/openclaw.mjs')).href;
