@@ -4,11 +4,13 @@
 //
 // Scope: pure modules the fast Node unit tests reach: reconnect backoff, redaction, the gateway URL
 // check, the schema the webview contract is built from, the chat page and its policy, the command
-// checks, the webview's seq gate, and (second round) the run assembly, the sessions.diff reader,
-// the patch parser, the connection banner, the @ search and the Markdown export (TESTING.md has
-// the score and the equivalent mutants). Each mutant costs a tsx process per covering test file
-// (about a second each), which is what bounds the scope: modules whose tests start ws servers,
-// and the webview's highlighter, are not in it yet.
+// checks, the webview's seq gate, (second round) the run assembly, the sessions.diff reader, the
+// patch parser, the connection banner, the @ search and the Markdown export, and (third round) the
+// webview's state, diff highlighter and markdown renderer; the renderer's tests run under jsdom
+// (test/dom/), as Chromium cannot be started per mutant. TESTING.md has the score and the
+// equivalent mutants. Each mutant costs a tsx process per covering test file (a second or more;
+// several under jsdom), which is what bounds the scope: modules whose tests start ws servers, and
+// the webview's streaming renderer (its jsdom test takes about a minute), are not in it yet.
 export default {
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
@@ -35,6 +37,10 @@ export default {
       'test/unit/export-markdown.test.ts',
       'test/unit/export-markdown-whole.test.ts',
       'test/unit/mention-ranking.test.ts',
+      'test/unit/webview-state.test.ts',
+      'test/unit/highlight.test.ts',
+      'test/unit/highlight-edges.test.ts',
+      'test/dom/markdown.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -52,6 +58,9 @@ export default {
     'src/extension/connection-view.ts',
     'src/extension/composer/mention-search.ts',
     'src/extension/export-markdown.ts',
+    'webview/state.ts',
+    'webview/highlight.ts',
+    'webview/markdown.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two test processes at a time (the machine has 2 cores), with room for a slow start.

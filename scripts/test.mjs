@@ -24,10 +24,12 @@ const nodeTests = (dir) => {
 const layers = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', '.', '--noEmit'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'webview', '--noEmit'] },
+  { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'test/dom', '--noEmit'] },
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'lint', cmd: ['npx', 'prettier', '--check', '**/*.{ts,mjs}'] },
   { name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { name: 'unit', cmd: nodeTests('test/unit') },
+  { name: 'unit', cmd: nodeTests('test/dom') }, // webview modules under jsdom (test/dom/jsdom.ts)
   { name: 'deps', cmd: ['node', 'scripts/deps/code-server.mjs'] },
   { name: 'webview', cmd: nodeTests('test/webview') },
   { name: 'deps', cmd: ['node', 'scripts/deps/openclaw.mjs'] }, // both versions the tests use
