@@ -18,11 +18,8 @@ import type { ChatState } from './state';
 
 /** A snapshot first shows this many of its newest items, so a long history paints at once... */
 const FIRST_PAINT_ITEMS = 30;
-/**
- * ...and builds the older ones in later frames, this much script per frame: what is built also
- * costs the frame its style, layout and paint, about as much again.
- */
-const BACKFILL_BUDGET_MS = 2;
+/** ...and builds the older ones in later frames, this much script per frame. */
+const BACKFILL_BUDGET_MS = 4;
 /**
  * Items per fold: few enough that styling and laying one out as it comes into view fits in a
  * frame, many enough that 10,000 messages make a thousand boxes, not 10,000.
@@ -62,13 +59,7 @@ export class TranscriptView {
   placeHead(): void {
     const inLog = this.head.element.parentElement === this.element;
     if (this.head.visible && !inLog) this.element.prepend(this.head.element);
-    else if (!this.head.visible && inLog) {
-      // Everything below moves up by the row's height, and no child of the log changes size for the
-      // anchor's ResizeObserver to see: it is put back here (once, at the start of the session).
-      this.anchor.hold();
-      this.head.element.remove();
-      this.anchor.restore();
-    }
+    else if (!this.head.visible && inLog) this.head.element.remove();
   }
 
   /**
@@ -142,11 +133,9 @@ export class TranscriptView {
     let start = end;
     while (start > 0 && (elements.length === 0 || performance.now() - started < BACKFILL_BUDGET_MS)) elements.unshift(this.build(items[--start]));
     if (!pinned) this.anchor.hold();
-    // Not measured and put back here (that forced a layout of the new items in this script): the
-    // anchor's ResizeObserver does it after this frame's own layout, before its paint, whenever a
-    // child of the log changed size (a new group, or a group grown by folds it lays out). A group
-    // Chromium skips keeps its size, and what is below it does not move.
     this.placeAbove(elements);
+    // At once, so the frame is painted right; later size changes above are put right as they come.
+    if (!pinned) this.anchor.restore();
     this.pendingBackfill = start > 0;
     if (this.pendingBackfill) this.requestFrame();
     else this.settle();
