@@ -13,7 +13,8 @@
  *   (20,000 messages), `sessions.search` for each prefix of a query, as the quick pick asks after
  *   its 120 ms debounce. Floor: the round trip of `health` on the same connection, beside each search.
  * - paging up through 10,000 messages: the webview opens with the latest 200 and `earlier: 9800`;
- *   the log is scrolled near its top, the page asks `loadEarlier`, the host's answer (a `prepend`
+ *   the log is scrolled to 3,000 px from its top (a drag of the scroll bar), then the mouse wheel is
+ *   turned up 600 px a frame until the page asks `loadEarlier`, the host's answer (a `prepend`
  *   of the next 200 items from itemsFromHistory, and the reply) is posted, until the start. Every
  *   frame is measured: its work (from the first requestAnimationFrame callback of the frame to a
  *   MessageChannel ping that runs once its style, layout and paint are done), and every task that
@@ -272,7 +273,10 @@ async function pagingBench(browser: Browser, options: EditorOptions): Promise<Ed
       for (const side of order) {
         const view = await openWebview(browser, side === 'baseline' ? baseServer! : server);
         try {
-          const r = await pagingRun(view, side !== 'floor');
+          // BENCH_PAGING_TRACE=file.json: a Chromium trace of the first run of the working tree's webview.
+          const trace = run === 0 && side === 'now' ? process.env.BENCH_PAGING_TRACE : undefined;
+          if (trace) await browser.startTracing(view.page, { path: trace, categories: ['devtools.timeline', 'blink.user_timing'] });
+          const r = await pagingRun(view, side !== 'floor').finally(() => (trace ? browser.stopTracing() : undefined));
           if (side !== 'floor') pages = r.pages;
           runs[side].push(r);
           const label = side === 'baseline' ? options.baseline!.label : side;
@@ -307,6 +311,14 @@ async function pagingBench(browser: Browser, options: EditorOptions): Promise<Ed
 
 const TOTAL = 10_000;
 const PAGE = 200;
+/** One turn of the wheel: a quick flick, 600 px in a frame (a notch is 100 px). */
+const WHEEL_PX = 600;
+/** The page asks for an older page within this many pixels of the top (NEAR_TOP_PX in webview/earlier.ts). */
+const NEAR_TOP_PX = 400;
+/** Where the scroll bar is dragged to before the wheel is turned (px from the top). */
+const DRAG_TO_PX = 3_000;
+/** Turns before giving up on a page being asked for. */
+const MAX_TURNS = 400;
 let historyRows: HistoryMessage[] | undefined;
 
 async function pagingRun(
@@ -325,17 +337,45 @@ async function pagingRun(
   await page.evaluate(() => (window.__tasks.length = 0));
   await page.evaluate(startFrames);
   let pages = 0;
-  // The floor scrolls as many times as the real run loads pages.
+  // The wheel is turned over the log, as a person scrolls it.
+  const box = await page.locator('.log').boundingBox();
+  if (!box) throw new Error('the log has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // The floor scrolls up as many times as the real run loads pages, each time from the end.
+  // Where in the page's posts to look for its next request (past the last one answered: a page may
+  // ask for the next as soon as one is built, before the wheel turns again).
+  let asked = 0;
   for (let step = 0; step < TOTAL / PAGE - 1; step++) {
-    const before = await page.evaluate(() => window.__bench.posted.length);
     const shownBefore = await page.evaluate(() => document.querySelectorAll('.log .msg').length);
-    await page.evaluate(() => {
+    // A drag of the scroll bar to near the top, then the wheel up from there, a flick a frame, until
+    // the page asks (wheeling through all 200 messages of a page, ~100,000 px, took 13 min a run).
+    await page.evaluate((y) => {
       const log = document.querySelector('.log')!;
-      log.scrollTop = 150;
-      log.dispatchEvent(new Event('scroll'));
-    });
+      log.scrollTop = y;
+    }, DRAG_TO_PX);
+    let request: { id: number } | undefined;
+    for (let turn = 0; turn < MAX_TURNS && !request; turn++) {
+      await page.mouse.wheel(0, -WHEEL_PX);
+      // One turn a frame; then what the page made of it.
+      const seen = await page.evaluate(
+        (from) =>
+          new Promise<{ top: number; at: number }>((resolve) =>
+            requestAnimationFrame(() =>
+              resolve({
+                top: document.querySelector('.log')!.scrollTop,
+                at: window.__bench.posted.findIndex((m: any, i: number) => i >= from && m.type === 'request' && m.method === 'loadEarlier'),
+              }),
+            ),
+          ),
+        asked,
+      );
+      if (seen.at >= 0) {
+        request = await page.evaluate((at) => window.__bench.posted[at], seen.at);
+        asked = seen.at + 1;
+      }
+      if (!withPages && seen.top < NEAR_TOP_PX) break;
+    }
     if (!withPages) {
-      await sleep(60);
       await page.evaluate(() => {
         const log = document.querySelector('.log')!;
         log.scrollTop = log.scrollHeight;
@@ -343,12 +383,18 @@ async function pagingRun(
       await sleep(60);
       continue;
     }
-    let request: { id: number } | undefined;
-    for (let wait = 0; wait < 1000 && !request; wait++) {
-      request = await page.evaluate((from) => window.__bench.posted.slice(from).find((m: any) => m.type === 'request' && m.method === 'loadEarlier'), before);
-      if (!request) await sleep(5);
+    if (!request) {
+      const where = await page.evaluate(() => {
+        const log = document.querySelector('.log')!;
+        return {
+          scrollTop: log.scrollTop,
+          scrollHeight: log.scrollHeight,
+          head: document.querySelector('.log > .earlier')?.textContent,
+          busy: log.getAttribute('aria-busy'),
+        };
+      });
+      throw new Error(`the page asked for no older page at ${oldest}: ${JSON.stringify(where)}`);
     }
-    if (!request) throw new Error(`the page asked for no older page at ${oldest}`);
     const from = Math.max(0, oldest - PAGE);
     const items = itemsFromHistory(rows.slice(from, oldest));
     await page.evaluate(

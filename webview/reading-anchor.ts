@@ -31,6 +31,13 @@ export class ReadingAnchor {
 
   constructor(
     private readonly log: HTMLElement,
+    /**
+     * The row above every item ("earlier messages"): never the anchor. Scrolled to the very top,
+     * it is what crosses the edge, and it stays at the top as a page goes in below it: held, it
+     * would let the page push what is read down by the page's height (and, the view still at the
+     * top, ask for the next page at once).
+     */
+    private readonly head: Element,
     /** Whether the view follows the end (ScrollKeeper): then the end is what is kept, not an anchor. */
     private readonly pinned: () => boolean,
   ) {
@@ -85,6 +92,7 @@ export class ReadingAnchor {
    */
   private elementAtEdge(edge: number): Element | undefined {
     let element = firstBelow(this.log, edge);
+    if (element === this.head) element = element.nextElementSibling ?? undefined;
     for (let depth = 0; depth < 2 && element && isShownGroup(element); depth++) element = firstBelow(element, edge) ?? element;
     const markdown = element && element.getBoundingClientRect().top < edge ? element.querySelector(':scope > .markdown') : null;
     const chunk = markdown?.firstElementChild?.classList.contains('md-chunk') ? firstBelow(markdown, edge) : undefined;

@@ -52,7 +52,7 @@ export class TranscriptView {
     /** Whether the view follows the end (then nothing above it needs to stay in place). */
     pinned: () => boolean,
   ) {
-    this.anchor = new ReadingAnchor(this.element, pinned);
+    this.anchor = new ReadingAnchor(this.element, head.element, pinned);
   }
 
   /** Puts the head row at the top of the log, or takes it out. */

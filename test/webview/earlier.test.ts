@@ -192,6 +192,34 @@ describe('load earlier', () => {
     assert.equal((await shown(view)).length, TOTAL, 'every message once');
   });
 
+  it('keeps the first message in place when the person scrolled to the very top, above it the "earlier" row', async () => {
+    // A wheel flicked up stops at 0: the row at the top edge is then the "earlier messages" row,
+    // which stays at the top as the page goes in below it. The message under it is what is read.
+    const view = await env.open({ height: 500 });
+    const TOTAL = 180;
+    const PAGE = 60;
+    await view.send(snapshot(messages(TOTAL - PAGE, TOTAL), { earlier: TOTAL - PAGE }));
+    await view.page.waitForFunction(() => document.querySelector('.log').getAttribute('aria-busy') === 'false');
+    await view.settle();
+    await view.clearPosted();
+    const marked = await view.page.evaluate(() => {
+      const log = document.querySelector('.log');
+      log.scrollTop = 0;
+      log.dispatchEvent(new Event('scroll'));
+      const el = log.querySelector('.msg');
+      el.dataset.reading = '';
+      return { reading: /(Question|Answer) \d+/.exec(el.textContent)?.[0] ?? '?', before: el.getBoundingClientRect().top - log.getBoundingClientRect().top };
+    });
+    assert.equal(marked.reading, `Question ${TOTAL - PAGE}`);
+    const request = (await view.waitForPosted((m) => m.type === 'request' && m.method === 'loadEarlier')) as { id: number };
+    await view.clearPosted();
+    const from = TOTAL - 2 * PAGE;
+    await answerAndCheck(view, request.id, messages(from, TOTAL - PAGE), from, marked);
+    // The view is no longer at the top: the next page waits for the person to scroll up again.
+    await view.settle();
+    assert.ok(!(await view.posted()).some((m) => m.type === 'request' && m.method === 'loadEarlier'), 'no request while reading below the page');
+  });
+
   it('says when a page could not be loaded and offers to try again', async () => {
     const view = await env.open({ height: 500 });
     await view.send(snapshot(messages(100, 104), { earlier: 100 }));
