@@ -18,13 +18,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { FakeGateway } from '../../tools/fake-gateway';
 import { makeSelfSignedCert, type SelfSignedCert } from '../../tools/self-signed-cert';
 import { freshRunDir, startCodeServer, type CodeServer } from '../../tools/code-server/server';
 import { findWebviewFrame } from '../../tools/code-server/webview-frame';
 import { openWorkbench, type Workbench } from '../../tools/code-server/workbench';
 import { waitFor } from '../support/wait';
+import { runCommand } from './chat-workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts');
@@ -32,18 +33,6 @@ const LOCAL_TOKEN = 'local-token-0123456789abcdef';
 
 const chatInput = (frame: Frame) => frame.getByRole('textbox', { name: 'Message OpenClaw' });
 const hasChatInput = async (frame: Frame) => (await chatInput(frame).count()) > 0;
-
-/** Runs a command from the palette, as a person does. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  const quickInput = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await quickInput.waitFor({ state: 'visible', timeout: 30_000 });
-  await quickInput.fill(`>${title}`);
-  await page
-    .getByRole('option', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
-    .first()
-    .click({ timeout: 30_000 });
-}
 
 describe('several gateways and a remote one, in a real VS Code', { timeout: 20 * 60_000 }, () => {
   let local: FakeGateway;
