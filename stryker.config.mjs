@@ -7,7 +7,9 @@
 // checks, the webview's seq gate, (second round) the run assembly, the sessions.diff reader, the
 // patch parser, the connection banner, the @ search and the Markdown export, and (third round) the
 // webview's state, diff highlighter and markdown renderer; the renderer's tests run under jsdom
-// (test/dom/), as Chromium cannot be started per mutant. TESTING.md has the score and the
+// (test/dom/), as Chromium cannot be started per mutant; (fourth round) the client's error classes,
+// the incoming-frame check, the sorting of connection failures and the usage report, each with a
+// small pure test of its own (their older tests start ws servers). TESTING.md has the score and the
 // equivalent mutants. Each mutant costs a tsx process per covering test file (a second or more;
 // several under jsdom), which is what bounds the scope: modules whose tests start ws servers, and
 // the webview's streaming renderer (its jsdom test takes about a minute), are not in it yet.
@@ -41,6 +43,10 @@ export default {
       'test/unit/highlight.test.ts',
       'test/unit/highlight-edges.test.ts',
       'test/dom/markdown.test.ts',
+      'test/unit/errors.test.ts',
+      'test/unit/frames.test.ts',
+      'test/unit/usage-report.test.ts',
+      'test/unit/connection-state.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -61,6 +67,10 @@ export default {
     'webview/state.ts',
     'webview/highlight.ts',
     'webview/markdown.ts',
+    'src/gateway/errors.ts',
+    'src/gateway/frames.ts',
+    'src/gateway/connection-state.ts',
+    'src/extension/usage-report.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two test processes at a time (the machine has 2 cores), with room for a slow start.
