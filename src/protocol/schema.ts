@@ -34,21 +34,28 @@ export function is<T>(s: Schema<T>, value: unknown): value is T {
 }
 
 /** A string of at most `max` characters (and at least `min`). */
-export function string(limits: { min?: number; max?: number } = {}): Schema<string> {
+export function string(limits: { min?: number; max?: number } = {}): Schema<string> & { readonly limits: typeof limits } {
   const { min = 0, max = Infinity } = limits;
-  return schema((v) =>
-    typeof v !== 'string' ? 'not a string' : v.length < min ? `shorter than ${min}` : v.length > max ? `longer than ${max} characters` : undefined,
-  );
+  // `limits` (like `values`, `max` and `strict` below) lets a test list a contract's bounds.
+  return {
+    limits,
+    ...schema<string>((v) =>
+      typeof v !== 'string' ? 'not a string' : v.length < min ? `shorter than ${min}` : v.length > max ? `longer than ${max} characters` : undefined,
+    ),
+  };
 }
 
 /** A finite number within [min, max]; `integer` for whole numbers only. */
-export function number(limits: { min?: number; max?: number; integer?: boolean } = {}): Schema<number> {
+export function number(limits: { min?: number; max?: number; integer?: boolean } = {}): Schema<number> & { readonly limits: typeof limits } {
   const { min = -Infinity, max = Infinity, integer = false } = limits;
-  return schema((v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return 'not a finite number';
-    if (integer && !Number.isInteger(v)) return 'not an integer';
-    return v < min ? `below ${min}` : v > max ? `above ${max}` : undefined;
-  });
+  return {
+    limits,
+    ...schema<number>((v) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return 'not a finite number';
+      if (integer && !Number.isInteger(v)) return 'not an integer';
+      return v < min ? `below ${min}` : v > max ? `above ${max}` : undefined;
+    }),
+  };
 }
 
 export function boolean(): Schema<boolean> {
@@ -56,8 +63,8 @@ export function boolean(): Schema<boolean> {
 }
 
 /** One of the given strings. */
-export function literal<const T extends string>(...values: readonly T[]): Schema<T> {
-  return schema((v) => (values.includes(v as T) ? undefined : `not one of ${values.join(', ')}`));
+export function literal<const T extends string>(...values: readonly T[]): Schema<T> & { readonly values: readonly T[] } {
+  return { values, ...schema<T>((v) => (values.includes(v as T) ? undefined : `not one of ${values.join(', ')}`)) };
 }
 
 /** Any value at all: for fields passed through as they are. */
@@ -70,11 +77,12 @@ export function optional<T>(inner: Schema<T>): OptionalSchema<T> & { readonly in
 }
 
 /** An array of at most `max` elements, each fitting `item`. */
-export function array<T>(item: Schema<T>, limits: { max?: number } = {}): Schema<T[]> & { readonly item: Schema<T> } {
+export function array<T>(item: Schema<T>, limits: { max?: number } = {}): Schema<T[]> & { readonly item: Schema<T>; readonly max: number } {
   const max = limits.max ?? Infinity;
   // `item` (like `shape` and `shapes`) lets a test walk a contract field by field.
   return {
     item,
+    max,
     ...schema<T[]>((v) => {
       if (!Array.isArray(v)) return 'not an array';
       if (v.length > max) return `more than ${max} elements`;
@@ -103,10 +111,11 @@ export function str(value: unknown, key: string): string | undefined {
  * An object with these fields. `strict` refuses fields the shape does not name (for what a peer of
  * ours sends); without it they are kept, as a gateway adds fields from one version to the next.
  */
-export function object<P extends Shape>(shape: P, options: { strict?: boolean } = {}): Schema<InferShape<P>> & { readonly shape: P } {
+export function object<P extends Shape>(shape: P, options: { strict?: boolean } = {}): Schema<InferShape<P>> & { readonly shape: P; readonly strict: boolean } {
   const keys = Object.keys(shape);
   return {
     shape,
+    strict: options.strict === true,
     check(v) {
       if (!isRecord(v)) return 'not an object';
       for (const key of keys) {
@@ -130,11 +139,12 @@ export function variants<const D extends string, V extends VariantShapes>(
   discriminant: D,
   shapes: V,
   options: { strict?: boolean } = {},
-): Schema<InferVariants<D, V>> & { readonly discriminant: D; readonly shapes: V } {
+): Schema<InferVariants<D, V>> & { readonly discriminant: D; readonly shapes: V; readonly strict: boolean } {
   const byKind = new Map(Object.entries(shapes).map(([kind, shape]) => [kind, object({ ...shape, [discriminant]: literal(kind) }, options)]));
   return {
     discriminant,
     shapes,
+    strict: options.strict === true,
     ...schema<InferVariants<D, V>>((v) => {
       if (!isRecord(v)) return 'not an object';
       const tag = v[discriminant];
