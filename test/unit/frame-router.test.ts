@@ -84,6 +84,7 @@ describe('frame router', () => {
     assert.equal(resyncs.length, 3);
     send({ type: 'event', event: 'tick', seq: 5 }); // counted from the 4 on
     assert.equal(resyncs.length, 3);
+    assert.deepEqual(resyncs, [{ reason: 'frame-gap' }, { reason: 'frame-gap' }, { reason: 'frame-gap' }]);
     // Every one of them is still delivered.
     assert.equal(events.length, 10);
 
@@ -91,6 +92,17 @@ describe('frame router', () => {
     send({ type: 'event', event: 'tick', seq: 40 }); // a new connection may start anywhere
     send({ type: 'event', event: 'tick', seq: 41 });
     assert.equal(resyncs.length, 3);
+  });
+
+  it('an event without a seq leaves the count where it was', () => {
+    const { resyncs, send } = setup();
+    send({ type: 'event', event: 'tick', seq: 1 });
+    send({ type: 'event', event: 'presence' });
+    send({ type: 'event', event: 'tick', seq: 3 });
+    assert.equal(resyncs.length, 1);
+    send({ type: 'event', event: 'presence' });
+    send({ type: 'event', event: 'tick', seq: 3 });
+    assert.equal(resyncs.length, 2);
   });
 
   it('gives agent events to the run that listens, and to agentEvent listeners only when there are some', () => {
