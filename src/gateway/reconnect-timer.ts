@@ -54,7 +54,7 @@ export class ReconnectTimer {
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer); // takes undefined as nothing to clear
     this.timer = undefined;
   }
 }

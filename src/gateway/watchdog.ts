@@ -34,7 +34,7 @@ export class Watchdog {
 
   /** Stops watching. */
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer); // takes undefined as nothing to clear
     this.timer = undefined;
   }
 }
