@@ -1,7 +1,8 @@
 /**
  * The block scanner's edges (webview/block-scanner.ts) that block-scanner.test.ts leaves out: how far
  * a fence, an HTML block or a link definition may be indented (three spaces; four make code), and
- * a tilde fence taking backticks in its info string. Each cut is checked line by line.
+ * a fence's info string, what ends a fence or an HTML block, a list's lazy lines, and a blank first
+ * line. Each cut is checked line by line.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -29,5 +30,35 @@ describe('BlockBoundaryScanner edges', () => {
 
   it('takes a link definition indented up to three spaces, not four', () => {
     assert.deepEqual(cuts(['a\n', '\n', '    [x]: y\n', '\n', 'b\n']), [0, 0, 0, 0, 4]);
+  });
+
+  it('opens a backtick fence with an info string, and reads a label of any length', () => {
+    assert.deepEqual(cuts(['```js\n', '\n', 'b\n']), [0, 0, 0]);
+    assert.deepEqual(cuts(['a\n', '\n', '[xy]: u\n', '\n', 'b\n']), [0, 0, 0, 0, 0], 'the definition freezes the cut');
+  });
+
+  it('does not take HTML block openers indented four spaces (code)', () => {
+    for (const open of ['<pre>', '<?', '<![CDATA[', '<!x']) {
+      assert.deepEqual(cuts([`    ${open}\n`, '\n', 'b\n']), [0, 0, 2], open);
+    }
+  });
+
+  it('looks for the end marker of an HTML block after its opener', () => {
+    assert.deepEqual(cuts(['<?>\n', '\n', 'b\n', '?>\n', '\n', 'c\n']), [0, 0, 0, 0, 0, 5]);
+  });
+
+  it('runs an HTML block to its end marker, blank or not, and the line after it is no new block', () => {
+    assert.deepEqual(cuts(['<!--\n', 'x\n', '\n', 'b\n', '-->\n']), [0, 0, 0, 0, 0]);
+    assert.deepEqual(cuts(['<!--\n', '-->\n', 'b\n']), [0, 0, 0]);
+    assert.deepEqual(cuts(['```\n', 'x\n', '```\n', 'b\n']), [0, 0, 0, 0], 'nor after a fence');
+  });
+
+  it('keeps consecutive lines together, and a lazy line inside a list item', () => {
+    assert.deepEqual(cuts(['a\n', 'b\n']), [0, 0]);
+    assert.deepEqual(cuts(['- a\n', 'lazy\n', '\n', '- b\n']), [0, 0, 0, 0]);
+  });
+
+  it('scans a blank first line', () => {
+    assert.deepEqual(cuts(['\n', 'a\n']), [0, 1]);
   });
 });
