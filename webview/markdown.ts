@@ -113,6 +113,14 @@ export function renderMarkdown(source: string): DocumentFragment {
     // marked throws only on internal errors; showing the text beats showing nothing.
     html = `<p>${escapeHtml(source)}</p>`;
   }
+  return sanitizeHtml(html);
+}
+
+/**
+ * HTML -> a fragment holding only the allowlist, finished as `renderMarkdown` shows it. Exported so
+ * the tests can hand it HTML that `marked` would never emit: it is the second line of defence.
+ */
+export function sanitizeHtml(html: string): DocumentFragment {
   const fragment = purify.sanitize(html, PURIFY_CONFIG);
   finish(fragment);
   return fragment;
