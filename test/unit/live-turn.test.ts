@@ -83,9 +83,10 @@ describe('LiveTurn', () => {
     const { turn, items } = setup();
     turn.onEvent({ kind: 'text', itemId: 'i1', delta: '\n\nOne' });
     turn.onEvent({ kind: 'text', itemId: 'i2', delta: '\n\n\nTwo\n\n' });
+    turn.onEvent({ kind: 'text', itemId: 'i3', delta: 'Three\n\nparagraphs' });
     assert.deepEqual(
       assistant(items()).map((i) => (i.kind === 'assistant' ? i.text : '')),
-      ['One', '\nTwo\n\n'],
+      ['One', '\nTwo\n\n', 'Three\n\nparagraphs'],
     );
   });
 
@@ -153,15 +154,31 @@ describe('LiveTurn', () => {
   });
 
   it('finish: every streaming item stops, the last carries the outcome and usage', () => {
-    const { turn, items } = setup();
+    const { turn, items, changes } = setup();
     turn.onEvent({ kind: 'text', itemId: 'i1', delta: 'one' });
+    turn.onEvent({ kind: 'tool', phase: 'start', toolCallId: 'c1', name: 'ls' });
     turn.onEvent({ kind: 'text', itemId: 'i2', delta: 'two' });
+    turn.onEvent({ kind: 'text', itemId: 'i3', delta: 'three' });
     turn.finish(done({ usage: { input: 2, output: 3 } }));
+    turn.finish(done({ usage: { input: 2, output: 3 } }));
+    const tool: ChatItem = { kind: 'tool', id: 't:c1', tool: { toolCallId: 'c1', name: 'ls', state: 'running' } };
+    const stopped = (id: string, text: string): ChatItem => ({ kind: 'assistant', id, text, streaming: false, activity: undefined });
+    const last: ChatItem = { ...stopped('a:k1:i3', 'three'), outcome: 'ok', usage: { input: 2, output: 3, total: undefined } };
     assert.deepEqual(items(), [
       { kind: 'user', id: 'u:k1', text: 'hello', pending: undefined },
-      { kind: 'assistant', id: 'a:k1:i1', text: 'one', streaming: false, activity: undefined },
-      { kind: 'assistant', id: 'a:k1:i2', text: 'two', streaming: false, activity: undefined, outcome: 'ok', usage: { input: 2, output: 3, total: undefined } },
+      stopped('a:k1:i1', 'one'),
+      tool,
+      stopped('a:k1:i2', 'two'),
+      last,
     ]);
+    // Each item is shown once as it ends, the user's message once as sent; a second finish only repeats the outcome.
+    assert.deepEqual(
+      changes
+        .filter((c) => c.type === 'upsert')
+        .slice(-5)
+        .map((c) => c.item),
+      [{ kind: 'user', id: 'u:k1', text: 'hello', pending: undefined }, stopped('a:k1:i1', 'one'), stopped('a:k1:i2', 'two'), last, last],
+    );
   });
 
   it('finish: a timeout and an error say so; an error without a summary says it failed', () => {

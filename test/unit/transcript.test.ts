@@ -63,6 +63,8 @@ describe('itemsFromHistory: user rows', () => {
     });
     assert.equal((itemsFromHistory([note('Done!')])[0] as { text: string }).text, 'System note: Done!');
     assert.equal((itemsFromHistory([note('Why?\nBecause.')])[0] as { text: string }).text, 'System note: Why?');
+    // A sentence may run over lines.
+    assert.equal((itemsFromHistory([note('Line one\nline two. Next')])[0] as { text: string }).text, 'System note: Line one\nline two.');
     assert.equal((itemsFromHistory([note('Not [System] here.')])[0] as { text: string }).text, 'System note: Not [System] here.');
     // Another provenance is the person's own words.
     assert.deepEqual(itemsFromHistory([asUser('p1', 'mine', { provenance: { kind: 'user' } }), asUser('p2', 'too', { provenance: 'internal_system' })]), [
@@ -280,6 +282,7 @@ describe('itemsFromHistory: runs left out', () => {
     assert.equal(runOf(rows[0]), 'k1');
     assert.equal(runOf(rows[1]), 'k1');
     assert.equal(runOf(asUser('x', 'x', { idempotencyKey: 'k:user:user' })), 'k:user');
+    assert.equal(runOf(asUser('x', 'x', { idempotencyKey: 'k:users:user' })), 'k:users');
     assert.equal(runOf(asUser('x', 'x', { idempotencyKey: 'k:users' })), 'k:users');
     assert.equal(runOf(asUser('x', 'x', { idempotencyKey: 7 as unknown as string })), '');
     assert.equal(runOf({ role: 'user', content: 'x', __openclaw: { runId: '' }, idempotencyKey: 'k3' }), 'k3');
@@ -313,6 +316,7 @@ describe('unfoldQueued', () => {
   });
 
   it('each orphan is the text up to its first blank line', () => {
+    assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\n\n\nmine`), { orphans: [''], own: 'mine' });
     assert.deepEqual(unfoldQueued(`${QUEUED_MARKER}\nline 1\nline 2\n\nmine\n\nstill mine`), { orphans: ['line 1\nline 2'], own: 'mine\n\nstill mine' });
   });
 });
