@@ -162,7 +162,13 @@ describe('LiveTurn', () => {
     turn.finish(done({ usage: { input: 2, output: 3 } }));
     turn.finish(done({ usage: { input: 2, output: 3 } }));
     const tool: ChatItem = { kind: 'tool', id: 't:c1', tool: { toolCallId: 'c1', name: 'ls', state: 'running' } };
-    const stopped = (id: string, text: string): ChatItem => ({ kind: 'assistant', id, text, streaming: false, activity: undefined });
+    const stopped = (id: string, text: string): Extract<ChatItem, { kind: 'assistant' }> => ({
+      kind: 'assistant',
+      id,
+      text,
+      streaming: false,
+      activity: undefined,
+    });
     const last: ChatItem = { ...stopped('a:k1:i3', 'three'), outcome: 'ok', usage: { input: 2, output: 3, total: undefined } };
     assert.deepEqual(items(), [
       { kind: 'user', id: 'u:k1', text: 'hello', pending: undefined },
