@@ -220,6 +220,115 @@ describe('HistoryWindow', () => {
     assert.deepEqual(asked, [2]);
   });
 
+  it('a window never reset has nothing older and fetches nothing', async () => {
+    const window = new HistoryWindow();
+    assert.equal(window.earlier, 0);
+    let asked = 0;
+    const rows = await window.loadEarlier(() => {
+      asked += 1;
+      return Promise.resolve({ messages: [row(1)], hasMore: false, totalMessages: 1 });
+    });
+    assert.deepEqual(rows, []);
+    assert.equal(asked, 0);
+  });
+
+  it('with seq but no count: the offset is the messages read plus those seen live, two rows of one seq as one', async () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(9), row(9), row(10)], hasMore: true });
+    assert.equal(window.noteLive(row(11)), true);
+    const asked: number[] = [];
+    const rows = await window.loadEarlier((_limit, offset) => {
+      asked.push(offset);
+      return Promise.resolve({ messages: [row(7), row(8)], hasMore: true });
+    }, 2);
+    assert.deepEqual(asked, [3]);
+    assert.deepEqual(seqs(rows), [7, 8]);
+  });
+
+  it('with a count, the offset comes from the count, not from the offset the gateway gave', async () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(9), row(10)], hasMore: true, totalMessages: 10, nextOffset: 5 });
+    const asked: number[] = [];
+    await window.loadEarlier((_limit, offset) => {
+      asked.push(offset);
+      return Promise.resolve({ messages: [row(7), row(8)], hasMore: true, totalMessages: 10 });
+    }, 2);
+    assert.deepEqual(asked, [2]);
+  });
+
+  it('a page that brings a new count: the next offset is worked out from it', async () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(10)], hasMore: true, totalMessages: 10 });
+    const asked: number[] = [];
+    // Two messages came meanwhile; the page still ends right before the oldest held, so no second ask.
+    const page = (seq: number) => (_limit: number, offset: number) => {
+      asked.push(offset);
+      return Promise.resolve({ messages: [row(seq)], hasMore: true, totalMessages: 12 });
+    };
+    await window.loadEarlier(page(9), 1);
+    await window.loadEarlier(page(8), 1);
+    assert.deepEqual(asked, [1, 4]);
+  });
+
+  it('no second ask when the page has no count, or no numbered rows', async () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(10)], hasMore: true, totalMessages: 10 });
+    const asked: number[] = [];
+    const rows = await window.loadEarlier((_limit, offset) => {
+      asked.push(offset);
+      return Promise.resolve({ messages: [row(6)], hasMore: true });
+    }, 1);
+    assert.deepEqual(seqs(rows), [6]);
+    const plainPage = await window.loadEarlier((_limit, offset) => {
+      asked.push(offset);
+      return Promise.resolve({ messages: [plain(1), plain(2)], hasMore: true, totalMessages: 10 });
+    }, 2);
+    assert.deepEqual(
+      plainPage.map((r) => r.content),
+      ['p1', 'p2'],
+    );
+    assert.deepEqual(asked, [1, 5]);
+  });
+
+  it('a transcript read without seq keeps every row of an older page, numbered or not', async () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [plain(5)], hasMore: true, totalMessages: 5 });
+    const rows = await window.loadEarlier(() => Promise.resolve({ messages: [row(3), plain(4)], hasMore: true, totalMessages: 5 }), 2);
+    assert.deepEqual(
+      rows.map((r) => r.content),
+      ['m3', 'p4'],
+    );
+    assert.equal(window.earlier, 2);
+  });
+
+  it('the oldest and newest held are found in rows of any order, rows without seq aside', () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(5), row(3), plain(1), row(4)], hasMore: true, totalMessages: 9 });
+    assert.equal(window.earlier, 2);
+    assert.equal(window.noteLive(row(5)), false, 'seq 5 is held');
+    assert.equal(window.noteLive(row(6)), true);
+    const trailing = new HistoryWindow();
+    trailing.reset({ messages: [row(6), row(4), plain(2)], hasMore: true, totalMessages: 9 });
+    assert.equal(trailing.earlier, 3);
+    assert.equal(trailing.noteLive(row(6)), false);
+  });
+
+  it('a seq that is no number is no place in history', () => {
+    const window = new HistoryWindow();
+    const odd = { role: 'user', content: 'x', __openclaw: { seq: '9' as unknown as number } };
+    window.reset({ messages: [row(3), odd], hasMore: true, totalMessages: 9 });
+    assert.equal(window.noteLive(row(4)), true);
+    assert.equal(window.noteLive(odd), true, 'always shown, like a row without seq');
+  });
+
+  it('a live row without seq leaves the newest held as it was', () => {
+    const window = new HistoryWindow();
+    window.reset({ messages: [row(3), row(4)], hasMore: true, totalMessages: 4 });
+    assert.equal(window.noteLive(plain(1)), true);
+    assert.equal(window.noteLive(row(4)), false);
+    assert.equal(window.earlier, 2);
+  });
+
   it('clear forgets the session and everything held', () => {
     const window = new HistoryWindow();
     window.reset({ sessionId: 's1', messages: [row(5)], hasMore: true, totalMessages: 5 });
