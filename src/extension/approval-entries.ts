@@ -48,6 +48,7 @@ export function sessionOf(entry: PendingEntry): string | undefined {
   return entry.kind === 'approval' ? entry.approval.sessionKey : entry.question.sessionKey;
 }
 
+/** Fields the known approval lacks, taken from a later reading; undefined when nothing is new. */
 export function mergeKnown(known: ExecApproval, later: ExecApproval): ExecApproval | undefined {
   const merged: ExecApproval = { ...known, warnings: [...known.warnings] };
   let changed = false;

@@ -159,4 +159,16 @@ describe('checkAnswers', () => {
       },
     );
   });
+
+  it('takes questions whose ids are names objects already have', () => {
+    const question = asking(item('constructor'), item('__proto__'), item('toString'));
+    const answers = checkAnswers(question, [
+      { questionId: 'constructor', values: ['a'] },
+      { questionId: '__proto__', values: ['b'] },
+      { questionId: 'toString', values: ['c'] },
+    ]);
+    assert.equal(JSON.stringify(answers), '{"constructor":["a"],"__proto__":["b"],"toString":["c"]}');
+    assert.deepEqual(Object.keys(answers), ['constructor', '__proto__', 'toString']);
+    assert.throws(() => checkAnswers(asking(item('__proto__')), []), { message: 'Answer "Question __proto__?" first, or skip the question.' });
+  });
 });
