@@ -13,11 +13,15 @@ describe('export target', () => {
     // Cut at 60 characters, and no dash left where the cut fell.
     assert.equal(exportFileName(`${'a'.repeat(59)} bcd`), `${'a'.repeat(59)}.md`);
     assert.equal(exportFileName(`${'a'.repeat(70)}`), `${'a'.repeat(60)}.md`);
+    assert.equal(exportFileName(`ab ${'c'.repeat(56)} xyz`), `ab-${'c'.repeat(56)}.md`);
+    assert.equal(exportFileName('--a--b--'), 'a-b.md');
   });
 
   it('accepts a file inside a workspace folder and names the folder', () => {
     assert.equal(folderHolding(['/ws/a', '/ws/b'], '/ws/b/notes/s.md'), '/ws/b');
     assert.equal(folderHolding(['/ws/a/'], '/ws/a/s.md'), '/ws/a/');
+    assert.equal(folderHolding(['/ws//a//'], '/ws/a/s.md'), '/ws//a//');
+    assert.equal(folderHolding(['/'], '/s.md'), '/');
   });
 
   it('refuses a file outside every folder, a sibling with the same prefix, the folder itself and a walk out with ..', () => {
