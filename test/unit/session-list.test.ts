@@ -78,6 +78,14 @@ describe('sessionOrder', () => {
     assert.deepEqual(keys([...rows].sort(sessionOrder)), ['pin-late', 'pin-early', 'pin-undated', 'new', 'old', 'never']);
   });
 
+  it('orders unpinned sessions by use, whatever pin time they still carry', () => {
+    const rows: SessionRow[] = [
+      { key: 'a', pinned: false, pinnedAt: 9, updatedAt: 1 },
+      { key: 'b', pinnedAt: 1, updatedAt: 2 },
+    ];
+    assert.deepEqual(keys([...rows].sort(sessionOrder)), ['b', 'a']);
+  });
+
   it('orders pinned sessions pinned at the same time by use', () => {
     const a = { key: 'a', pinned: true, pinnedAt: 3, updatedAt: 1 };
     const b = { key: 'b', pinned: true, pinnedAt: 3, updatedAt: 2 };
@@ -178,6 +186,15 @@ describe('SessionList', () => {
     assert.deepEqual(gw.calls, []);
   });
 
+  it('deletes a session before the archived ones were ever listed', async () => {
+    const { list, gw } = stage([{ key: 's1' }]);
+    await list.refresh();
+    assert.equal(await list.delete('s1'), true);
+    assert.deepEqual(keys(list.rows), [MAIN]);
+    assert.equal(list.archived, undefined);
+    assert.deepEqual(gw.calls, ['list', 'delete s1']);
+  });
+
   it('deletes a session and drops its row at once, listed or archived', async () => {
     const { list, gw, changes } = stage([{ key: 's1', sessionId: 'id1' }, { key: 's2' }], [{ key: 'gone', archived: true }]);
     await list.refresh();
@@ -194,7 +211,7 @@ describe('SessionList', () => {
   });
 
   it('renames a session at once, an empty name giving back the gateway title', async () => {
-    const { list, gw } = stage([{ key: 's1', label: 'old', displayName: 'old' }], [{ key: 'a1', archived: true }]);
+    const { list, gw, changes } = stage([{ key: 's1', label: 'old', displayName: 'old' }], [{ key: 'a1', archived: true }]);
     await list.refresh();
     await list.listArchived();
     await list.rename('s1', '  Release plan  ');
@@ -204,6 +221,10 @@ describe('SessionList', () => {
     await list.rename('s1', '   ');
     assert.deepEqual(list.find('s1'), { key: 's1', label: undefined, displayName: undefined });
     assert.deepEqual(gw.calls.slice(2), ['patch s1 {"label":"Release plan"}', 'patch a1 {"label":"Old work"}', 'patch s1 {"label":null}']);
+    assert.equal(changes(), 4, 'each rename shows at once');
+    mock.timers.tick(250);
+    await Promise.resolve();
+    assert.deepEqual(gw.calls.slice(5), ['list', 'list archived=true'], 'and the list is read again once, shortly');
   });
 
   it('refuses a name longer than the gateway takes, sending nothing', async () => {
@@ -216,7 +237,7 @@ describe('SessionList', () => {
 
   it('pins a session on top at once, and unpins it', async () => {
     mock.timers.setTime(1_000);
-    const { list, gw } = stage([
+    const { list, gw, changes } = stage([
       { key: 's1', updatedAt: 2 },
       { key: 's2', updatedAt: 1 },
     ]);
@@ -228,6 +249,7 @@ describe('SessionList', () => {
     assert.deepEqual(list.find('s2'), { key: 's2', updatedAt: 1, pinned: false, pinnedAt: undefined });
     assert.deepEqual(keys(list.rows), ['s1', 's2', MAIN]);
     assert.deepEqual(gw.calls.slice(1), ['patch s2 {"pinned":true}', 'patch s2 {"pinned":false}']);
+    assert.equal(changes(), 3);
   });
 
   it('archives a session, moving its row to the archived list if that is shown', async () => {
@@ -247,6 +269,9 @@ describe('SessionList', () => {
       'patch s2 {"archived":true} id=sid-of-s2',
     ]);
     assert.equal(changes(), 3);
+    mock.timers.tick(250);
+    await Promise.resolve();
+    assert.deepEqual(gw.calls.slice(5), ['list', 'list archived=true'], 'read again shortly');
   });
 
   it('brings an archived session back into the list, in its place', async () => {
@@ -266,11 +291,16 @@ describe('SessionList', () => {
     assert.deepEqual(keys(list.rows), ['s1', 'a1', MAIN]);
     assert.deepEqual(list.find('a1'), { key: 'a1', archived: false, sessionId: 'ida', updatedAt: 3 });
     assert.deepEqual(keys(list.archived), ['a2']);
+    // The main session may always come back (only archiving it is refused).
+    await list.setArchived(MAIN, false);
+    assert.deepEqual(list.find(MAIN), { key: MAIN, archived: false, updatedAt: 1 });
     // One not listed at all comes back as its key alone.
     await list.setArchived('elsewhere', false);
     assert.deepEqual(list.find('elsewhere'), { key: 'elsewhere', archived: false });
     assert.deepEqual(gw.calls.slice(2), [
       'patch a1 {"archived":false} id=ida',
+      `history ${MAIN} 1/0`,
+      `patch ${MAIN} {"archived":false} id=sid-of-${MAIN}`,
       'history elsewhere 1/0',
       'patch elsewhere {"archived":false} id=sid-of-elsewhere',
     ]);

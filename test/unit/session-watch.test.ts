@@ -50,6 +50,22 @@ describe('SessionWatch.onMessage', () => {
     assert.equal((model.items[0] as { text?: string }).text, 'text of e2');
   });
 
+  it('shows a row of another client’s run, and its tool call running until the result comes', () => {
+    const { watch, model, ids } = stage();
+    const call: HistoryMessage = {
+      role: 'assistant',
+      content: [{ type: 'toolCall', id: 'tc9', name: 'exec', arguments: { cmd: 'ls' } }],
+      __openclaw: { id: 'e2', seq: 2, runId: 'theirs' },
+    };
+    watch.onMessage({ sessionKey: 'main', message: call });
+    assert.deepEqual(ids(), ['t:tc9']);
+    const card = () => (model.items[0] as Extract<ChatItem, { kind: 'tool' }>).tool;
+    assert.equal(card().state, 'running');
+    watch.onTool({ sessionKey: 'main', runId: 'theirs', toolCallId: 'tc9', phase: 'result', result: 'a b', isError: false });
+    assert.equal(card().state, 'done');
+    assert.equal(card().result, 'a b');
+  });
+
   it('leaves out rows of another session, and repeats of rows already held', () => {
     const { watch, ids } = stage();
     watch.onMessage({ sessionKey: 'other', message: userRow('x', 2) });
