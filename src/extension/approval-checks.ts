@@ -38,23 +38,22 @@ export async function decideWithConsent(
  * error saying what is missing or not allowed.
  */
 export function checkAnswers(question: AgentQuestion, given: ReadonlyArray<{ questionId: string; values: readonly string[] }>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A map, not an object: a question the agent names `constructor` or `__proto__` is a question like any other.
+  const out = new Map<string, string[]>();
   for (const { questionId, values } of given) {
     const asked = question.questions.find((q) => q.id === questionId);
     if (!asked) throw new Error(`The agent did not ask "${questionId}".`);
-    if (questionId in out) throw new Error(`"${asked.header || asked.question}" was answered twice.`);
+    if (out.has(questionId)) throw new Error(`"${asked.header || asked.question}" was answered twice.`);
     // A secret is taken exactly as typed; other answers without the spaces around them.
     const kept = values.map((v) => (asked.secret ? v : v.trim())).filter((v) => v !== '');
     const labels = new Set(asked.options.map((o) => o.label));
     const own = kept.filter((v) => !labels.has(v));
     if (own.length && asked.options.length && !asked.other) throw new Error(`"${asked.header || asked.question}" takes one of its options only.`);
     if (!asked.multiSelect && kept.length > 1) throw new Error(`"${asked.header || asked.question}" takes one answer.`);
-    out[questionId] = kept;
+    out.set(questionId, kept);
   }
   for (const asked of question.questions) {
-    if (!out[asked.id]?.length) throw new Error(`Answer "${asked.header || asked.question}" first, or skip the question.`);
+    if (!out.get(asked.id)?.length) throw new Error(`Answer "${asked.header || asked.question}" first, or skip the question.`);
   }
-  return out;
+  return Object.fromEntries(out);
 }
-
-/** Fields the known approval lacks, taken from a later reading; undefined when nothing is new. */

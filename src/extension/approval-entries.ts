@@ -48,12 +48,14 @@ export function sessionOf(entry: PendingEntry): string | undefined {
   return entry.kind === 'approval' ? entry.approval.sessionKey : entry.question.sessionKey;
 }
 
+/** Fields the known approval lacks, taken from a later reading; undefined when nothing is new. */
 export function mergeKnown(known: ExecApproval, later: ExecApproval): ExecApproval | undefined {
   const merged: ExecApproval = { ...known, warnings: [...known.warnings] };
   let changed = false;
+  // The known approval always has its warnings and decisions, so only its optional fields are filled
+  // here (a later reading cannot widen the decisions); the warnings are merged line by line below.
   for (const [key, value] of Object.entries(later) as Array<[keyof ExecApproval, unknown]>) {
-    if (value === undefined || key === 'warnings' || key === 'allowedDecisions') continue;
-    if (merged[key] === undefined) {
+    if (value !== undefined && merged[key] === undefined) {
       (merged as unknown as Record<string, unknown>)[key] = value;
       changed = true;
     }

@@ -13,10 +13,11 @@ export function exportFileName(title: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    // One dash for each run of other characters, so there is never more than one to trim.
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    .replace(/^-|-$/g, '')
     .slice(0, 60)
-    .replace(/-+$/, '');
+    .replace(/-$/, '');
   return `${stem || 'session'}.md`;
 }
 
@@ -29,7 +30,8 @@ export function folderHolding(folders: readonly string[], target: string, caseIn
   const fold = (p: string) => (caseInsensitive ? p.toLowerCase() : p);
   const file = fold(posix.normalize(target));
   return folders.find((folder) => {
-    const root = fold(posix.normalize(folder)).replace(/\/+$/, '');
+    // normalize leaves at most one slash at the end.
+    const root = fold(posix.normalize(folder)).replace(/\/$/, '');
     return file.startsWith(`${root}/`) && file.length > root.length + 1;
   });
 }

@@ -10,17 +10,26 @@ describe('export target', () => {
     assert.equal(exportFileName('   '), 'session.md');
     assert.equal(exportFileName('日本語'), 'session.md');
     assert.ok(exportFileName('x'.repeat(200)).length <= 63);
+    // Cut at 60 characters, and no dash left where the cut fell.
+    assert.equal(exportFileName(`${'a'.repeat(59)} bcd`), `${'a'.repeat(59)}.md`);
+    assert.equal(exportFileName(`${'a'.repeat(70)}`), `${'a'.repeat(60)}.md`);
+    assert.equal(exportFileName(`ab ${'c'.repeat(56)} xyz`), `ab-${'c'.repeat(56)}.md`);
+    assert.equal(exportFileName('--a--b--'), 'a-b.md');
   });
 
   it('accepts a file inside a workspace folder and names the folder', () => {
     assert.equal(folderHolding(['/ws/a', '/ws/b'], '/ws/b/notes/s.md'), '/ws/b');
     assert.equal(folderHolding(['/ws/a/'], '/ws/a/s.md'), '/ws/a/');
+    assert.equal(folderHolding(['/ws//a//'], '/ws/a/s.md'), '/ws//a//');
+    assert.equal(folderHolding(['/'], '/s.md'), '/');
   });
 
   it('refuses a file outside every folder, a sibling with the same prefix, the folder itself and a walk out with ..', () => {
     assert.equal(folderHolding(['/ws/a'], '/tmp/s.md'), undefined);
     assert.equal(folderHolding(['/ws/a'], '/ws/ab/s.md'), undefined);
     assert.equal(folderHolding(['/ws/a'], '/ws/a'), undefined);
+    assert.equal(folderHolding(['/ws/a'], '/ws/a/'), undefined);
+    assert.equal(folderHolding(['/ws/a'], '/ws/a/.'), undefined);
     assert.equal(folderHolding(['/ws/a'], '/ws/a/../../etc/s.md'), undefined);
     assert.equal(folderHolding([], '/ws/a/s.md'), undefined);
   });
@@ -28,5 +37,8 @@ describe('export target', () => {
   it('ignores case only where the file system does', () => {
     assert.equal(folderHolding(['/c:/Users/me/ws'], '/c:/users/ME/ws/s.md'), undefined);
     assert.equal(folderHolding(['/c:/Users/me/ws'], '/c:/users/ME/ws/s.md', true), '/c:/Users/me/ws');
+    // Case is folded to lower case, which keeps "ß" apart from "SS" (another folder on every file system).
+    assert.equal(folderHolding(['/ws/straße'], '/ws/STRASSE/s.md', true), undefined);
+    assert.equal(folderHolding(['/ws/STRASSE'], '/ws/straße/s.md', true), undefined);
   });
 });

@@ -42,4 +42,32 @@ describe('HostPoster', () => {
     assert.deepEqual(sent, [{ type: 'remove', id: 'a', seq: 1 }]);
     poster.dispose();
   });
+
+  it('drops the text of one item only, or of every item', () => {
+    const sent: HostMessage[] = [];
+    const poster = new HostPoster((m) => sent.push(m), 1000);
+    poster.append('a', 'stale');
+    poster.append('b', 'kept');
+    poster.drop('a');
+    poster.flush();
+    poster.append('c', 'stale');
+    poster.append('d', 'stale');
+    poster.drop();
+    poster.flush();
+    assert.deepEqual(sent, [{ type: 'append', id: 'b', text: 'kept', seq: 1 }]);
+    poster.dispose();
+  });
+
+  it('counts what it posts, and after dispose posts no gathered text', async () => {
+    const sent: HostMessage[] = [];
+    const poster = new HostPoster((m) => sent.push(m), 5);
+    poster.append('a', 'x');
+    poster.post({ type: 'busy', busy: true });
+    assert.equal(poster.posted, 2);
+    poster.append('a', 'late');
+    poster.dispose();
+    await sleep(20);
+    assert.equal(poster.posted, 2);
+    assert.equal(sent.length, 2);
+  });
 });
