@@ -167,6 +167,13 @@ describe('the device token a hello-ok hands out', () => {
     assert.deepEqual(answer.auth, { role: 'operator' });
   });
 
+  it('a hello with no auth block at all stores nothing either', async () => {
+    const { auth, store } = makeAuth();
+    auth.onHello(URL_A, { type: 'hello-ok', protocol: 3, server: { version: '1' } });
+    await Promise.resolve();
+    assert.equal(store.values.size, 0);
+  });
+
   it('a store that fails is logged, not thrown', async () => {
     const store = new MemoryCredentialStore();
     store.set = () => Promise.reject(new Error('keyring locked'));
@@ -216,6 +223,13 @@ describe('after connect was refused', () => {
     await bare.auth.connectParams(URL_A, CHALLENGE);
     assert.equal(bare.auth.retryAfterRefusal(URL_A, refusal('AUTH_TOKEN_MISMATCH', { canRetryWithDeviceToken: true })), false);
     assert.deepEqual(await tokenOf(bare.auth), { token: 'shared-1' });
+  });
+
+  it('before any connect, no device token is known to retry with', async () => {
+    const store = new MemoryCredentialStore();
+    await store.set(storeDeviceTokenKey(URL_A), 'device-a');
+    const { auth } = makeAuth({ store, token: 'shared-1' });
+    assert.equal(auth.retryAfterRefusal(URL_A, refusal('AUTH_TOKEN_MISMATCH', { canRetryWithDeviceToken: true })), false);
   });
 
   it('a forgotten device holds no device token to retry with', async () => {
