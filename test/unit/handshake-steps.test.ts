@@ -80,9 +80,11 @@ describe('the handshake', () => {
     const t = setup();
     const done = t.settled(t.handshake.run(t.socket, URL, 60_000));
     t.challenge();
-    await tick();
     t.challenge({ nonce: 'n2', ts: 43 });
     await tick();
+    t.challenge({ nonce: 'n3', ts: 44 });
+    await tick();
+    assert.deepEqual(t.calls, ['params n1 42'], 'not even while the first was being signed');
     assert.equal(t.sent.length, 1);
     t.receive({ type: 'res', id: 'other', ok: false, error: { code: 'X', message: 'no' } });
     t.receive({ type: 'event', event: 'tick', payload: {} });
@@ -90,10 +92,11 @@ describe('the handshake', () => {
     assert.deepEqual(await done, HELLO);
   });
 
-  it('an answer before any challenge was answered is not taken for hello-ok', async () => {
+  it('takes nothing for the hello-ok before its connect was sent', async () => {
     const t = setup();
     const done = t.settled(t.handshake.run(t.socket, URL, 60_000));
-    t.receive({ type: 'res', id: undefined, ok: true, payload: HELLO });
+    t.receive({ type: 'event', event: 'tick', payload: {} });
+    t.receive({ type: 'res', id: 'connect-1', ok: true, payload: HELLO });
     assert.deepEqual(t.hellos, []);
     t.socket.emit('close', 1000, Buffer.from(''));
     assert.ok((await done) instanceof GatewayClosedError);
