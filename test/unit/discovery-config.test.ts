@@ -22,6 +22,7 @@ describe("OpenClaw's config file", () => {
     assert.deepEqual(readGatewayConfig(FILE, missing), { found: false });
     assert.deepEqual(read('{}'), { found: true });
     assert.deepEqual(read('[]'), { found: true });
+    assert.deepEqual(read('null'), { found: true });
     assert.deepEqual(read('{ "gateway": 5 }'), { found: true });
     assert.deepEqual(gateway({}), { found: true });
   });
