@@ -212,6 +212,12 @@ describe('which token an entry gets', () => {
     assert.equal(await resolveGateway(entry, home, { secretToken: () => 'other' }), home);
   });
 
+  it("an added entry at the discovered gateway's origin is still resolved as added: its URL, the token set for it", async () => {
+    const entry: GatewayEntry = { id: 'ws://127.0.0.1:18789', name: 'Mine', url: 'ws://localhost:18789/', kind: 'added' };
+    const resolved = await resolveGateway(entry, home, { secretToken: () => undefined });
+    assert.deepEqual(resolved, { ...none(entry), url: 'ws://localhost:18789/' });
+  });
+
   it('an entry of an earlier discovery is resolved as any other, with no token of the new one', async () => {
     const [entry] = gatewayList(discovered('ws://127.0.0.1:18790'), [], []);
     assert.deepEqual(await resolveGateway(entry, home, { secretToken: () => undefined }), none(entry));
