@@ -97,7 +97,10 @@ describe('the handshake', () => {
     const done = t.settled(t.handshake.run(t.socket, URL, 60_000));
     t.receive({ type: 'event', event: 'tick', payload: {} });
     t.receive({ type: 'res', id: 'connect-1', ok: true, payload: HELLO });
+    t.receive({ type: 'res', id: 'r', ok: true, event: 'connect.challenge', payload: { nonce: 'n1', ts: 42 } });
+    await tick();
     assert.deepEqual(t.hellos, []);
+    assert.deepEqual(t.calls, [], 'only a connect.challenge event is a challenge');
     t.socket.emit('close', 1000, Buffer.from(''));
     assert.ok((await done) instanceof GatewayClosedError);
   });
