@@ -83,7 +83,7 @@ export class DeviceIdentity {
   /** The `device` block of a connect request, signed for this challenge. */
   prove(fields: SignedFields): DeviceProof {
     const payload = signaturePayload(this.id, fields);
-    const signature = sign(null, Buffer.from(payload, 'utf8'), this.privateKey).toString('base64url');
+    const signature = sign(null, Buffer.from(payload), this.privateKey).toString('base64url');
     return { id: this.id, publicKey: this.publicKey, signature, signedAt: fields.signedAt, nonce: fields.nonce };
   }
 }

@@ -117,7 +117,7 @@ export function readGatewayConfig(file: string, read: (file: string) => string):
   const out: GatewayConfig = { found: true };
   const port = gateway.port;
   if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536) out.port = port;
-  else if (port !== undefined && port !== DEFAULT_GATEWAY_PORT) {
+  else if (port !== undefined) {
     out.problem = `${file}: gateway.port is not a port number; using ${DEFAULT_GATEWAY_URL}.`;
   }
   const auth = isRecord(gateway.auth) ? gateway.auth : undefined;
@@ -144,6 +144,8 @@ function stripJsonComments(text: string): string {
     } else if (ch === '/' && text[i + 1] === '*') {
       i = text.indexOf('*/', i + 2);
       if (i < 0) break;
+      // A comment separates what is around it, as JSON5 reads it: `1/* */2` is not 12.
+      out += ' ';
       i++;
     } else {
       out += ch;

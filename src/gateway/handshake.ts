@@ -44,6 +44,9 @@ export class Handshake {
     const hooks = this.hooks;
     return new Promise<HelloOk>((resolve, reject) => {
       let connectId: string | undefined;
+      // Set at the first challenge, before its params are signed (asynchronously): a second
+      // challenge in that gap must not get a second connect.
+      let challenged = false;
       const timer = setTimeout(() => {
         reject(new GatewayTimeoutError(`no ${connectId ? 'hello-ok' : 'connect.challenge'} from the gateway at ${url} within ${timeoutMs} ms`, timeoutMs));
       }, timeoutMs);
@@ -57,9 +60,10 @@ export class Handshake {
         const frame = parseFrame(text);
         if (frame instanceof FrameProblem) return hooks.problem(frame.problem);
         hooks.traceIn(frame);
-        if (frame.type === 'event' && frame.event === 'connect.challenge' && !connectId) {
+        if (frame.type === 'event' && frame.event === 'connect.challenge' && !challenged) {
           const challenge = readChallenge(frame.payload);
           if (!challenge) return hooks.problem('connect.challenge without nonce and ts');
+          challenged = true;
           void hooks.connectParams(challenge).then(
             (params) => {
               connectId = hooks.newId('connect');
