@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffBlock, fileBlock, selectionBlock, terminalBlock } from '../../src/extension/composer/context-blocks';
+import { diffBlock, fileBlock, problemsBlock, selectionBlock, terminalBlock } from '../../src/extension/composer/context-blocks';
 import { MAX_ITEM_CHARS } from '../../src/extension/composer/limits';
 
 describe('context block boundaries', () => {
@@ -35,5 +35,24 @@ describe('context block boundaries', () => {
     const block = terminalBlock('t', output);
     assert.equal(block.detail, undefined);
     assert.ok(block.body.includes('```text\nfirst\npp'));
+  });
+
+  it('keep the last terminal lines from the first line end after the cut point, mid-line as it falls', () => {
+    const output = Array.from({ length: 2000 }, () => 'x'.repeat(48)).join('\n');
+    const block = terminalBlock('t', output);
+    const kept = block.body.slice(block.body.indexOf('```text\n') + 8, block.body.lastIndexOf('\n```'));
+    assert.equal(kept.length, 59_975);
+    assert.ok(kept.startsWith(`${'x'.repeat(48)}\n`));
+  });
+
+  it('list a problem whose line ends exactly at the limit, with no cut note', () => {
+    // 100 lines of 599 characters and their line ends: exactly 60 000.
+    const items = Array.from({ length: 100 }, (_, i) => {
+      const prefix = `a.ts:${i + 1}:2 error: `;
+      return { path: 'a.ts', line: i + 1, column: 2, severity: 'error' as const, message: 'm'.repeat(599 - prefix.length) };
+    });
+    const body = problemsBlock(items, undefined).body;
+    assert.ok(!body.includes('[cut'));
+    assert.ok(body.endsWith(`\na.ts:100:2 error: ${'m'.repeat(599 - 18)}`));
   });
 });
