@@ -195,5 +195,6 @@ const LANGUAGES: Record<string, string> = {
 /** The fence language for a file name (empty when unknown). */
 export function languageOf(path: string): string {
   const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return (ext && LANGUAGES[ext]) ?? '';
+  // Own keys only: "a.constructor" must not find Object's constructor as a language.
+  return ext && Object.hasOwn(LANGUAGES, ext) ? LANGUAGES[ext] : '';
 }
