@@ -139,12 +139,11 @@ export function variants<const D extends string, V extends VariantShapes>(
   discriminant: D,
   shapes: V,
   options: { strict?: boolean } = {},
-): Schema<InferVariants<D, V>> & { readonly discriminant: D; readonly shapes: V; readonly strict: boolean } {
+): Schema<InferVariants<D, V>> & { readonly discriminant: D; readonly shapes: V } {
   const byKind = new Map(Object.entries(shapes).map(([kind, shape]) => [kind, object({ ...shape, [discriminant]: literal(kind) }, options)]));
   return {
     discriminant,
     shapes,
-    strict: options.strict === true,
     ...schema<InferVariants<D, V>>((v) => {
       if (!isRecord(v)) return 'not an object';
       const tag = v[discriminant];
