@@ -274,6 +274,28 @@ describe('SessionList', () => {
     assert.deepEqual(gw.calls.slice(5), ['list', 'list archived=true'], 'read again shortly');
   });
 
+  it('keeps the shown archived list whole, once each and newest first, through archives and deletes', async () => {
+    // s2 was archived from another client: the archived list has it while the live rows still do.
+    const { list } = stage(
+      [
+        { key: 's1', updatedAt: 9 },
+        { key: 's2', updatedAt: 2 },
+      ],
+      [
+        { key: 'a1', archived: true, updatedAt: 5 },
+        { key: 's2', archived: true, updatedAt: 2 },
+      ],
+    );
+    await list.refresh();
+    await list.listArchived();
+    await list.setArchived('s1', true);
+    assert.deepEqual(keys(list.archived), ['s1', 'a1', 's2'], 'in its place by date, not at the end');
+    await list.setArchived('s2', true);
+    assert.deepEqual(keys(list.archived), ['s1', 'a1', 's2'], 'not listed twice');
+    await list.delete('a1');
+    assert.deepEqual(keys(list.archived), ['s1', 's2'], 'only the deleted one goes');
+  });
+
   it('brings an archived session back into the list, in its place', async () => {
     const { list, gw } = stage(
       [
