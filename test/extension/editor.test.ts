@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setColorTheme } from '../../tools/code-server/prompts';
@@ -77,6 +77,10 @@ describe('the composer in a real VS Code', { timeout: 30 * 60_000 }, () => {
     const picked = `picked-${Date.now().toString(36)}`;
     writeFileSync(path.join(workspace, 'notes', 'picked.txt'), `${picked}\nsecond line\n`);
     writeFileSync(path.join(workspace, 'notes', 'dropped.md'), '# Dropped from the explorer\n');
+    // A link in the workspace to a file outside it: what a hostile repository would name README.md.
+    const secret = `outside-${Date.now().toString(36)}`;
+    writeFileSync(path.join(server.runDir, 'outside.txt'), `${secret}\n`);
+    symlinkSync(path.join(server.runDir, 'outside.txt'), path.join(workspace, 'notes', 'linked.md'));
     t.diagnostic(`wrote ${FILES + 3} files in ${Date.now() - started} ms`);
 
     await workbench?.close();
@@ -130,6 +134,17 @@ describe('the composer in a real VS Code', { timeout: 30 * 60_000 }, () => {
     }, droppedUri);
     await tray.getByText('notes/dropped.md').waitFor({ timeout: 60_000 });
     await tray.getByText('desktop.txt').waitFor({ timeout: 60_000 });
+    // The linked file is named like a workspace file, but its bytes are outside: refused with a sentence.
+    await chat.evaluate(
+      (uri) => {
+        const data = new DataTransfer();
+        data.setData('text/uri-list', uri);
+        document.querySelector('textarea').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      `file://${path.join(workspace, 'notes', 'linked.md')}`,
+    );
+    await chat.getByRole('alert').getByText('notes/linked.md is a link to a file outside the workspace, so it is not read.').waitFor({ timeout: 60_000 });
+    assert.equal(await tray.getByText('linked.md').count(), 0, 'no chip for the linked file');
 
     // `@` among 20,000 files: the needle is offered as its name is typed, Enter makes it a chip.
     await input.focus();
@@ -187,6 +202,7 @@ describe('the composer in a real VS Code', { timeout: 30 * 60_000 }, () => {
     assert.ok(body.includes(picked), 'the picked file reached the model');
     assert.ok(body.includes('found among twenty thousand'), 'the mentioned file reached the model');
     assert.ok(body.includes('Dropped from the explorer'), 'the dropped file reached the model');
+    assert.ok(!body.includes(secret), 'the file behind the link did not reach the model');
     await page.screenshot({ path: path.join(ARTIFACTS, 'composer-sent-light.png') });
 
     // A `/` command chosen from the list runs on the gateway: its answer shows, the model is not asked.

@@ -4,6 +4,7 @@ import type { ActionId, Delivery } from '../../protocol/webview';
 import type { DiffRequest } from '../changes/change-tracker';
 import type { DiagnosticInfo, SelectionInfo } from '../composer/context-blocks';
 import { MAX_ITEM_CHARS } from '../composer/limits';
+import { assertReallyInside, hasDotSegments, workspacePathParts } from '../composer/workspace-read';
 import type { HostServices, NoticeLevel } from '../host-services';
 import { SECTION, Setting } from './settings';
 
@@ -89,7 +90,10 @@ export class VsCodeHostServices implements HostServices, vscode.Disposable {
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const name = folder ? vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : uri.path.split('/').pop() || uri.path;
-    if (options.workspaceOnly && !folder) throw new Error(`${name} is outside the workspace: attach it with the paperclip instead.`);
+    if (options.workspaceOnly) {
+      if (!folder || hasDotSegments(uri.path)) throw new Error(`${name} is outside the workspace: attach it with the paperclip instead.`);
+      if (uri.scheme === 'file') await assertReallyInside(folder.uri.fsPath, uri.fsPath, name);
+    }
     try {
       return { name, bytes: await vscode.workspace.fs.readFile(uri) };
     } catch (error) {
@@ -109,7 +113,8 @@ export class VsCodeHostServices implements HostServices, vscode.Disposable {
   }
 
   async readWorkspaceFile(path: string): Promise<Uint8Array> {
-    const uri = this.workspaceUri(path);
+    const { folder, uri } = this.workspaceUri(path);
+    if (uri.scheme === 'file') await assertReallyInside(folder.uri.fsPath, uri.fsPath, path);
     try {
       return await vscode.workspace.fs.readFile(uri);
     } catch (error) {
@@ -201,13 +206,12 @@ export class VsCodeHostServices implements HostServices, vscode.Disposable {
   }
 
   /** A workspace path as `workspaceFiles` gave it, back to a URI inside a workspace folder. */
-  private workspaceUri(path: string): vscode.Uri {
+  private workspaceUri(path: string): { folder: vscode.WorkspaceFolder; uri: vscode.Uri } {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (!folders.length) throw new Error('No folder is open, so there is no workspace file to mention.');
-    const parts = path.split('/');
-    if (parts.some((p) => p === '..' || p === '')) throw new Error(`${path} is not a path inside the workspace.`);
+    const parts = workspacePathParts(path);
     const named = folders.length > 1 ? folders.find((f) => f.name === parts[0]) : undefined;
     const folder = named ?? folders[0];
-    return vscode.Uri.joinPath(folder.uri, ...(named ? parts.slice(1) : parts));
+    return { folder, uri: vscode.Uri.joinPath(folder.uri, ...(named ? parts.slice(1) : parts)) };
   }
 }
