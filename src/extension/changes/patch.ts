@@ -150,7 +150,9 @@ export function applyPatch(text: string, patch: FilePatch, options: { reverse?: 
     // A hunk of no lines on this side names the line before which it goes.
     const start = fromLines === 0 ? from : from - 1;
     if (start < at || start > file.lines.length) throw new PatchError(`a hunk at line ${from} is outside the file or out of order`);
-    out.push(...file.lines.slice(at, start));
+    // One push per line: spreading the slice would pass every line as an argument, which overflows
+    // the call stack for a file of a few hundred thousand lines.
+    for (const line of file.lines.slice(at, start)) out.push(line);
     at = start;
     for (const line of hunk.lines) {
       const op = reverse ? (line.op === '+' ? '-' : line.op === '-' ? '+' : ' ') : line.op;
@@ -169,7 +171,7 @@ export function applyPatch(text: string, patch: FilePatch, options: { reverse?: 
       eol = !(reverse ? hunk.oldNoEol : hunk.newNoEol);
     }
   }
-  out.push(...file.lines.slice(at));
+  for (const line of file.lines.slice(at)) out.push(line);
   return joinText({ lines: out, eol });
 }
 
