@@ -1,6 +1,6 @@
 /**
  * What a change set reads and refuses (change-set.ts): bytes that do not come back the same from
- * their text (a byte-order mark the decoder drops), a folder gone before the turn settles, a file
+ * their text (a byte-order mark the decoder drops), a folder gone before the turn settles (every file read-only, with why), a file
  * too long to spread into one call, and a revert asked before the turn settled. Real temporary folder.
  */
 import assert from 'node:assert/strict';
@@ -34,13 +34,22 @@ describe('exactText', () => {
 });
 
 describe('a change set reading the folder', () => {
-  it('fails to settle when the folder is gone: that is no refusal of the path, so it is not shown as one', async () => {
+  it('shows every file read-only with the file system’s words when the folder is gone (no refusal of the path, and none left unsettled)', async () => {
     const gone = mkdtempSync(path.join(os.tmpdir(), 'oc-set-gone-'));
     rmSync(gone, { recursive: true });
     const set = new ChangeSet(gone, nodeChangeFiles);
     set.add('t:0', change('--- r.txt\n+++ r.txt\n@@ -1 +1 @@\n-a\n+b\n'));
-    await assert.rejects(set.settle(), { code: 'ENOENT' });
-    assert.equal(set.get('r.txt')!.readOnly, undefined);
+    set.add('t:1', change('--- s.txt\n+++ s.txt\n@@ -1 +1 @@\n-a\n+b\n', 's.txt'));
+    await set.settle();
+    for (const named of ['r.txt', 's.txt']) {
+      assert.match(
+        set.get(named)!.readOnly ?? '',
+        new RegExp(`^${named.replace('.', '\\.')} could not be read \\(ENOENT: .*\\): the diff is the tool’s own patch, read-only\\.$`),
+      );
+      const outcome = await set.revert(named);
+      assert.ok(!outcome.ok);
+      assert.match(outcome.reason, /is shown read-only and is not written\. .* could not be read \(ENOENT/);
+    }
   });
 
   it('settles a file of 200,000 lines changed at its end (its lines are not passed as arguments)', async () => {

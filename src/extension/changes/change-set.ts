@@ -85,14 +85,22 @@ export class ChangeSet {
   /**
    * The turn ended: each file is read as it is now, and its patches are applied backwards from the
    * last to the first, which gives each tool's before and after and the turn's before. A file whose
-   * patches do not apply backwards is not the one the agent changed: it is shown read-only.
+   * patches do not apply backwards is not the one the agent changed: it is shown read-only, as is
+   * a file that could not be read at all.
    */
   async settle(): Promise<void> {
     if (this.settled) return;
     this.settled = true;
     for (const entry of this.byPath.values()) {
       const steps = this.steps.get(entry.path) ?? [];
-      const local = await this.readLocal(entry.path, steps);
+      let local: Awaited<ReturnType<ChangeSet['readLocal']>>;
+      try {
+        local = await this.readLocal(entry.path, steps);
+      } catch (error) {
+        // The folder could not be read (gone, or the disk failed): this file is shown as the tool's
+        // patch, with the reason, and the files after it are still read.
+        local = { reason: `${entry.path} could not be read (${(error as Error).message}): the diff is the tool’s own patch, read-only.` };
+      }
       if ('reason' in local) {
         entry.readOnly = local.reason;
         continue;
