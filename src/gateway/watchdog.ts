@@ -24,6 +24,7 @@ export class Watchdog {
     const check = () => {
       const silent = Date.now() - this.lastActivity;
       if (silent >= limitMs) {
+        this.timer = undefined; // fired: nothing runs any more (arm again to watch again)
         this.onSilent(silent, limitMs);
         return;
       }

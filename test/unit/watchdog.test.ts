@@ -16,7 +16,7 @@ describe('watchdog', () => {
     mock.timers.reset();
   });
 
-  it('calls once when nothing arrived for the limit', () => {
+  it('calls once when nothing arrived for the limit, then is no longer armed', () => {
     assert.equal(dog.armed, false);
     dog.arm(1000);
     assert.equal(dog.armed, true);
@@ -25,6 +25,7 @@ describe('watchdog', () => {
     assert.deepEqual(calls, []);
     mock.timers.tick(1);
     assert.deepEqual(calls, [[1000, 1000]]);
+    assert.equal(dog.armed, false, 'once fired it is no longer armed');
     mock.timers.tick(10_000);
     assert.equal(calls.length, 1);
   });
