@@ -93,9 +93,10 @@ describe('IncrementalMarkdown edges', () => {
     md.render(false);
     assert.equal(md.element.innerHTML, oneShot('one\n\ntwo'));
     assert.equal(md.element.querySelector('.md-chunk'), null);
+    // Appends alone, with no whole text and no render before: still a new text, rendered whole.
     const appendedOnly = new IncrementalMarkdown(container());
-    appendedOnly.append('one\n\ntwo');
+    appendedOnly.append('one\n\ntwo\n\nthree');
     appendedOnly.render(false);
-    assert.equal(appendedOnly.element.innerHTML, oneShot('one\n\ntwo'));
+    assert.equal(appendedOnly.element.innerHTML, oneShot('one\n\ntwo\n\nthree'));
   });
 });
