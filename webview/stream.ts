@@ -10,9 +10,15 @@ import { readableText, renderMarkdown } from './markdown';
 /** Finished blocks are grouped in wrappers of about this many characters (see `commit`). */
 const CHUNK_CHARS = 16_000;
 
+/** CRLF and lone CR made LF. The check first: most texts have no CR, and a replace costs more. */
+function withLF(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
 /**
- * A container whose markdown content can grow cheaply. `setSource` and `append` only record the
- * text; the caller calls `render` at most once per frame.
+ * A container whose markdown content can grow cheaply. `setSource` and `append` record the text
+ * (`setSource` also notes whether it continues what is shown); the caller calls `render` at most
+ * once per frame.
  *
  * While a reply only grows (`append`), no frame touches the whole reply: the text after the last
  * finished block is kept apart, and the whole is only ever concatenated (which V8 does without
@@ -25,8 +31,12 @@ export class IncrementalMarkdown {
   private source = '';
   /** The text the DOM shows. */
   private rendered: string | undefined;
-  /** Whether `source` is `rendered` plus appended text. */
-  private onlyAppended = false;
+  /**
+   * Whether `source` starts with `rendered` and `tailText` is source[committed..]: the next render
+   * continues the DOM shown. `setSource` compares once; appends keep it, without a look at the
+   * whole text.
+   */
+  private extendsShown = false;
   /** The last appended piece ended in CR: a LF starting the next one belongs to it. */
   private endsInCR = false;
   private scanner = new BlockBoundaryScanner();
@@ -35,7 +45,7 @@ export class IncrementalMarkdown {
   /** source[committed..]. */
   private tailText = '';
   /** The DOM of source[committed..], replaced on each render. */
-  private tailNodes: Node[] = [];
+  private tailNodes: ChildNode[] = [];
   /** The wrapper finished blocks go into, while it is smaller than CHUNK_CHARS. */
   private chunk: HTMLElement | undefined;
   private chunkChars = 0;
@@ -50,20 +60,20 @@ export class IncrementalMarkdown {
 
   /** The whole text to show. */
   setSource(text: string): void {
-    this.source = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-    this.onlyAppended = false;
+    const source = withLF(text);
+    this.source = source;
     this.endsInCR = text.endsWith('\r');
+    this.extendsShown = this.rendered !== undefined && hasPrefix(source, this.rendered);
+    if (this.extendsShown) this.tailText = source.slice(this.committed);
   }
 
   /** Text added at the end of the source (what an `append` message carries). */
   append(text: string): void {
     if (this.endsInCR && text.startsWith('\n')) text = text.slice(1);
     this.endsInCR = text.endsWith('\r');
-    if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
-    if (text === '') return;
-    this.onlyAppended = this.rendered !== undefined && (this.onlyAppended || this.source === this.rendered);
+    text = withLF(text);
     this.source += text;
-    if (this.onlyAppended) this.tailText += text;
+    if (this.extendsShown) this.tailText += text;
   }
 
   /**
@@ -74,10 +84,10 @@ export class IncrementalMarkdown {
   render(streaming: boolean): boolean {
     const source = this.source;
     if (source === this.rendered) return false;
-    const continues = this.onlyAppended || (this.rendered !== undefined && hasPrefix(source, this.rendered));
-    if (continues && !this.onlyAppended) this.tailText = source.slice(this.committed);
+    const continues = this.extendsShown;
     this.rendered = source;
-    this.onlyAppended = false;
+    // A text shown is its own start; appends keep that.
+    this.extendsShown = true;
     if (!continues) {
       this.restart();
       if (!streaming) {
@@ -101,7 +111,7 @@ export class IncrementalMarkdown {
     // last child: that would restyle it (chat.css has `:last-child` rules).
     const old = this.tailNodes;
     this.tailNodes = this.show(renderMarkdown(this.tailText));
-    for (const node of old) node.parentNode?.removeChild(node);
+    for (const node of old) node.remove();
     return true;
   }
 
@@ -124,7 +134,7 @@ export class IncrementalMarkdown {
     if (readable) this.onCommit?.(readable);
   }
 
-  private show(fragment: DocumentFragment): Node[] {
+  private show(fragment: DocumentFragment): ChildNode[] {
     const nodes = Array.from(fragment.childNodes);
     this.element.append(fragment);
     return nodes;
@@ -136,7 +146,7 @@ export class IncrementalMarkdown {
   }
 
   private removeTail(): void {
-    for (const node of this.tailNodes) node.parentNode?.removeChild(node);
+    for (const node of this.tailNodes) node.remove();
     this.tailNodes = [];
   }
 
