@@ -113,6 +113,8 @@ export default {
       'test/unit/live-turn-edges.test.ts',
       'test/unit/change-set-counts.test.ts',
       'test/unit/change-set-reading.test.ts',
+      'test/dom/stream-rules.test.ts',
+      'test/dom/stream-edges.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -133,6 +135,7 @@ export default {
     'webview/state.ts',
     'webview/highlight.ts',
     'webview/markdown.ts',
+    'webview/stream.ts',
     // fifth round
     'src/protocol/webview.ts',
     'src/gateway/reconnect-timer.ts',
