@@ -95,6 +95,7 @@ describe('diff view', () => {
       before: `${GAP_MARKER}\nb\n${GAP_MARKER}\ni\n`,
       after: `${GAP_MARKER}\n${GAP_MARKER}\ni\nj\n`,
     });
+    assert.notEqual(sides.after.split('\n')[0].trim(), '', 'a gap must not read as a blank line of the file');
     assert.deepEqual(patchSides(file()), { before: '', after: '' });
   });
 
@@ -115,6 +116,8 @@ describe('diff view', () => {
         },
       ]);
     }
+    // The webview offers keep and revert on a diff whose readOnly is empty: it must say why it cannot.
+    assert.ok(historyDiffs('write', { path: 'a' }, { diff: '+1 a' })?.[0].readOnly);
     assert.equal(historyDiffs('edit', { path: 'p'.repeat(4096) }, { diff: '+1 a' })?.[0].path.length, 4096);
   });
 
