@@ -144,10 +144,14 @@ describe('TurnQueue: sending', () => {
     assert.equal(t.client.runs[0].options.signal, turn.controller.signal);
     assert.equal(t.queue.isOwnTurn(turn.key), true);
     assert.equal(t.queue.isOwnTurn('other'), false);
+    send(t.queue, 'more');
+    assert.equal(t.queue.isOwnTurn(turn.key), true);
+    assert.equal(t.queue.isOwnTurn(t.queue.of('fresh')[1].key), true);
   });
 
   it('a session the gateway has keeps its own thinking level', async () => {
     const t = setup();
+    assert.equal(t.queue.isOwnTurn('anything'), false);
     send(t.queue, 'hi');
     await settle();
     assert.equal(t.client.runs[0].input.thinking, undefined);
@@ -580,6 +584,14 @@ describe('TurnQueue: connection changes', () => {
     t.client.runs[0].options.onAccepted!(taken.key);
     assert.deepEqual(t.queue.abandon(), ['waiting']);
     assert.deepEqual(t.queue.of('main'), []);
+    // Nothing is left in flight: no run or key is ours any more, and a new message goes at once.
+    assert.equal(t.queue.isOwnRun('nobody'), false);
+    assert.equal(t.queue.isOwnTurn(waiting.key), false);
+    send(t.queue, 'fresh');
+    assert.deepEqual(
+      t.queue.of('main').map((x) => x.user.pending),
+      ['sending'],
+    );
     assert.equal(taken.controller.signal.aborted, true);
     assert.equal(waiting.controller.signal.aborted, true);
   });
