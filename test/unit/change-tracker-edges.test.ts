@@ -123,6 +123,13 @@ describe('which events the change tracker follows', () => {
       cardDiffs(turn, 'c')?.map((d) => d.path),
       ['a.txt'],
     );
+    // The start's arguments win over ones the result carries.
+    tracker.onTurnEvent(turn, { kind: 'tool', phase: 'start', toolCallId: 'c', name: 'edit', args: { path: 'docs/a.txt' } });
+    tracker.onTurnEvent(turn, result('c', editResult('a.txt'), { args: { path: 'lib/a.txt' } }));
+    assert.deepEqual(
+      cardDiffs(turn, 'c')?.map((d) => d.path),
+      ['docs/a.txt'],
+    );
     // A result that carries its own arguments, with no start seen.
     tracker.onTurnEvent(turn, result('r', editResult('a.txt'), { args: { path: 'src/a.txt' } }));
     assert.deepEqual(
@@ -235,11 +242,18 @@ describe('what the change tracker forgets', () => {
     await assert.rejects(tracker.decide(changeSetId('k0'), undefined, 'keep'), {
       message: 'These changes are no longer kept: decide on the files in the editor.',
     });
+    // k0's card is still known: its diff is its patch alone.
+    assert.deepEqual(tracker.diffFor('t:c0', 'a.txt'), {
+      title: 'a.txt (edit: before ↔ after)',
+      before: 'one\n',
+      after: { text: 'two\n' },
+      readOnly: 'The turn is still running: the diff is the tool’s own patch until it ends.',
+    });
     assert.deepEqual(await tracker.decide(changeSetId('k1'), undefined, 'keep'), []);
     assert.deepEqual(await tracker.decide(changeSetId('k50'), undefined, 'keep'), []);
   });
 
-  it('the oldest tool card, and a start’s arguments, once it holds five hundred', () => {
+  it('the oldest tool card, and a start’s arguments, once it holds five hundred', async () => {
     const tracker = trackerWith(memoryFiles(), [], undefined);
     const turn = fakeTurn('k', ['s0']);
     for (let k = 0; k <= 500; k++)
@@ -256,6 +270,18 @@ describe('what the change tracker forgets', () => {
     assert.throws(() => tracker.diffFor(changeSetId('k'), 'first.txt'), { message: 'The diff of first.txt is no longer kept.' });
     assert.equal(tracker.diffFor('t:s1', 'named1.txt').before, 'one\n');
     assert.equal(tracker.diffFor(changeSetId('k'), 'named1.txt').before, 'one\n');
+    await tracker.onTurnEnd(turn);
+    assert.equal(turn.shown.at(-1)?.kind, 'changes');
+    // The forgotten card read back from history keeps what history gave it; the row still follows it.
+    const items: ChatItem[] = [
+      { kind: 'user', id: 'u', text: 'u' },
+      { kind: 'tool', id: 't:s0', tool: { toolCallId: 's0', name: 'edit', state: 'done', diffs: [] } },
+    ];
+    tracker.restore(items, 'S');
+    assert.deepEqual(
+      items.map((i) => (i.kind === 'tool' ? i.tool.diffs : i.id)),
+      ['u', [], 'c:k'],
+    );
   });
 });
 
@@ -279,6 +305,21 @@ describe('keep and revert', () => {
         ['b.txt', 'reverted'],
       ],
     );
+  });
+});
+
+describe('two turns', () => {
+  it('each open their own card’s files', async () => {
+    const tracker = trackerWith(memoryFiles({ 'a.txt': 'two\n', 'b.txt': 'two\n' }));
+    for (const [key, call, file] of [
+      ['k1', 'c', 'a.txt'],
+      ['k2', 'd', 'b.txt'],
+    ]) {
+      const turn = fakeTurn(key);
+      tracker.onTurnEvent(turn, result(call, editResult(file)));
+      await tracker.onTurnEnd(turn);
+    }
+    assert.deepEqual(tracker.diffFor('t:d', 'b.txt').after, { absolute: path.join(root, 'b.txt') });
   });
 });
 
@@ -346,6 +387,9 @@ describe('restoring items read from history', () => {
     const beforeNext = page();
     tracker.restore(beforeNext, 'S', user('u2'));
     assert.deepEqual(ids(beforeNext), ['u1', 't:a', 'r1', 'c:k']);
+    const first = [historyCard('a'), reply('r1'), user('u2')];
+    tracker.restore(first, 'S', reply('r3'));
+    assert.deepEqual(ids(first), ['t:a', 'r1', 'c:k', 'u2']);
     const atEnd = page();
     tracker.restore(atEnd, 'S');
     assert.deepEqual(ids(atEnd), ['u1', 't:a', 'r1', 'c:k']);
