@@ -210,7 +210,7 @@ describe('a turn’s diffs while it runs and once it ends', () => {
     });
   });
 
-  it('logs files it could not read, and still lists them', async () => {
+  it('lists a file it could not read, read-only with the disk’s words on the row and Open Diff', async () => {
     const logs: string[] = [];
     const files = memoryFiles({ 'a.txt': 'two\n' });
     files.failure = new Error('the disk is gone');
@@ -218,10 +218,12 @@ describe('a turn’s diffs while it runs and once it ends', () => {
     const turn = fakeTurn('k', ['c']);
     tracker.onTurnEvent(turn, result('c', editResult('a.txt')));
     await tracker.onTurnEnd(turn);
-    assert.deepEqual(logs, ['could not read the files this turn changed: the disk is gone']);
     const row = turn.shown.at(-1);
     assert.ok(row?.kind === 'changes');
-    assert.deepEqual(row.files, [{ path: 'a.txt', additions: 1, deletions: 1, state: 'pending' }]);
+    const why = 'a.txt could not be read (the disk is gone): the diff is the tool’s own patch, read-only.';
+    assert.deepEqual(row.files, [{ path: 'a.txt', additions: 1, deletions: 1, state: 'pending', readOnly: why }]);
+    assert.equal(tracker.diffFor(changeSetId('k'), 'a.txt').readOnly, why);
+    assert.deepEqual(logs, []);
   });
 
   it('says which file or call it does not know', () => {

@@ -12,6 +12,7 @@ describe('workspace paths from the page', () => {
     assert.deepEqual(workspacePathParts('src/a.ts'), ['src', 'a.ts']);
     assert.deepEqual(workspacePathParts('README.md'), ['README.md']);
     assert.deepEqual(workspacePathParts('..hidden/x..y'), ['..hidden', 'x..y']);
+    assert.deepEqual(workspacePathParts('my notes/a b.md'), ['my notes', 'a b.md'], 'a space is no control character');
   });
 
   it('refuses a walk out, a backslash, an empty or dot part and control characters, naming the path', () => {
@@ -27,6 +28,8 @@ describe('workspace paths from the page', () => {
       () => workspacePathParts(`../${'x'.repeat(200)}`),
       (e: Error) => e.message.startsWith(`../${'x'.repeat(114)}… is not`),
     );
+    // Cut only past 120 characters.
+    assert.throws(() => workspacePathParts(`../${'x'.repeat(117)}`), { message: `../${'x'.repeat(117)} is not a path inside the workspace.` });
   });
 
   it('sees dot segments in a URI path', () => {
@@ -61,5 +64,7 @@ describe('links in the workspace', () => {
       e instanceof Refusal && e.message === `${name} is a link to a file outside the workspace, so it is not read.`;
     await assert.rejects(assertReallyInside(ws, path.join(ws, 'README.md'), 'README.md'), refusal('README.md'));
     await assert.rejects(assertReallyInside(ws, path.join(ws, 'up', 'secret'), 'up/secret'), refusal('up/secret'));
+    // The link to the folder's parent itself (its real path is `..` from the folder).
+    await assert.rejects(assertReallyInside(ws, path.join(ws, 'up'), 'up'), refusal('up'));
   });
 });

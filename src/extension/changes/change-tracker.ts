@@ -92,11 +92,8 @@ export class ChangeTracker {
   async onTurnEnd(turn: ChangeTurn): Promise<void> {
     const changes = this.turns.get(changeSetId(turn.key));
     if (!changes) return;
-    try {
-      await changes.set.settle();
-    } catch (error) {
-      this.host.log(`could not read the files this turn changed: ${(error as Error).message}`);
-    }
+    // A file it cannot read comes back read-only, with why: settle does not throw.
+    await changes.set.settle();
     for (const toolId of changes.toolIds) {
       const tool = this.tools.get(toolId);
       if (!tool) continue;
