@@ -154,6 +154,15 @@ describe('chat bridge dispatch', () => {
     );
   });
 
+  it('a page that says it is ready gets only a snapshot when nobody asked for focus', () => {
+    const { bridge, posted } = setup({}, false);
+    bridge.receive({ type: 'ready' });
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot'],
+    );
+  });
+
   it('refuses what does not fit the contract with a sentence in the log', () => {
     const { bridge, controller, said, logs } = setup();
     bridge.receive({ type: 'stop', extra: 1 });
@@ -168,12 +177,14 @@ describe('chat bridge dispatch', () => {
     bridge.receive({ type: 'stop' });
     bridge.receive({ type: 'action', id: 'reconnect' });
     bridge.receive({ type: 'openLink', href: 'https://docs.openclaw.ai/' });
+    bridge.receive({ type: 'openLink', href: 'http://localhost:8080/' });
+    bridge.receive({ type: 'openLink', href: 'mailto:a@example.com' });
     bridge.receive({ type: 'openLink', href: 'not a url' });
     const long = `command:${'x'.repeat(200)}`;
     bridge.receive({ type: 'openLink', href: long });
     await settle();
     assert.deepEqual(controller.calls, ['stop']);
-    assert.deepEqual(said, ['action reconnect', 'open https://docs.openclaw.ai/']);
+    assert.deepEqual(said, ['action reconnect', 'open https://docs.openclaw.ai/', 'open http://localhost:8080/', 'open mailto:a@example.com']);
     assert.deepEqual(logs, [
       'refused to open a link that is not web or mail: not a url',
       `refused to open a link that is not web or mail: ${long.slice(0, 80)}`,
@@ -234,6 +245,7 @@ describe('chat bridge dispatch', () => {
     const { ask, said } = setup({ insertIntoActiveEditor: async () => editorOpen });
     assert.deepEqual(await ask('copy', { text: 'a' }), { ok: true, result: {} });
     assert.deepEqual(await ask('insert', { text: 'b' }), { ok: true, result: { inserted: true } });
+    assert.deepEqual(said, ['copy a'], 'an editor took it: nothing to say');
     editorOpen = false;
     assert.deepEqual(await ask('insert', { text: 'c' }), { ok: true, result: { inserted: false } });
     assert.deepEqual(said, ['copy a', 'info No editor is active: click into the file where the code should go, then choose Insert at Cursor again.']);
@@ -251,12 +263,21 @@ describe('chat bridge dispatch', () => {
   it('rewinds only when the person confirms', async () => {
     let sure = false;
     const asked: string[] = [];
-    const { ask, controller } = setup({ confirm: async (message, detail, action) => (asked.push(`${message}|${detail.length > 0}|${action}`), sure) });
+    const told: string[] = [];
+    const { ask, controller } = setup({
+      confirm: async (message, detail, action) => (asked.push(`${message}|${detail.length > 0}|${action}`), sure),
+      notify: async (level, message) => void told.push(`${level} ${message}`),
+    });
     assert.deepEqual(await ask('rewindTo', { id: 'u:1' }), { ok: true, result: { done: false } });
     sure = true;
     assert.deepEqual(await ask('rewindTo', { id: 'u:2' }), { ok: true, result: { done: true } });
     assert.deepEqual(controller.calls, ['rewind u:2']);
-    assert.deepEqual(asked, ['Rewind the session to this message?|true|Rewind', 'Rewind the session to this message?|true|Rewind']);
+    controller.actions.rewindTo = async () => {
+      throw new Error('the session is busy');
+    };
+    assert.deepEqual(await ask('rewindTo', { id: 'u:3' }), { ok: false, error: 'the session is busy' });
+    assert.deepEqual(told, ['error Could not rewind the session: the session is busy']);
+    assert.deepEqual(asked, Array(3).fill('Rewind the session to this message?|true|Rewind'));
   });
 
   it('opens a diff where the editor has a diff view, and says so where it has none', async () => {
