@@ -13,7 +13,8 @@
 // contract's bounds, the client's core, connection setup, method wrappers and turn running, and the
 // extension core's transcript, approvals, sessions, composer and changes, with pure tests on fakes
 // and mock clocks; (sixth round) the streaming renderer, the live turn, the gateway payload schemas,
-// the gateway switcher, the diff view, the credential store and the turn queue. TESTING.md has the score and the
+// the gateway switcher, the diff view, the credential store, the turn queue, the change tracker,
+// the chat bridge, the mention path checks and the shared string helper. TESTING.md has the score and the
 // equivalent mutants (the fifth and sixth rounds' in reports/). Each mutant costs a tsx process per
 // covering test file (a second or more; several under jsdom), which is what bounds the scope: the
 // orchestrators whose only tests start ws servers are not in it yet (TESTING.md, "Not in the scope
@@ -121,6 +122,10 @@ export default {
       'test/unit/diff-view.test.ts',
       'test/unit/credential-store.test.ts',
       'test/unit/turn-queue.test.ts',
+      'test/unit/change-tracker-edges.test.ts',
+      'test/unit/workspace-read.test.ts',
+      'test/unit/strings.test.ts',
+      'test/unit/chat-bridge-dispatch.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -171,6 +176,10 @@ export default {
     'src/extension/changes/diff-view.ts',
     'src/gateway/credential-store.ts',
     'src/extension/turn-queue.ts',
+    'src/extension/changes/change-tracker.ts',
+    'src/extension/composer/workspace-read.ts',
+    'src/protocol/strings.ts',
+    'src/extension/chat-bridge.ts',
     'src/extension/export-target.ts',
     'src/extension/approval-checks.ts',
     'src/extension/approval-entries.ts',
