@@ -171,7 +171,7 @@ describe('Approvals (the host store)', () => {
     client.event('exec.approval.requested', requested('b', { cwd: '/work' }, { createdAtMs: 2000 }));
     assert.equal(store.approval('b')?.approval.cwd, '/work');
     assert.equal(changes.length, 3);
-    assert.equal(changes[2].kind === 'entry' && changes[2].fresh, false);
+    assert.deepEqual(changes[2], { kind: 'entry', entry: store.approval('b'), fresh: false });
     // The same reading again tells nothing new.
     client.event('exec.approval.requested', requested('b', { cwd: '/work' }, { createdAtMs: 2000 }));
     assert.equal(changes.length, 3);
@@ -189,9 +189,11 @@ describe('Approvals (the host store)', () => {
     assert.equal(store.pendingCount, 0);
     assert.equal(store.entriesOf(SESSION).length, 1, 'the ended one keeps its card');
     const before = changes.length;
-    client.event('exec.approval.requested', requested('a'));
+    client.event('exec.approval.requested', requested('a', { cwd: '/learned-too-late' }));
     client.event('exec.approval.resolved', { id: 'a', decision: 'allow-once' });
+    client.event('exec.approval.resolved', { id: 'a' });
     assert.equal(store.approval('a')?.state, 'denied');
+    assert.equal(store.approval('a')?.approval.cwd, undefined, 'an ended approval learns nothing more');
     assert.equal(changes.length, before);
     // Who decided, told later, is added to the first ending.
     client.event('exec.approval.resolved', { id: 'a', decision: 'allow-once', resolvedBy: 'ops-laptop' });
@@ -220,6 +222,7 @@ describe('Approvals (the host store)', () => {
     client.event('question.requested', questionPayload('done', { status: 'answered' }));
     client.event('question.requested', { id: 'broken' });
     assert.equal(changes.length, 1);
+    assert.deepEqual(changes[0], { kind: 'entry', entry: store.question('q'), fresh: true });
     assert.equal(store.question('done'), undefined);
     assert.equal(store.question('q')?.state, 'pending');
     client.event('question.resolved', { status: 'answered' });
@@ -365,6 +368,7 @@ describe('Approvals (the host store)', () => {
     client.event('question.requested', questionPayload('s'));
     assert.equal(await store.skip('s'), true);
     assert.equal(store.question('s')?.state, 'skipped');
+    assert.ok(!api.calls.includes('lookupQuestion s'), 'a skip that applied needs no look-up');
     assert.deepEqual(logs.at(-1), ['info', 'question s: skipped']);
 
     client.event('question.requested', questionPayload('late'));
@@ -566,8 +570,8 @@ describe('Approvals (the host store)', () => {
     };
     store.watch(SESSION);
     await settle();
-    assert.ok(logs.some(([, line]) => line === `could not stop following ${OTHER}: unwatch failed`));
-    assert.ok(logs.some(([, line]) => line === `could not follow the approvals of ${SESSION}: watch failed`));
+    assert.ok(logs.some(([level, line]) => level === 'warn' && line === `could not stop following ${OTHER}: unwatch failed`));
+    assert.ok(logs.some(([level, line]) => level === 'warn' && line === `could not follow the approvals of ${SESSION}: watch failed`));
     // Not followed after the failure: asked again.
     api.calls = [];
     api.watchWith = async () => [];
@@ -639,22 +643,114 @@ describe('Approvals (the host store)', () => {
     assert.equal(changes.length, seen);
   });
 
+  it('sets no timer for a decision that comes back after it was disposed', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    cleanups.push(() => mock.timers.reset());
+    const { client, api, store } = await setup();
+    client.event('exec.approval.requested', requested('late', {}, { expiresAtMs: 1_001_000 }));
+    client.event('exec.approval.requested', requested('b'));
+    let release: (result: DecisionResult) => void = () => undefined;
+    api.resolveWith = () => new Promise((resolve) => (release = resolve));
+    const deciding = store.decide('b', 'deny');
+    store.dispose();
+    release({ applied: true, resolution: { id: 'b', status: 'denied', decision: 'deny' } });
+    await deciding;
+    mock.timers.tick(60_000);
+    assert.equal(store.approval('late')?.state, 'pending');
+  });
+
+  it('stops telling a listener once it asked to stop', async () => {
+    const { client, store } = await setup();
+    const heard: ApprovalsChange[] = [];
+    const stop = store.onChange((change) => heard.push(change));
+    client.event('exec.approval.requested', requested('a'));
+    stop();
+    client.event('exec.approval.requested', requested('b'));
+    assert.equal(heard.length, 1);
+  });
+
+  it('follows the session asked for last, even when it asked while the gateway routed nothing here', async () => {
+    const { client, api, store } = await setup();
+    store.watch(SESSION);
+    await settle();
+    api.route = { approvals: 'unsupported', questions: 'ok' };
+    store.watch(OTHER);
+    api.route = { approvals: 'ok', questions: 'ok' };
+    api.calls = [];
+    store.watch(SESSION);
+    await settle();
+    assert.deepEqual(api.calls, [`watch ${SESSION}`], 'already subscribed there: nothing to stop following');
+    client.setState({ kind: 'idle' });
+    api.calls = [];
+    client.setState(connectedState());
+    await settle();
+    assert.ok(api.calls.includes(`watch ${SESSION}`) && !api.calls.includes(`watch ${OTHER}`));
+  });
+
+  it('counts an answer or a skip the gateway took as ours, even after it announced an expiry', async () => {
+    const { client, api, store } = await setup();
+    client.event('question.requested', questionPayload('a'));
+    api.answerWith = async () => {
+      client.event('question.resolved', { id: 'a', status: 'expired' });
+      return true;
+    };
+    assert.equal(await store.answer('a', [{ questionId: 'color', values: ['Red'] }]), true);
+    assert.equal(store.question('a')?.endedHere, true);
+    client.event('question.requested', questionPayload('s'));
+    api.skipWith = async () => {
+      client.event('question.resolved', { id: 's', status: 'expired' });
+      return true;
+    };
+    assert.equal(await store.skip('s'), true);
+    assert.equal(store.question('s')?.endedHere, true);
+    client.event('exec.approval.requested', requested('d'));
+    api.resolveWith = async (id) => {
+      client.event('exec.approval.resolved', { id, decision: 'allow-once' });
+      return { applied: true, resolution: { id, status: 'denied', decision: 'deny' } };
+    };
+    assert.equal(await store.decide('d', 'deny'), true);
+    assert.equal(store.approval('d')?.decidedHere, true);
+  });
+
+  it('never sets a timer longer than a timer holds, and leaves no rejection behind on resync', async () => {
+    const warnings: string[] = [];
+    const rejections: unknown[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('warning', onWarning);
+    process.on('unhandledRejection', onRejection);
+    cleanups.push(() => {
+      process.off('warning', onWarning);
+      process.off('unhandledRejection', onRejection);
+    });
+    const { client, api, store } = await setup();
+    client.event('exec.approval.requested', requested('far', {}, { expiresAtMs: Date.now() + 2 ** 32 }));
+    client.event('question.requested', questionPayload('q'));
+    api.listed = [];
+    api.questionsListed = [];
+    client.setState(connectedState());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(rejections, []);
+    assert.equal(store.approval('far')?.state, 'cancelled');
+  });
+
   it('keeps at most 500 ended entries of each kind, forgetting the oldest, never an open one', async () => {
     const { client, store } = await setup();
     client.event('exec.approval.requested', requested('open'));
     client.event('question.requested', questionPayload('openq'));
-    for (let i = 0; i < 501; i++) {
+    for (let i = 0; i < 500; i++) {
       client.event('exec.approval.requested', requested(`a${i}`));
       client.event('exec.approval.resolved', { id: `a${i}`, decision: 'deny' });
       client.event('question.requested', questionPayload(`q${i}`));
       client.event('question.resolved', { id: `q${i}`, status: 'cancelled' });
     }
     assert.ok(store.approval('open') && store.question('openq'));
-    // 502 of each were taken: the two oldest ended ones went, the open one (older still) stayed.
-    assert.equal(store.approval('a1'), undefined);
-    assert.equal(store.question('q1'), undefined);
-    assert.equal(store.approval('a2')?.state, 'denied');
-    assert.equal(store.question('q2')?.state, 'cancelled');
+    // 501 of each were taken: the oldest ended one went, the open one (older still) stayed.
+    assert.equal(store.approval('a0'), undefined);
+    assert.equal(store.question('q0'), undefined);
+    assert.equal(store.approval('a1')?.state, 'denied');
+    assert.equal(store.question('q1')?.state, 'cancelled');
     assert.equal(store.entriesOf(SESSION).length, 1000);
   });
 });
