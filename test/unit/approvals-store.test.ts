@@ -723,7 +723,7 @@ describe('Approvals (the host store)', () => {
       process.off('warning', onWarning);
       process.off('unhandledRejection', onRejection);
     });
-    const { client, api, store } = await setup();
+    const { client, api, store, logs } = await setup();
     client.event('exec.approval.requested', requested('far', {}, { expiresAtMs: Date.now() + 2 ** 32 }));
     client.event('question.requested', questionPayload('q'));
     api.listed = [];
@@ -733,6 +733,11 @@ describe('Approvals (the host store)', () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(rejections, []);
     assert.equal(store.approval('far')?.state, 'cancelled');
+    assert.deepEqual(
+      logs.filter(([level]) => level === 'warn'),
+      [],
+    );
+    assert.equal(store.question('q')?.state, 'cancelled');
   });
 
   it('keeps at most 500 ended entries of each kind, forgetting the oldest, never an open one', async () => {
