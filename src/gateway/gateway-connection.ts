@@ -397,6 +397,8 @@ export class GatewayConnection {
     if (socket !== this.openSocket) return;
     this.openSocket = undefined;
     this.watchdog.stop();
+    // The gateway's words: they reach the state, the log and (through the requests cut short) the chat.
+    reason = this.redact(reason);
     this.requests.rejectAll(new GatewayClosedError(`the connection to the gateway closed (${code}${reason ? ` ${reason}` : ''})`, code));
     if (!this.want) return;
     const restarting = code === CLOSE_SERVICE_RESTART || this.reconnects.hintMs > 0;

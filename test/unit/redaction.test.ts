@@ -79,7 +79,7 @@ describe('redaction of free text', () => {
     assertClean(client, traced);
   });
 
-  it("a request's error and a close reason that echo the token, once connected", async () => {
+  it("a request's error and a close reason that echo the token, once connected (and the request the close cuts short)", async () => {
     const { client, traced } = await connect({
       onFrame: (conn, frame) => {
         if (frame.method === 'sessions.list') {
@@ -99,9 +99,11 @@ describe('redaction of free text', () => {
       traced.some((l) => l.startsWith('in ') && l.includes('no [redacted] here')),
       'the error frame was traced, redacted',
     );
-    void client.request('health', {}).catch(() => undefined);
+    // The request the close cuts short is refused with the close reason: that text reaches the chat too.
+    const cut = client.request('health', {});
     const state = await waitForState(client, 'reconnecting');
     assert.match(state.reason, /bye \[redacted\]/);
+    await assert.rejects(cut, (error: Error) => error.message.includes('bye [redacted]') && !error.message.includes(TOKEN));
     assertClean(client, traced);
   });
 
