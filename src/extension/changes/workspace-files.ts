@@ -54,7 +54,8 @@ function isUnder(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
-function printable(text: string): string {
+/** A path from outside, fit for a sentence: control characters shown as `?`, cut past 120 characters. */
+export function printable(text: string): string {
   const clean = [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '?' : c)).join('');
   return clean.length > 120 ? `${clean.slice(0, 117)}…` : clean;
 }

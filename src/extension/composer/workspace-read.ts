@@ -8,6 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { printable } from '../changes/workspace-files';
 import { Refusal } from './attachments';
 
 /**
@@ -17,8 +18,8 @@ import { Refusal } from './attachments';
  */
 export function workspacePathParts(relative: string): string[] {
   const parts = relative.split('/');
-  const bad = parts.some((p) => p === '' || p === '.' || p === '..' || [...p].some((c) => c === '\\' || isControl(c)));
-  if (bad) throw new Refusal(`${shown(relative)} is not a path inside the workspace.`);
+  const bad = parts.some((p) => p === '' || p === '.' || p === '..' || [...p].some((c) => c === '\\' || c.charCodeAt(0) < 0x20));
+  if (bad) throw new Refusal(`${printable(relative)} is not a path inside the workspace.`);
   return parts;
 }
 
@@ -41,15 +42,6 @@ export async function assertReallyInside(folder: string, file: string, name: str
   const realFolder = await fs.realpath(folder);
   const relative = path.relative(realFolder, realFile);
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new Refusal(`${shown(name)} is a link to a file outside the workspace, so it is not read.`);
+    throw new Refusal(`${printable(name)} is a link to a file outside the workspace, so it is not read.`);
   }
-}
-
-function shown(text: string): string {
-  const clean = [...text].map((c) => (isControl(c) ? '?' : c)).join('');
-  return clean.length > 120 ? `${clean.slice(0, 117)}…` : clean;
-}
-
-function isControl(c: string): boolean {
-  return c.charCodeAt(0) < 0x20;
 }
