@@ -206,18 +206,40 @@ describe('the Sessions view in a real VS Code, against a seeded real gateway', {
     await chat.locator('.log > .earlier').waitFor({ timeout: 60_000 });
     await chat.locator('.log[aria-busy="false"]').waitFor({ timeout: 60_000 });
     const before = await chat.locator('.log .msg').count();
-    // Scrolled near the top, the next older page is asked for and comes in above, and the message
-    // being read stays where it is. The message is marked in the same task that scrolls (before the
-    // host can answer), and found again once the page is built and the layout has settled.
+    // Scrolled near the top, the next older page is asked for and comes in above, and what is read
+    // stays where it is. What crosses the top edge is marked in the same task that scrolls (before
+    // the host can answer), and found again once the page is built and the layout has settled.
+    // Marked as the person sees it: an item, or (when Chromium has not laid out the fold that just
+    // came into view, as it does in the next frame) that fold, whose top is then where its items
+    // start. An item further down would move by the fold's estimate turning into its real height,
+    // which no anchor can hold (a mark below the view made this test fail on a busy machine); a
+    // group would move by the folds of the new page that go in at its top.
     const scrollAndMark = () =>
       chat.evaluate(() => {
         const log = document.querySelector('.log');
         log.scrollTop = 150;
         const top = log.getBoundingClientRect().top;
         for (const el of document.querySelectorAll('[data-reading]')) delete el.dataset.reading;
-        const reading = [...log.querySelectorAll('.msg')].find((el) => el.getBoundingClientRect().bottom > top + 1);
+        // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+        let parent = log;
+        let reading;
+        for (;;) {
+          reading = [...parent.children].find((el) => !el.classList.contains('earlier') && el.getBoundingClientRect().bottom > top + 1);
+          // Into a group always (its folds are boxes of their own height even while it is skipped),
+          // into a fold only once Chromium lays out its items.
+          const inside =
+            reading.matches('.log-group') || (reading.matches('.log-fold') && reading.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }));
+          if (!inside) break;
+          parent = reading;
+        }
         reading.dataset.reading = '';
-        const at = { top: reading.getBoundingClientRect().top - top, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight };
+        const at = {
+          top: reading.getBoundingClientRect().top - top,
+          scrollTop: log.scrollTop,
+          scrollHeight: log.scrollHeight,
+          height: log.clientHeight,
+          marked: reading.className,
+        };
         log.dispatchEvent(new Event('scroll'));
         return at;
       });
@@ -240,6 +262,7 @@ describe('the Sessions view in a real VS Code, against a seeded real gateway', {
         size: `${log.clientWidth}x${log.clientHeight}`,
       };
     });
+    assert.ok(marked.top < marked.height, `what was marked is in view: ${JSON.stringify(marked)}`);
     assert.ok(Math.abs(after.top - marked.top) < 3, `the message being read stayed where it was: ${JSON.stringify({ before: marked, after })}`);
     const shown = await chat.locator('.log .msg').count();
     assert.ok(shown > before, 'older messages were loaded');
