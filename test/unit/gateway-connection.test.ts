@@ -5,7 +5,7 @@
  * same paths over real sockets but are too slow to run once per mutant.
  */
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type WebSocket from 'ws';
 import type { GatewayClientOptions, GatewayEvents } from '../../src/gateway/client-options';
@@ -858,5 +858,81 @@ describe('GatewayConnection: commands', () => {
     const failed = current(connection) as Extract<ConnectionState, { kind: 'failed' }>;
     assert.equal(failed.requestId, '[redacted]');
     assert.equal(failed.message.includes(TOKEN), false);
+  });
+});
+
+describe('GatewayConnection: stale sockets and timers', () => {
+  it('ignores the late failure of a handshake whose socket was already replaced', async () => {
+    const { connection, sockets } = makeConnection({ handshakeTimeoutMs: 500 });
+    connection.start();
+    await settle();
+    mock.timers.tick(300);
+    connection.reconnect();
+    await settle();
+    assert.equal(sockets.length, 2);
+    mock.timers.tick(200);
+    await settle();
+    assert.deepEqual(sockets[1].closes, []);
+    assert.equal(connection.socket, sockets[1] as unknown as WebSocket);
+    assert.equal(connection.state.kind, 'connecting');
+  });
+
+  it('close clears a scheduled reconnect', async () => {
+    const { connection, last } = await connected();
+    last().drop(1001);
+    assert.equal(connection.stats.timers, 1);
+    connection.close();
+    assert.equal(connection.stats.timers, 0);
+  });
+
+  it('a new endpoint ends a pairing wait: its first attempt shows connecting', async () => {
+    const { connection, last, states } = makeConnection();
+    connection.start();
+    await settle();
+    await shake(last(), { ok: false, error: { code: 'NOT_PAIRED', message: 'pair first' } });
+    connection.setEndpoint('ws://127.0.0.1:5', undefined);
+    await settle();
+    assert.deepEqual(states[states.length - 1], { kind: 'connecting', url: 'ws://127.0.0.1:5', attempt: 1 });
+  });
+
+  it('reconnect and a fresh start count attempts from one again', async () => {
+    const { connection, states } = makeConnection({ handshakeTimeoutMs: 500 });
+    connection.start();
+    await settle();
+    mock.timers.tick(500);
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    assert.equal((current(connection) as { attempt: number }).attempt, 2);
+    connection.reconnect();
+    await settle();
+    assert.deepEqual(states[states.length - 1], { kind: 'connecting', url: URL_A, attempt: 1 });
+    mock.timers.tick(500);
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    assert.equal((current(connection) as { attempt: number }).attempt, 2);
+  });
+
+  it('a connection ends the restart probing: a later ordinary drop waits the full backoff', async () => {
+    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    last().drop(1012);
+    mock.timers.tick(1_000);
+    await settle();
+    await shake(last());
+    last().drop(1001);
+    assert.equal((current(connection) as { delayMs: number }).delayMs, 5_000);
+  });
+
+  it('whenConnected takes its abort listener off the signal once settled', async () => {
+    const { connection, last } = makeConnection();
+    connection.start();
+    await settle();
+    const aborter = new AbortController();
+    const waiting = connection.whenConnected(aborter.signal);
+    assert.equal(getEventListeners(aborter.signal, 'abort').length, 1);
+    await shake(last());
+    await waiting;
+    assert.equal(getEventListeners(aborter.signal, 'abort').length, 0);
   });
 });
