@@ -358,10 +358,10 @@ describe('GatewayConnection: requests', () => {
 
   it('takes a frame of exactly maxPayload bytes', async () => {
     const { connection, last } = await connected({}, hello({ policy: { maxPayload: 1000 } }));
-    const size = (params: unknown) => Buffer.byteLength(JSON.stringify({ type: 'req', id: last().sent[last().sent.length - 1].id, method: 'm', params }));
-    // Ids grow by one each request; measure with a near id of the same length.
-    const pad = 1000 - size({ t: '' });
-    const fits = connection.send('m', { t: 'y'.repeat(pad) }, {});
+    // connect-1 and sessions.subscribe-2 went first: this request is m-3.
+    const empty = Buffer.byteLength(JSON.stringify({ type: 'req', id: 'm-3', method: 'm', params: { t: '' } }));
+    const fits = connection.send('m', { t: 'y'.repeat(1000 - empty) }, {});
+    assert.equal(last().sent[last().sent.length - 1].id, 'm-3');
     answerLast(last(), 2);
     assert.equal(await fits, 2);
   });
@@ -375,6 +375,8 @@ describe('GatewayConnection: requests', () => {
     await answered;
     assert.equal(traced.length, 2);
     assert.equal(traced[0][0], 'out');
+    assert.equal((traced[0][1] as { method: string }).method, 'echo');
+    assert.equal((traced[0][1] as { type: string }).type, 'req');
     assert.equal(traced[1][0], 'in');
     assert.equal(JSON.stringify(traced).includes(TOKEN), false);
     connection.setTrace(undefined);
@@ -934,5 +936,160 @@ describe('GatewayConnection: stale sockets and timers', () => {
     await shake(last());
     await waiting;
     assert.equal(getEventListeners(aborter.signal, 'abort').length, 0);
+  });
+
+  it('starts idle, with the default main session', () => {
+    const { connection } = makeConnection();
+    assert.deepEqual(connection.state, { kind: 'idle' });
+    assert.equal(connection.mainSessionKey, 'agent:main:main');
+  });
+
+  it('reads a main session key past a snapshot without defaults', async () => {
+    const { connection } = await connected({}, hello({ snapshot: {} }));
+    assert.equal(connection.mainSessionKey, 'agent:main:main');
+  });
+
+  it('opens a real ws socket when no opener is given', () => {
+    const connection = new GatewayConnection(
+      { url: 'ws://127.0.0.1:1', store: new MemoryCredentialStore(), clientVersion: '1' },
+      new EventEmitter<GatewayEvents>(),
+    );
+    // A ws:// URL reads no pin, so the socket is made before start() returns.
+    connection.start();
+    assert.equal(connection.socket?.constructor.name, 'WebSocket');
+    connection.close();
+  });
+
+  it('logs nothing and does not throw without a log function', () => {
+    const connection = new GatewayConnection({ url: URL_A, store: new MemoryCredentialStore(), clientVersion: '1' }, new EventEmitter<GatewayEvents>());
+    connection.log('info', 'nobody listens');
+  });
+
+  it("redacts the token out of a request's refusal", async () => {
+    const { connection, last } = await connected({ token: TOKEN });
+    const refused = connection.send('x', {}, {});
+    const request = last().sent[last().sent.length - 1];
+    last().receive({ type: 'res', id: request.id, ok: false, error: { code: 'E', message: `bad ${TOKEN}` } });
+    await assert.rejects(refused, (error: Error) => error.message.includes('bad [redacted]') && !error.message.includes(TOKEN));
+  });
+
+  it('logs the retry with the device token and counts bad frames in and after the handshake', async () => {
+    const { connection, last, logs } = makeConnection();
+    connection.start();
+    await settle();
+    last().emit('message', Buffer.from('not json'));
+    assert.equal(connection.problems.size, 1);
+    await shake(last());
+    last().emit('message', Buffer.from('{"type":"nonsense"}'));
+    assert.equal(connection.problems.size, 2);
+    assert.ok(logs.length >= 2, 'each kind of bad frame is logged once');
+  });
+
+  it('logs that the shared token was refused and the device token is tried', async () => {
+    const { connection, last, logs } = makeConnection({ token: TOKEN });
+    connection.start();
+    await settle();
+    await shake(last(), { ok: true, payload: hello({ auth: { role: 'operator', deviceToken: 'dev-tok' } }) });
+    last().drop(1001);
+    mock.timers.tick(100);
+    await settle();
+    await shake(last(), {
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'no', details: { code: 'AUTH_TOKEN_MISMATCH', canRetryWithDeviceToken: true } },
+    });
+    assert.ok(logs.includes('info: the shared token was refused; retrying once with the device token'));
+  });
+
+  it('a 503 from a gateway not known to restart probes once a second', async () => {
+    const { connection, last } = makeConnection({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    connection.start();
+    await settle();
+    last().emit('unexpected-response', {}, { statusCode: 503, resume: () => undefined });
+    await settle();
+    const state = current(connection) as Extract<ConnectionState, { kind: 'reconnecting' }>;
+    assert.equal(state.cause, 'restarting');
+    assert.equal(state.delayMs, 1_000);
+  });
+
+  it('forgetCredentials stops sending the shared token', async () => {
+    const { connection, last } = makeConnection({ token: TOKEN });
+    connection.forgetCredentials();
+    connection.start();
+    await settle();
+    await shake(last());
+    assert.equal(JSON.stringify(last().sent[0]).includes(TOKEN), false);
+  });
+
+  it('refuses to send while the handshake still runs', async () => {
+    const { connection } = makeConnection();
+    connection.start();
+    await settle();
+    await assert.rejects(connection.send('x', {}, {}), GatewayClosedError);
+  });
+
+  it('logs a failed sessions.subscribe', async () => {
+    const { last, logs } = await connected();
+    const subscribe = last().sent[1];
+    last().receive({ type: 'res', id: subscribe.id, ok: false, error: { code: 'E', message: 'nope' } });
+    await settle(2);
+    assert.ok(logs.some((line) => line.startsWith('warn: sessions.subscribe failed: ') && line.includes('nope')));
+  });
+
+  it('ignores the late close of the socket the watchdog ended, so the reconnect keeps its time', async () => {
+    const { last, sockets } = await connected({ tickIntervalMs: 1_000 });
+    const socket = last();
+    mock.timers.tick(2_000);
+    mock.timers.tick(50);
+    socket.drop(1006);
+    mock.timers.tick(50);
+    await settle();
+    assert.equal(sockets.length, 2);
+  });
+
+  it('names a close without a reason by its code alone, and the watchdog by its reason', async () => {
+    const { connection, last } = await connected({ tickIntervalMs: 1_000 });
+    const first = connection.send('slow', {}, {});
+    last().drop(1001);
+    await assert.rejects(first, (error: Error) => error.message === 'the connection to the gateway closed (1001)');
+    mock.timers.tick(100);
+    await settle();
+    await shake(last());
+    const second = connection.send('slow', {}, {});
+    mock.timers.tick(2_000);
+    await assert.rejects(second, (error: Error) => error.message === 'the connection to the gateway closed (4000 watchdog: gateway silent)');
+  });
+
+  it('waits at least a second after a restart close even when the backoff draws less', async () => {
+    const { connection, last } = await connected({ backoff: { initialMs: 1_000, maxMs: 30_000, jitter: 0.5, random: () => 0.99 } });
+    last().drop(1012);
+    assert.equal((current(connection) as { delayMs: number }).delayMs, 1_000);
+  });
+
+  it('calls an unreachable gateway restarting while a restart is known', async () => {
+    const { connection, last } = await connected();
+    last().drop(1012);
+    mock.timers.tick(1_000);
+    await settle();
+    last().emit('error', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    await settle();
+    assert.equal((current(connection) as { cause: string }).cause, 'restarting');
+  });
+
+  it('redacts the token out of a failed state code', async () => {
+    const { connection, last } = makeConnection({ url: 'wss://gw.example:8443', token: TOKEN });
+    connection.start();
+    await settle();
+    const tls = {
+      encrypted: true,
+      authorized: false,
+      authorizationError: `self-signed ${TOKEN}`,
+      getPeerCertificate: () => ({ fingerprint256: 'BB'.repeat(32) }),
+      isSessionReused: () => false,
+    };
+    last().emit('upgrade', { socket: tls });
+    await settle();
+    const failed = current(connection) as Extract<ConnectionState, { kind: 'failed' }>;
+    assert.equal(failed.reason, 'tls-untrusted');
+    assert.equal(failed.code, 'self-signed [redacted]');
   });
 });
