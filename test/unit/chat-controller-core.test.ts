@@ -11,7 +11,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import type { ConnectionState } from '../../src/gateway/connection-state';
 import type { GatewayClient, TurnResult } from '../../src/gateway/gateway-client';
 import type { ResyncNotice } from '../../src/gateway/client-options';
-import type { TurnInput } from '../../src/gateway/turn-runner';
+import type { TurnInput, TurnOptions } from '../../src/gateway/turn-runner';
 import type { ChatHistoryResult, EventFrame, HistoryMessage, SessionRow } from '../../src/protocol/gateway';
 import type { ChatItem } from '../../src/protocol/webview';
 import { ChatController, type ControllerChange } from '../../src/extension/chat-controller';
@@ -23,6 +23,7 @@ const OTHER = 'agent:main:other';
 
 interface OpenRun {
   input: TurnInput;
+  options: TurnOptions;
   resolve(result: TurnResult): void;
 }
 
@@ -31,7 +32,10 @@ class ScriptedClient {
   state: ConnectionState = { kind: 'idle' };
   url = 'ws://gateway';
   mainSessionKey = MAIN;
-  sessionDefaults = undefined;
+  sessionDefaults: unknown = undefined;
+  listed = 0;
+  listError: Error | undefined;
+  modelsError: Error | undefined;
   readonly reads: Array<{ key: string; limit: number; resolve(page: ChatHistoryResult): void; reject(error: Error): void }> = [];
   readonly pages: Array<{ key: string; limit: number; offset: number; resolve(page: ChatHistoryResult): void }> = [];
   readonly runs: OpenRun[] = [];
@@ -99,15 +103,22 @@ class ScriptedClient {
   history(key: string, limit: number): Promise<ChatHistoryResult> {
     return new Promise((resolve, reject) => this.reads.push({ key, limit, resolve, reject }));
   }
-  listSessions = async () => this.rows;
-  listModels = async () => this.models;
+  listSessions = async () => {
+    this.listed += 1;
+    if (this.listError) throw this.listError;
+    return this.rows;
+  };
+  listModels = async () => {
+    if (this.modelsError) throw this.modelsError;
+    return this.models;
+  };
   listCommands = async () => [];
   deleteSession = async (key: string) => {
     this.deleted.push(key);
     return { ok: true, deleted: true };
   };
-  runTurn(input: TurnInput): Promise<TurnResult> {
-    return new Promise((resolve) => this.runs.push({ input, resolve }));
+  runTurn(input: TurnInput, options: TurnOptions): Promise<TurnResult> {
+    return new Promise((resolve) => this.runs.push({ input, options, resolve }));
   }
   abortTurn = async () => ({});
 }
@@ -135,7 +146,7 @@ describe('ChatController over a scripted client', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
-  function setup(deps: { initialSession?: string; busyMode?: () => 'steer' | 'queue' | 'interrupt' } = {}) {
+  function setup(deps: { initialSession?: string; busyMode?: () => 'steer' | 'queue' | 'interrupt'; thinking?: () => string | undefined } = {}) {
     const client = new ScriptedClient();
     const logs: Array<[string, string]> = [];
     const saved: string[] = [];
@@ -502,8 +513,175 @@ describe('ChatController over a scripted client', () => {
     await read;
     const again = t.controller.transcript.map((i) => i.id);
     assert.equal(again.indexOf('ap:a1'), again.indexOf('t:call1') + 1);
-    const tool = t.controller.transcript.find((i) => i.id === 't:call1');
-    assert.equal(tool?.kind === 'tool' && tool.tool.state, 'running');
+    const tool = () => t.controller.transcript.find((i) => i.id === 't:call1');
+    const state = () => {
+      const found = tool();
+      return found?.kind === 'tool' ? found.tool.state : undefined;
+    };
+    assert.equal(state(), 'running');
+    t.client.event('session.tool', { sessionKey: MAIN, data: { toolCallId: 'call1', phase: 'result', result: 'listed' } });
+    assert.equal(state(), 'done', "another client's tool result ends the call");
+  });
+
+  it('a new session starts with the thinking setting, a listed one keeps its own; the busy mode is the setting, steer by default', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup({ thinking: () => 'high', busyMode: () => 'queue' });
+    t.client.sessionDefaults = { thinkingLevels: ['low', 'high'] };
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('in main');
+    await settle();
+    assert.equal(t.client.runs[0].input.thinking, undefined);
+    t.client.runs[0].resolve({ runId: t.client.runs[0].input.idempotencyKey!, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    const switching = t.controller.switchSession(OTHER);
+    t.client.reads.shift()!.resolve({ messages: [] });
+    await switching;
+    t.controller.send('in a new one');
+    await settle();
+    assert.deepEqual([t.client.runs[1].input.sessionKey, t.client.runs[1].input.thinking], [OTHER, 'high']);
+    assert.equal(t.controller.controls.view(MAIN).busyMode, 'queue');
+    assert.equal(setup().controller.controls.view(MAIN).busyMode, 'steer');
+
+    const odd = setup({ thinking: () => 'max', initialSession: OTHER });
+    odd.client.sessionDefaults = { thinkingLevels: ['low', 'high'] };
+    await connected(odd, []);
+    odd.controller.send('hello');
+    await settle();
+    assert.equal(odd.client.runs[0].input.thinking, undefined);
+    assert.deepEqual(odd.logs, [['warn', 'thinking level "max" (openclaw.thinkingLevel) is not one the default model has (low, high): left to the model']]);
+  });
+
+  it('listing failures are logged as warnings; sessions.changed and the end of a turn list the sessions again soon', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    t.client.listError = new Error('no list');
+    t.client.modelsError = new Error('no models');
+    await connected(t, [user('r1', 'hi', 1)]);
+    assert.deepEqual(t.logs.sort(), [
+      ['warn', 'could not list sessions: no list'],
+      ['warn', 'could not list the models: no models'],
+    ]);
+    assert.equal(t.controller.sessionsError, 'no list');
+    t.client.listError = undefined;
+    const listed = t.client.listed;
+    for (const listener of (t.client as unknown as { listeners: { changed: Set<(p: unknown) => void> } }).listeners.changed) listener({});
+    mock.timers.tick(249);
+    assert.equal(t.client.listed, listed);
+    mock.timers.tick(1);
+    await settle();
+    assert.equal(t.client.listed, listed + 1);
+    assert.equal(t.controller.sessionsError, undefined);
+    assert.ok(t.changes.some((c) => c.type === 'sessions'));
+    t.controller.send('a turn');
+    await settle();
+    const run = t.client.runs[0];
+    run.resolve({ runId: run.input.idempotencyKey!, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    mock.timers.tick(250);
+    await settle();
+    assert.equal(t.client.listed, listed + 2);
+  });
+
+  it('a run gap in one of our turns reads the history once the turn ends', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('gap');
+    await settle();
+    const run = t.client.runs[0];
+    const key = run.input.idempotencyKey!;
+    t.client.resync({ reason: 'run-gap', runId: key });
+    mock.timers.tick(1000);
+    assert.equal(t.client.reads.length, 0, 'not while the turn runs');
+    run.resolve({ runId: key, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    assert.equal(t.client.reads.length, 1);
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1)] });
+    await settle();
+    // Without the gap, an ended turn does not read again.
+    t.controller.send('no gap');
+    await settle();
+    const quiet = t.client.runs[1];
+    quiet.resolve({ runId: quiet.input.idempotencyKey!, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    assert.equal(t.client.reads.length, 0);
+  });
+
+  it('losing the connection puts a message the gateway has not taken back in the queue; dispose stops the turns', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    for (const lost of [{ kind: 'reconnecting', attempt: 1, delayMs: 10 }, { kind: 'failed' }]) {
+      const t = setup();
+      await connected(t, [user('r1', 'hi', 1)]);
+      t.controller.send('in flight');
+      await settle();
+      const pending = () => t.controller.transcript.flatMap((i) => (i.kind === 'user' && i.pending ? [i.pending] : []));
+      assert.deepEqual(pending(), ['sending']);
+      t.client.setState(lost as unknown as ConnectionState);
+      assert.deepEqual(pending(), ['queued'], lost.kind);
+      t.client.setState(connectedState());
+      assert.deepEqual(pending(), ['sending']);
+      assert.equal(t.client.runs[0].options.signal?.aborted, false);
+      t.controller.dispose();
+      assert.equal(t.client.runs[0].options.signal?.aborted, true);
+    }
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('in flight');
+    t.client.setState({ kind: 'connecting' } as unknown as ConnectionState);
+    assert.deepEqual(
+      t.controller.transcript.flatMap((i) => (i.kind === 'user' && i.pending ? [i.pending] : [])),
+      ['sending'],
+      'connecting is no loss',
+    );
+  });
+
+  it('a card asked by one of our runs goes into that turn, and a reread shows it once', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('ask me');
+    await settle();
+    const key = t.client.runs[0].input.idempotencyKey!;
+    t.client.event('exec.approval.requested', approvalEvent('a1', { runId: key }));
+    await settle();
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1', `u:${key}`, 'ap:a1'],
+    );
+    const read = t.controller.reloadHistory();
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1)] });
+    await read;
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1', `u:${key}`, 'ap:a1'],
+    );
+  });
+
+  it("another gateway's connection drops the last one's cards and reads the history again at once", async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.client.event('exec.approval.requested', approvalEvent('a1', {}));
+    await settle();
+    assert.equal(t.controller.transcript.at(-1)?.id, 'ap:a1');
+    t.client.setState({ kind: 'reconnecting', attempt: 1, delayMs: 10 } as unknown as ConnectionState);
+    t.client.url = 'ws://another';
+    t.client.setState(connectedState());
+    assert.equal(t.client.reads.length, 0);
+    mock.timers.tick(0);
+    assert.equal(t.client.reads.length, 1);
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1)] });
+    await settle();
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1'],
+    );
   });
 
   it('dispose drops every listener and the pending reload', async () => {
