@@ -259,6 +259,9 @@ describe('ChatController over a scripted client', () => {
     assert.deepEqual(reads({ sessionKey: MAIN }), [0, 0]);
     assert.deepEqual(reads({ sessionKey: MAIN, sessionId: 's1' }), [0, 0]);
     assert.deepEqual(reads({ sessionKey: MAIN, sessionId: 's2' }), [0, 1], 'a new transcript id');
+    t.client.event('session.compacted', { sessionKey: MAIN, reason: 'reset' });
+    mock.timers.tick(1000);
+    assert.equal(t.client.reads.length, 0, 'only sessions.changed says so');
   });
 
   it('a new transcript id is no rewrite while the shown history named none', async () => {
@@ -373,9 +376,13 @@ describe('ChatController over a scripted client', () => {
   it('a failed subscription is logged', async () => {
     const t = setup();
     t.client.watchError = new Error('nope');
+    t.client.approvals.watchSession = () => Promise.reject(new Error('no approvals'));
     t.client.setState(connectedState());
     await settle();
-    assert.deepEqual(t.logs, [['warn', `could not watch ${MAIN}: nope`]]);
+    assert.deepEqual(t.logs.sort(), [
+      ['warn', `could not follow the approvals of ${MAIN}: no approvals`],
+      ['warn', `could not watch ${MAIN}: nope`],
+    ]);
   });
 
   it('keeps the turns in flight and their run out of a reread history', async () => {
@@ -528,6 +535,7 @@ describe('ChatController over a scripted client', () => {
     cleanups.push(() => mock.timers.reset());
     const t = setup({ thinking: () => 'high', busyMode: () => 'queue' });
     t.client.sessionDefaults = { thinkingLevels: ['low', 'high'] };
+    t.client.rows = [{ key: MAIN }, { key: 'agent:main:listed' }];
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('in main');
     await settle();
@@ -681,6 +689,89 @@ describe('ChatController over a scripted client', () => {
     assert.deepEqual(
       t.controller.transcript.map((i) => i.id),
       ['u:r1'],
+    );
+  });
+
+  it('a reconnection with history shown reads nothing again, even with a message queued meanwhile', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.client.setState({ kind: 'reconnecting', attempt: 1, delayMs: 10 } as unknown as ConnectionState);
+    t.controller.send('while away');
+    t.client.setState(connectedState());
+    mock.timers.tick(1000);
+    assert.equal(t.client.reads.length, 0);
+  });
+
+  it('a reread of a shown transcript keeps it until the answer; stop drops a queued message', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    assert.equal(t.controller.loading, false);
+    t.changes.splice(0);
+    const read = t.controller.reloadHistory();
+    assert.deepEqual(t.kinds(), [], 'no loading snapshot over a shown transcript');
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1)] });
+    await read;
+    const offline = setup();
+    offline.controller.send('long one');
+    await settle();
+    const signal = offline.client.runs[0].options.signal;
+    assert.equal(signal?.aborted, false);
+    await offline.controller.stop();
+    assert.equal(signal?.aborted, true, 'a queued message is dropped');
+  });
+
+  it('answers the views: reveal, refresh, deletion refusal and the list', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    assert.equal(t.controller.loading, false, 'nothing loads before a connection');
+    await connected(t, [user('r1', 'hi', 1)]);
+    assert.equal(t.controller.revealItem('u:r1'), true);
+    assert.equal(t.controller.revealItem('u:nope'), false);
+    const listed = t.client.listed;
+    await t.controller.refreshSessions();
+    assert.equal(t.client.listed, listed + 1);
+    assert.match(t.controller.deletionRefusal(MAIN) ?? '', /^The main session cannot be deleted/);
+    assert.equal(t.controller.deletionRefusal(OTHER), undefined);
+    assert.equal(t.controller.list.find(MAIN)?.key, MAIN);
+    assert.ok(
+      t.changes.some((c) => c.type === 'controls'),
+      'the model list tells the header',
+    );
+  });
+
+  it('an earlier page is dropped when the main session changed meanwhile', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
+    const loading = t.controller.loadEarlier();
+    await settle();
+    t.client.mainSessionKey = 'agent:main:elsewhere';
+    t.client.pages.shift()!.resolve({ messages: [user('r1', 'one', 1), reply('r2', 'two', 2)], totalMessages: 3 });
+    await loading;
+    assert.deepEqual(texts(t.controller.transcript), ['user:three']);
+  });
+
+  it('cards without a tool call in the history go last; one after the first item follows it', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [toolCall('r1', 'first', 1), user('r2', 'hi', 2), reply('r3', 'there', 3)]);
+    t.client.event('exec.approval.requested', approvalEvent('a1', {}));
+    t.client.event('exec.approval.requested', approvalEvent('a2', { toolCallId: 'gone' }));
+    t.client.event('exec.approval.requested', approvalEvent('a3', { toolCallId: 'first' }));
+    await settle();
+    const read = t.controller.reloadHistory();
+    t.client.reads.shift()!.resolve({ messages: [toolCall('r1', 'first', 1), user('r2', 'hi', 2), reply('r3', 'there', 3)] });
+    await read;
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['t:first', 'ap:a3', 'u:r2', 'a:r3', 'ap:a1', 'ap:a2'],
     );
   });
 
