@@ -34,6 +34,7 @@ class ScriptedClient {
   mainSessionKey = MAIN;
   sessionDefaults: unknown = undefined;
   listed = 0;
+  questionsListed: unknown[] = [];
   listError: Error | undefined;
   modelsError: Error | undefined;
   readonly reads: Array<{ key: string; limit: number; resolve(page: ChatHistoryResult): void; reject(error: Error): void }> = [];
@@ -66,7 +67,7 @@ class ScriptedClient {
   readonly approvals = {
     route: { approvals: 'ok', questions: 'ok' },
     pending: async () => [],
-    pendingQuestions: async () => [],
+    pendingQuestions: async (): Promise<unknown[]> => this.questionsListed,
     watchSession: async () => [],
     unwatchSession: async () => undefined,
   };
@@ -773,6 +774,33 @@ describe('ChatController over a scripted client', () => {
       t.controller.transcript.map((i) => i.id),
       ['t:first', 'ap:a3', 'u:r2', 'a:r3', 'ap:a1', 'ap:a2'],
     );
+  });
+
+  it('a reread keeps only the calls of open approvals running, beside an open question', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    t.client.questionsListed = [
+      {
+        id: 'q1',
+        sessionKey: MAIN,
+        status: 'pending',
+        questions: [{ id: 'color', header: 'Color', question: 'Which?', options: [{ label: 'Red' }], multiSelect: false, other: false, secret: false }],
+      },
+    ];
+    const history = [user('r1', 'hi', 1), toolCall('r2', 'open', 2), toolCall('r3', 'decided', 3), reply('r4', 'waiting', 4)];
+    await connected(t, history);
+    t.client.event('exec.approval.requested', approvalEvent('a1', { toolCallId: 'open' }));
+    t.client.event('exec.approval.requested', approvalEvent('a2', { toolCallId: 'decided' }));
+    t.client.event('exec.approval.resolved', { id: 'a2', decision: 'deny' });
+    await settle();
+    const read = t.controller.reloadHistory();
+    t.client.reads.shift()!.resolve({ messages: history });
+    await read;
+    assert.deepEqual(t.logs, []);
+    const states = t.controller.transcript.flatMap((i) => (i.kind === 'tool' ? [`${i.id}:${i.tool.state}`] : []));
+    assert.deepEqual(states, ['t:open:running', 't:decided:error']);
+    assert.ok(t.controller.transcript.some((i) => i.id === 'q:q1'));
   });
 
   it('dispose drops every listener and the pending reload', async () => {
