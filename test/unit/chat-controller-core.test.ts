@@ -260,6 +260,7 @@ describe('ChatController over a scripted client', () => {
     assert.deepEqual(reads({ sessionKey: MAIN }), [0, 0]);
     assert.deepEqual(reads({ sessionKey: MAIN, sessionId: 's1' }), [0, 0]);
     assert.deepEqual(reads({ sessionKey: MAIN, sessionId: 's2' }), [0, 1], 'a new transcript id');
+    assert.deepEqual(reads({ sessionKey: MAIN, reason: 'reset', data: { toolCallId: 'c', phase: 'result' } }), [0, 1], 'read as sessions.changed only');
     t.client.event('session.compacted', { sessionKey: MAIN, reason: 'reset' });
     mock.timers.tick(1000);
     assert.equal(t.client.reads.length, 0, 'only sessions.changed says so');
@@ -801,6 +802,22 @@ describe('ChatController over a scripted client', () => {
     const states = t.controller.transcript.flatMap((i) => (i.kind === 'tool' ? [`${i.id}:${i.tool.state}`] : []));
     assert.deepEqual(states, ['t:open:running', 't:decided:error']);
     assert.ok(t.controller.transcript.some((i) => i.id === 'q:q1'));
+  });
+
+  it('asks for no earlier page while a history read loads', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
+    const read = t.controller.reloadHistory();
+    const earlier = t.controller.loadEarlier();
+    await settle();
+    const asked = t.client.pages.length;
+    for (const page of t.client.pages.splice(0)) page.resolve({ messages: [] });
+    assert.equal(asked, 0);
+    assert.equal(await earlier, 2);
+    t.client.reads.shift()!.resolve({ messages: [user('r3', 'three', 3)], hasMore: true, totalMessages: 3, nextOffset: 1 });
+    await read;
   });
 
   it('dispose drops every listener and the pending reload', async () => {
