@@ -15,10 +15,10 @@
 // and mock clocks; (sixth round) the streaming renderer, the live turn, the gateway payload
 // schemas, the gateway switcher, the diff view, the credential store, the turn queue, the change
 // tracker, the chat bridge, the approvals store, the mention path checks and the shared string
-// helper. TESTING.md has the score and the equivalent mutants (the fifth and sixth rounds' in
-// reports/). Each mutant costs a tsx process per covering test file (a second or more; several
-// under jsdom), which is what bounds the scope: the orchestrators whose only tests start ws servers
-// are not in it yet (TESTING.md, "Not in the scope yet").
+// helper; (seventh round) the connection, the client facade and the chat controller, each with a
+// pure test over a scripted stand-in. TESTING.md has the score and the equivalent mutants (the
+// fifth to seventh rounds' in reports/). Each mutant costs a tsx process per covering test file (a
+// second or more; several under jsdom): tests that start ws servers are not listed here.
 export default {
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
@@ -127,6 +127,10 @@ export default {
       'test/unit/strings.test.ts',
       'test/unit/chat-bridge-dispatch.test.ts',
       'test/unit/approvals-store.test.ts',
+      // seventh round
+      'test/unit/gateway-client.test.ts',
+      'test/unit/gateway-connection.test.ts',
+      'test/unit/chat-controller-core.test.ts',
     ],
     nodeArgs: ['--import', 'tsx'],
   },
@@ -207,6 +211,10 @@ export default {
     'src/gateway/frames.ts',
     'src/gateway/connection-state.ts',
     'src/extension/usage-report.ts',
+    // seventh round
+    'src/gateway/gateway-client.ts',
+    'src/gateway/gateway-connection.ts',
+    'src/extension/chat-controller.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two test processes at a time (the machine has 2 cores), with room for a slow start.

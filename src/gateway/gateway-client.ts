@@ -35,6 +35,11 @@ export type { CommandResult } from './chat-sender';
 export type { CommandInfo, ModelInfo, SessionDefaults } from './payloads';
 export type { SessionPatch } from '../protocol/gateway';
 
+/** Makes the client's connection; the default is the real socket layer, a test gives a scripted one. */
+export type ConnectionFactory = (options: GatewayClientOptions, emitter: EventEmitter<GatewayEvents>) => GatewayConnection;
+
+const openConnection: ConnectionFactory = (options, emitter) => new GatewayConnection(options, emitter);
+
 /**
  * The one WebSocket to an OpenClaw Gateway: handshake with a signed device, requests with ids and
  * timeouts, the gateway's events, a watchdog, and reconnection with backoff. Pure Node + ws.
@@ -55,8 +60,8 @@ export class GatewayClient {
   readonly approvals: ApprovalsApi;
   private readonly chat: ChatSender;
 
-  constructor(options: GatewayClientOptions) {
-    this.connection = new GatewayConnection(options, this.emitter);
+  constructor(options: GatewayClientOptions, connect: ConnectionFactory = openConnection) {
+    this.connection = connect(options, this.emitter);
     this.sessions = new SessionsApi(this.connection);
     this.approvals = new ApprovalsApi(this.connection);
     this.lifecycle = new SessionLifecycle(this.connection);

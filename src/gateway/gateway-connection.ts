@@ -34,6 +34,11 @@ import { checkCertificate, normalizeFingerprint } from './tls-trust';
 import { redactFrame, redactText } from './redact';
 import { Watchdog } from './watchdog';
 
+/** Opens a socket; GatewayClient uses ws's, the connection's pure tests a scripted stand-in. */
+export type OpenSocket = (url: URL, options: WebSocket.ClientOptions) => WebSocket;
+
+const openWebSocket: OpenSocket = (url, options) => new WebSocket(url, options);
+
 /** The socket layer under GatewayClient: one connection at a time, kept up while wanted. */
 export class GatewayConnection {
   private readonly requests = new PendingRequests((text) => this.redact(text));
@@ -59,6 +64,7 @@ export class GatewayConnection {
   constructor(
     private readonly options: GatewayClientOptions,
     private readonly emitter: EventEmitter<GatewayEvents>,
+    private readonly openWith: OpenSocket = openWebSocket,
   ) {
     this.endpoint = options.url;
     this.reconnects = new ReconnectTimer(options.backoff);
@@ -271,7 +277,7 @@ export class GatewayConnection {
       // once for JSON.parse anyway, where a bad byte becomes U+FFFD and at worst a bad frame.
       // TLS: Node does not reject the certificate itself; tls-trust.ts decides (system trust or the
       // pinned fingerprint) on the upgrade answer, before anything but the upgrade request is sent.
-      socket = new WebSocket(checked.url, {
+      socket = this.openWith(checked.url, {
         maxPayload: MAX_INCOMING_FRAME_BYTES,
         handshakeTimeout: this.handshakeTimeoutMs,
         skipUTF8Validation: true,

@@ -68,6 +68,9 @@ describe('comments and trailing commas', () => {
     assert.deepEqual(read(text), { found: true, port: 19001, token: 'a//b/*c*/d"e\\' });
     const slashes = '{ "gateway": { "port": 19001, "auth": { "token": "x" }, "url": "http://h/*" } } // end';
     assert.deepEqual(read(slashes), { found: true, port: 19001, token: 'x' });
+    // An escaped quote does not end the string: the comment mark after it is still inside.
+    const escaped = '{ "gateway": { "port": 19001, "auth": { "token": "d\\"//x" } } }';
+    assert.deepEqual(read(escaped), { found: true, port: 19001, token: 'd"//x' });
   });
 
   it('a block comment ends at the first */ after its opening, not inside it', () => {
