@@ -25,6 +25,7 @@ interface OpenRun {
   input: TurnInput;
   options: TurnOptions;
   resolve(result: TurnResult): void;
+  reject(error: Error): void;
 }
 
 /** The client calls the controller and its parts make; history reads stay open until the test answers. */
@@ -42,6 +43,7 @@ class ScriptedClient {
   readonly runs: OpenRun[] = [];
   readonly watched: string[] = [];
   readonly deleted: string[] = [];
+  readonly patched: Array<[string, Record<string, unknown>]> = [];
   watchError: Error | undefined;
   rows: SessionRow[] = [{ key: MAIN }];
   models: unknown[] = [];
@@ -119,9 +121,14 @@ class ScriptedClient {
     return { ok: true, deleted: true };
   };
   runTurn(input: TurnInput, options: TurnOptions): Promise<TurnResult> {
-    return new Promise((resolve) => this.runs.push({ input, options, resolve }));
+    return new Promise((resolve, reject) => this.runs.push({ input, options, resolve, reject }));
   }
   abortTurn = async () => ({});
+  /** `sessions.patch`: the next `sessions.list` shows the change. */
+  patchSession = async (key: string, patch: Record<string, unknown>) => {
+    this.patched.push([key, patch]);
+    this.rows = this.rows.map((row) => (row.key === key ? { ...row, ...patch } : row));
+  };
 }
 
 async function settle(): Promise<void> {
@@ -843,5 +850,135 @@ describe('ChatController over a scripted client', () => {
     off();
     t.controller.refreshControls();
     assert.deepEqual(seen, [{ type: 'controls' }, { type: 'draft', text: 'again' }]);
+  });
+  it('a model picked in the header shows once the gateway has it: the session list is read again', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    t.client.rows = [{ key: MAIN, model: 'small' }];
+    t.client.models = ['small', 'big'].map((id) => ({ id, ref: id, name: id, input: ['text'], thinkingLevels: [] }));
+    await connected(t, [user('r1', 'hi', 1)]);
+    assert.equal(t.controller.controls.view(MAIN).model, 'small');
+    t.changes.splice(0);
+    await t.controller.controls.setModel(MAIN, 'big');
+    assert.deepEqual(t.client.patched, [[MAIN, { model: 'big' }]]);
+    assert.equal(t.controller.controls.view(MAIN).model, 'big');
+    assert.equal(t.controller.sessions[0].model, 'big');
+    assert.ok(t.kinds().includes('sessions'), 'the Sessions view is told');
+  });
+
+  it('a turn the gateway fails is logged as an error', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('doomed');
+    await settle();
+    t.client.runs[0].reject(new Error('the socket closed'));
+    await settle();
+    assert.deepEqual(t.logs, [['error', 'turn failed: the socket closed']]);
+    assert.equal(t.controller.busy, false);
+  });
+
+  it("another client's message during our turn waits for it: the history is read once the turn ends", async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('mine');
+    await settle();
+    const run = t.client.runs[0];
+    const key = run.input.idempotencyKey!;
+    t.client.event('session.message', { sessionKey: MAIN, message: user('r2', 'from the web chat', 2) });
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1', `u:${key}`],
+      'where it belongs is not known while ours streams',
+    );
+    run.resolve({ runId: key, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    assert.equal(t.client.reads.length, 1, 'read again after the turn');
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1), user('r2', 'from the web chat', 2)] });
+    await settle();
+    assert.deepEqual(texts(t.controller.transcript), ['user:hi', 'user:from the web chat']);
+  });
+
+  it('our own rows coming back from the gateway are neither shown twice nor a reason to read again', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('mine');
+    await settle();
+    const run = t.client.runs[0];
+    const key = run.input.idempotencyKey!;
+    const ours = (m: HistoryMessage): HistoryMessage => ({ ...m, __openclaw: { ...m.__openclaw, runId: key } });
+    t.client.event('session.message', { sessionKey: MAIN, message: ours(user('r2', 'mine', 2)) });
+    run.resolve({ runId: key, sessionKey: MAIN, status: 'ok', text: '' });
+    await settle();
+    t.client.event('session.message', { sessionKey: MAIN, message: ours(reply('r3', 'done', 3)) });
+    mock.timers.tick(1000);
+    assert.equal(t.client.reads.length, 0);
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1', `u:${key}`],
+    );
+  });
+
+  it('a malformed session.tool frame is ignored; the next good one still ends its call', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1), toolCall('r2', 'call1', 2)]);
+    const state = () => {
+      const found = t.controller.transcript.find((i) => i.id === 't:call1');
+      return found?.kind === 'tool' ? found.tool.state : undefined;
+    };
+    const read = t.controller.reloadHistory();
+    t.client.event('exec.approval.requested', approvalEvent('a1', { toolCallId: 'call1' }));
+    await settle();
+    t.client.reads.shift()!.resolve({ messages: [user('r1', 'hi', 1), toolCall('r2', 'call1', 2)] });
+    await read;
+    assert.equal(state(), 'running');
+    for (const payload of [{ sessionKey: MAIN }, { sessionKey: MAIN, data: { phase: 'result' } }, null]) {
+      assert.doesNotThrow(() => t.client.event('session.tool', payload));
+    }
+    assert.equal(state(), 'running');
+    t.client.event('session.tool', { sessionKey: MAIN, data: { toolCallId: 'call1', phase: 'result', result: 'ok' } });
+    assert.equal(state(), 'done');
+  });
+
+  it('offline, no earlier page is asked for, even with older messages left', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
+    t.client.setState({ kind: 'reconnecting', attempt: 1, delayMs: 10 } as unknown as ConnectionState);
+    const earlier = t.controller.loadEarlier();
+    await settle();
+    const asked = t.client.pages.length;
+    for (const page of t.client.pages.splice(0)) page.resolve({ messages: [] });
+    assert.equal(asked, 0);
+    assert.equal(await earlier, 2, 'the older messages are still there to load');
+    assert.deepEqual(texts(t.controller.transcript), ['user:three']);
+  });
+
+  it('a card asked by our running turn shows in that turn, before a message queued behind it', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+    const t = setup();
+    await connected(t, [user('r1', 'hi', 1)]);
+    t.controller.send('ask me');
+    t.controller.send('then this', undefined, 'queue');
+    await settle();
+    const [first, second] = t.controller.transcript.slice(1).map((i) => i.id);
+    const key = t.client.runs[0].input.idempotencyKey!;
+    assert.equal(first, `u:${key}`);
+    t.client.event('exec.approval.requested', approvalEvent('a1', { runId: key }));
+    await settle();
+    assert.deepEqual(
+      t.controller.transcript.map((i) => i.id),
+      ['u:r1', first, 'ap:a1', second],
+    );
   });
 });
