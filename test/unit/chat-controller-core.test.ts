@@ -154,6 +154,12 @@ describe('ChatController over a scripted client', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
+  /** node:test's mock `setTimeout` for this case (the reload and list delays), reset after it. */
+  function mockTimeouts(): void {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    cleanups.push(() => mock.timers.reset());
+  }
+
   function setup(deps: { initialSession?: string; busyMode?: () => 'steer' | 'queue' | 'interrupt'; thinking?: () => string | undefined } = {}) {
     const client = new ScriptedClient();
     const logs: Array<[string, string]> = [];
@@ -191,8 +197,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('the first connection watches the session, lists the sessions and reads its history once', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.setState(connectedState());
     assert.deepEqual(t.changes[0], { type: 'connection', state: connectedState() });
@@ -220,8 +225,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a connection after only unsent messages reads the history again', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.controller.send('offline hello');
     assert.deepEqual(texts(t.controller.transcript), ['user:offline hello']);
@@ -231,8 +235,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('reads again after a resync, not after a run gap; a run gap marks its turn', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.client.resync({ reason: 'frame-gap' });
@@ -248,8 +251,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a rewrite of the shown session is read again after 300 ms; other sessions and reasons are not', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)], { sessionId: 's1' });
     const reads = (payload: Record<string, unknown>) => {
@@ -274,8 +276,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a new transcript id is no rewrite while the shown history named none', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.client.event('sessions.changed', { sessionKey: MAIN, sessionId: 's2' });
@@ -284,8 +285,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it("another client's message in the shown session joins the transcript", async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.client.event('session.message', { sessionKey: MAIN, message: reply('r2', 'from elsewhere', 2) });
@@ -296,8 +296,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a history read that fails is logged and the view told; a newer read wins over an older one', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.setState(connectedState());
     mock.timers.tick(0);
@@ -345,8 +344,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('switching sessions saves it, clears the transcript and reads the new one; the shown one with items is kept', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     await t.controller.switchSession(MAIN);
@@ -371,8 +369,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a read answered after the session changed is dropped', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     const read = t.controller.reloadHistory();
@@ -395,8 +392,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('keeps the turns in flight and their run out of a reread history', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('  second  ');
@@ -429,8 +425,7 @@ describe('ChatController over a scripted client', () => {
     assert.equal(t.controller.imageRefusal(['a.png']), undefined, 'no model known: nothing is refused');
     t.client.rows = [{ key: MAIN, model: 'words-only' }];
     t.client.models = [{ id: 'words-only', ref: 'words-only', name: 'Words', input: ['text'], thinkingLevels: [] }];
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     await connected(t);
     const refusal = t.controller.send('look', withImage);
     assert.match(refusal ?? '', /^Words \(words-only\) takes no images, so a\.png cannot go/);
@@ -484,8 +479,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('loads earlier pages before the transcript, unless a reload came meanwhile', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r3', 'three', 3), reply('r4', 'four', 4)], { hasMore: true, totalMessages: 4, nextOffset: 2 });
     assert.equal(t.controller.earlier, 2);
@@ -511,8 +505,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a card of the shown session follows its tool call; one of another session is not shown', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1), toolCall('r2', 'call1', 2), reply('r3', 'after', 3)]);
     t.client.event('exec.approval.requested', approvalEvent('a1', { toolCallId: 'call1' }));
@@ -540,8 +533,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a new session starts with the thinking setting, a listed one keeps its own; the busy mode is the setting, steer by default', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup({ thinking: () => 'high', busyMode: () => 'queue' });
     t.client.sessionDefaults = { thinkingLevels: ['low', 'high'] };
     t.client.rows = [{ key: MAIN }, { key: 'agent:main:listed' }];
@@ -570,8 +562,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('listing failures are logged as warnings; sessions.changed and the end of a turn list the sessions again soon', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.listError = new Error('no list');
     t.client.modelsError = new Error('no models');
@@ -602,8 +593,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a run gap in one of our turns reads the history once the turn ends', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('gap');
@@ -628,8 +618,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('losing the connection puts a message the gateway has not taken back in the queue; dispose stops the turns', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     for (const lost of [{ kind: 'reconnecting', attempt: 1, delayMs: 10 }, { kind: 'failed' }]) {
       const t = setup();
       await connected(t, [user('r1', 'hi', 1)]);
@@ -657,8 +646,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a card asked by one of our runs goes into that turn, and a reread shows it once', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('ask me');
@@ -680,8 +668,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it("another gateway's connection drops the last one's cards and reads the history again at once", async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.client.event('exec.approval.requested', approvalEvent('a1', {}));
@@ -702,8 +689,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a reconnection with history shown reads nothing again, even with a message queued meanwhile', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.client.setState({ kind: 'reconnecting', attempt: 1, delayMs: 10 } as unknown as ConnectionState);
@@ -714,8 +700,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a reread of a shown transcript keeps it until the answer; stop drops a queued message', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     assert.equal(t.controller.loading, false);
@@ -734,8 +719,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('answers the views: reveal, refresh, deletion refusal and the list', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     assert.equal(t.controller.loading, false, 'nothing loads before a connection');
     await connected(t, [user('r1', 'hi', 1)]);
@@ -754,8 +738,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('an earlier page is dropped when the main session changed meanwhile', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
     const loading = t.controller.loadEarlier();
@@ -767,8 +750,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('cards without a tool call in the history go last; one after the first item follows it', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [toolCall('r1', 'first', 1), user('r2', 'hi', 2), reply('r3', 'there', 3)]);
     t.client.event('exec.approval.requested', approvalEvent('a1', {}));
@@ -785,8 +767,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a reread keeps only the calls of open approvals running, beside an open question', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.questionsListed = [
       {
@@ -812,8 +793,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('asks for no earlier page while a history read loads', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
     const read = t.controller.reloadHistory();
@@ -828,8 +808,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('dispose drops every listener and the pending reload', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.setState(connectedState());
     t.controller.dispose();
@@ -852,8 +831,7 @@ describe('ChatController over a scripted client', () => {
     assert.deepEqual(seen, [{ type: 'controls' }, { type: 'draft', text: 'again' }]);
   });
   it('a model picked in the header shows once the gateway has it: the session list is read again', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     t.client.rows = [{ key: MAIN, model: 'small' }];
     t.client.models = ['small', 'big'].map((id) => ({ id, ref: id, name: id, input: ['text'], thinkingLevels: [] }));
@@ -868,8 +846,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a turn the gateway fails is logged as an error', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('doomed');
@@ -881,8 +858,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it("another client's message during our turn waits for it: the history is read once the turn ends", async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('mine');
@@ -904,8 +880,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('our own rows coming back from the gateway are neither shown twice nor a reason to read again', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('mine');
@@ -926,8 +901,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a malformed session.tool frame is ignored; the next good one still ends its call', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1), toolCall('r2', 'call1', 2)]);
     const state = () => {
@@ -949,8 +923,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('offline, no earlier page is asked for, even with older messages left', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r3', 'three', 3)], { hasMore: true, totalMessages: 3, nextOffset: 1 });
     t.client.setState({ kind: 'reconnecting', attempt: 1, delayMs: 10 } as unknown as ConnectionState);
@@ -964,8 +937,7 @@ describe('ChatController over a scripted client', () => {
   });
 
   it('a card asked by our running turn shows in that turn, before a message queued behind it', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    cleanups.push(() => mock.timers.reset());
+    mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
     t.controller.send('ask me');

@@ -700,8 +700,8 @@ describe('GatewayConnection: refusals during the handshake', () => {
     assert.ok(logs.some((line) => line.startsWith('error: connection failed: ')));
   });
 
-  it('retries once with the device token when the shared token is refused', async () => {
-    const { connection, last, sockets } = makeConnection({ token: TOKEN });
+  it('retries once with the device token when the shared token is refused, and logs it', async () => {
+    const { connection, last, sockets, logs } = makeConnection({ token: TOKEN });
     connection.start();
     await settle();
     await shake(last(), { ok: true, payload: hello({ auth: { role: 'operator', deviceToken: 'dev-tok' } }) });
@@ -715,6 +715,7 @@ describe('GatewayConnection: refusals during the handshake', () => {
     await settle();
     assert.equal(sockets.length, 3);
     assert.equal(connection.state.kind, 'connecting');
+    assert.ok(logs.includes('info: the shared token was refused; retrying once with the device token'));
   });
 });
 
@@ -983,21 +984,6 @@ describe('GatewayConnection: stale sockets and timers', () => {
     last().emit('message', Buffer.from('{"type":"nonsense"}'));
     assert.equal(connection.problems.size, 2);
     assert.ok(logs.length >= 2, 'each kind of bad frame is logged once');
-  });
-
-  it('logs that the shared token was refused and the device token is tried', async () => {
-    const { connection, last, logs } = makeConnection({ token: TOKEN });
-    connection.start();
-    await settle();
-    await shake(last(), { ok: true, payload: hello({ auth: { role: 'operator', deviceToken: 'dev-tok' } }) });
-    last().drop(1001);
-    mock.timers.tick(100);
-    await settle();
-    await shake(last(), {
-      ok: false,
-      error: { code: 'INVALID_REQUEST', message: 'no', details: { code: 'AUTH_TOKEN_MISMATCH', canRetryWithDeviceToken: true } },
-    });
-    assert.ok(logs.includes('info: the shared token was refused; retrying once with the device token'));
   });
 
   it('a 503 from a gateway not known to restart probes once a second', async () => {
