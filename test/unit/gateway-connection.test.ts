@@ -690,6 +690,17 @@ describe('GatewayConnection: refusals during the handshake', () => {
     assert.equal(state.delayMs, 100);
   });
 
+  it('redacts the token in the reason of a transport failure it will retry', async () => {
+    const { connection, last } = makeConnection({ token: TOKEN });
+    connection.start();
+    await settle();
+    // A proxy or a TLS library may quote the URL it was given, query and all.
+    last().emit('error', new Error(`getaddrinfo ENOTFOUND gateway?token=${TOKEN}`));
+    await settle();
+    const state = current(connection) as Extract<ConnectionState, { kind: 'reconnecting' }>;
+    assert.equal(state.reason, 'cannot reach the gateway at ws://127.0.0.1:18789: getaddrinfo ENOTFOUND gateway?token=[redacted]');
+  });
+
   it('turns a typed transport failure into its failed state', async () => {
     const { connection, last, logs } = makeConnection();
     connection.start();
