@@ -10,6 +10,9 @@ export const CACHE = process.env.OPENCLAW_VSCODE_CACHE ?? path.join(ROOT, '.cach
 /** The versions of openclaw, code-server and Node 24, named once in tools/versions.json. */
 export const VERSIONS = JSON.parse(readFileSync(path.join(ROOT, 'tools', 'versions.json'), 'utf8'));
 
+/** Seconds to wait before each new try of a failed install: a short wait, then a longer one. */
+const INSTALL_RETRY_WAITS_S = [20, 90];
+
 /**
  * Installs `spec` (e.g. "openclaw@2026.9.6") into its own prefix under .cache/ unless a marker
  * says it is already there. Returns the prefix. `env` extends the environment of npm (PATH, ...).
@@ -21,10 +24,26 @@ export function npmInstallCached(name, spec, { env = {}, npm = 'npm', extraArgs 
   mkdirSync(prefix, { recursive: true });
   const started = Date.now();
   process.stderr.write(`[deps] installing ${spec} into ${path.relative(ROOT, prefix)} ...\n`);
-  execFileSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...extraArgs, spec], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, npm_config_cache: path.join(CACHE, 'npm-cache'), ...env },
-  });
+  const install = (more) =>
+    execFileSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...more, ...extraArgs, spec], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, npm_config_cache: path.join(CACHE, 'npm-cache'), ...env },
+    });
+  // Without a lock file the newest versions are resolved, and a package published minutes ago can
+  // name a version of another that npm's cached list of versions (or the registry's) does not show
+  // yet (ETARGET, seen on a fresh CI machine). Such failures pass: try again later, asking the
+  // registry afresh. A lasting failure is thrown after the last try.
+  for (let retry = 0; ; retry++) {
+    try {
+      install(retry ? ['--prefer-online'] : []);
+      break;
+    } catch (error) {
+      const waitS = INSTALL_RETRY_WAITS_S[retry];
+      if (waitS === undefined) throw error;
+      process.stderr.write(`[deps] installing ${spec} failed; trying again in ${waitS} s, asking the registry afresh\n`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitS * 1000);
+    }
+  }
   writeFileSync(marker, `${spec}\n`);
   process.stderr.write(`[deps] ${spec} installed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return prefix;
