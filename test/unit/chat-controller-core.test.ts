@@ -188,6 +188,14 @@ describe('ChatController over a scripted client', () => {
     await settle();
   }
 
+  /** Sends `text` and returns its run, held open, and the turn's key (its idempotency key). */
+  async function sendHeld(t: ReturnType<typeof setup>, text: string) {
+    t.controller.send(text);
+    await settle();
+    const run = t.client.runs[0];
+    return { run, key: run.input.idempotencyKey! };
+  }
+
   it('shows the main session until another is chosen, and the remembered one first', () => {
     const t = setup();
     assert.equal(t.controller.sessionKey, MAIN);
@@ -596,10 +604,7 @@ describe('ChatController over a scripted client', () => {
     mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
-    t.controller.send('gap');
-    await settle();
-    const run = t.client.runs[0];
-    const key = run.input.idempotencyKey!;
+    const { run, key } = await sendHeld(t, 'gap');
     t.client.resync({ reason: 'run-gap', runId: key });
     mock.timers.tick(1000);
     assert.equal(t.client.reads.length, 0, 'not while the turn runs');
@@ -861,10 +866,7 @@ describe('ChatController over a scripted client', () => {
     mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
-    t.controller.send('mine');
-    await settle();
-    const run = t.client.runs[0];
-    const key = run.input.idempotencyKey!;
+    const { run, key } = await sendHeld(t, 'mine');
     t.client.event('session.message', { sessionKey: MAIN, message: user('r2', 'from the web chat', 2) });
     assert.deepEqual(
       t.controller.transcript.map((i) => i.id),
@@ -883,10 +885,7 @@ describe('ChatController over a scripted client', () => {
     mockTimeouts();
     const t = setup();
     await connected(t, [user('r1', 'hi', 1)]);
-    t.controller.send('mine');
-    await settle();
-    const run = t.client.runs[0];
-    const key = run.input.idempotencyKey!;
+    const { run, key } = await sendHeld(t, 'mine');
     const ours = (m: HistoryMessage): HistoryMessage => ({ ...m, __openclaw: { ...m.__openclaw, runId: key } });
     t.client.event('session.message', { sessionKey: MAIN, message: ours(user('r2', 'mine', 2)) });
     run.resolve({ runId: key, sessionKey: MAIN, status: 'ok', text: '' });

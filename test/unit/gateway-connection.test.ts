@@ -18,6 +18,8 @@ import { GatewayConnection } from '../../src/gateway/gateway-connection';
 
 const URL_A = 'ws://127.0.0.1:18789';
 const TOKEN = 'tok-secret-1234567890';
+/** A backoff whose first wait (5 s, no jitter) is far from the one-second restart probe. */
+const SLOW_BACKOFF = { initialMs: 5_000, maxMs: 30_000, jitter: 0 };
 
 /** A socket that records what the connection does to it; the test speaks the gateway's part. */
 class ScriptedSocket extends EventEmitter {
@@ -476,7 +478,7 @@ describe('GatewayConnection: drops and reconnects', () => {
   });
 
   it('probes about once a second after a 1012 restart close', async () => {
-    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = await connected({ backoff: SLOW_BACKOFF });
     last().drop(1012, 'restart');
     const state = current(connection) as Extract<ConnectionState, { kind: 'reconnecting' }>;
     assert.equal(state.cause, 'restarting');
@@ -485,7 +487,7 @@ describe('GatewayConnection: drops and reconnects', () => {
   });
 
   it('probes about once a second after a drop without a close frame (1006)', async () => {
-    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = await connected({ backoff: SLOW_BACKOFF });
     last().drop(1006);
     const state = current(connection) as Extract<ConnectionState, { kind: 'reconnecting' }>;
     assert.equal(state.cause, 'closed');
@@ -494,13 +496,13 @@ describe('GatewayConnection: drops and reconnects', () => {
   });
 
   it('waits the full backoff after an ordinary close', async () => {
-    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = await connected({ backoff: SLOW_BACKOFF });
     last().drop(1001);
     assert.equal((current(connection) as { delayMs: number }).delayMs, 5_000);
   });
 
   it('after a shutdown event, waits the hint and calls the next close a restart', async () => {
-    const { connection, last, logs } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last, logs } = await connected({ backoff: SLOW_BACKOFF });
     last().receive({ type: 'event', event: 'shutdown', payload: { reason: 'upgrade' } });
     last().receive({ type: 'event', event: 'shutdown', payload: {} });
     assert.deepEqual(
@@ -648,7 +650,7 @@ describe('GatewayConnection: refusals during the handshake', () => {
   });
 
   it('comes back soon when the gateway says it is starting, honouring its retry hint', async () => {
-    const { connection, last } = makeConnection({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = makeConnection({ backoff: SLOW_BACKOFF });
     connection.start();
     await settle();
     await shake(last(), { ok: false, error: { code: 'UNAVAILABLE', message: 'starting', retryable: true, retryAfterMs: 2_500 } });
@@ -659,7 +661,7 @@ describe('GatewayConnection: refusals during the handshake', () => {
   });
 
   it('probes once a second when the gateway says it is starting without a hint', async () => {
-    const { connection, last } = makeConnection({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = makeConnection({ backoff: SLOW_BACKOFF });
     connection.start();
     await settle();
     await shake(last(), { ok: false, error: { code: 'UNAVAILABLE', message: 'starting', retryable: true } });
@@ -667,7 +669,7 @@ describe('GatewayConnection: refusals during the handshake', () => {
   });
 
   it('calls an unreachable gateway restarting while a restart is known, and waits its 503 hint', async () => {
-    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = await connected({ backoff: SLOW_BACKOFF });
     last().drop(1012);
     mock.timers.tick(1_000);
     await settle();
@@ -929,7 +931,7 @@ describe('GatewayConnection: stale sockets and timers', () => {
   });
 
   it('a connection ends the restart probing: a later ordinary drop waits the full backoff', async () => {
-    const { connection, last } = await connected({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = await connected({ backoff: SLOW_BACKOFF });
     last().drop(1012);
     mock.timers.tick(1_000);
     await settle();
@@ -998,7 +1000,7 @@ describe('GatewayConnection: stale sockets and timers', () => {
   });
 
   it('a 503 from a gateway not known to restart probes once a second', async () => {
-    const { connection, last } = makeConnection({ backoff: { initialMs: 5_000, maxMs: 30_000, jitter: 0 } });
+    const { connection, last } = makeConnection({ backoff: SLOW_BACKOFF });
     connection.start();
     await settle();
     last().emit('unexpected-response', {}, { statusCode: 503, resume: () => undefined });
