@@ -12,7 +12,7 @@ import { createWriteStream, existsSync, rmSync, writeFileSync, type WriteStream 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mkdirOwnerOnly } from '../owner-only';
-import { ROOT } from '../paths';
+import { CACHE, ROOT } from '../paths';
 import { OPENCLAW_VERSION } from '../versions';
 import { sleep } from '../wait';
 import { HARNESS_MODEL, writeGatewayConfig } from './config';
@@ -178,8 +178,12 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Gate
     ...install.env,
     // The tests' own NODE_OPTIONS (tsx loaders) must not be applied to the Node 24 gateway.
     NODE_OPTIONS: undefined,
-    // With NODE_COMPILE_CACHE set, openclaw.mjs respawns itself to move the cache; keep one process.
-    NODE_COMPILE_CACHE: undefined,
+    // openclaw.mjs keeps V8's compiled code under TMPDIR, which is this run's own: every gateway would
+    // compile all of its JavaScript afresh. One cache in .cache/ serves every run of a version
+    // (Node checks each entry against the source). Marked as already moved, so that openclaw.mjs does
+    // not respawn itself into a subfolder: the gateway stays one process, the one the harness signals.
+    NODE_COMPILE_CACHE: path.join(CACHE, 'node-compile-cache', install.version),
+    OPENCLAW_PACKAGED_COMPILE_CACHE_RESPAWNED: '1',
     ...opts.env,
   };
 
