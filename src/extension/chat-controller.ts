@@ -403,7 +403,9 @@ export class ChatController extends Disposable {
       void this.controls.refreshModels();
       // The first connection: show this session's history. Later ones: the resync notice reloads it.
       if (!this.model.items.length || this.model.items.every((i) => i.kind === 'user' && i.pending)) this.scheduleReload(0);
-    } else if (state.kind === 'reconnecting' || state.kind === 'failed') {
+    } else {
+      // Any other state has no socket that could take a message (a reconnect or a changed URL goes
+      // straight from connected to connecting): what was being sent waits again.
       this.turns.disconnected();
     }
   }
