@@ -105,9 +105,17 @@ describe('approvals and questions', () => {
         ['size', true, true, ['S', 'M', 'L']],
       ],
     );
+    const answered = { color: ['Blue'], size: ['S', 'L'] };
+    assert.deepEqual(events('question.resolved').map(readQuestionOutcome), [
+      { id: 'ask_8fc26eec91329c955146db94279d8b21', status: 'answered', answers: answered },
+      { id: 'ask_08df9d31b8686cf0d94c9988b925bd1e', status: 'cancelled' },
+      { id: 'ask_7cd0c03d2292322a2aafb73484ad6838', status: 'expired' },
+    ]);
+    // question.resolve's own answers, the accepted one and the cancel (the refused ones carry no payload).
+    const resolves = frames.filter((f) => f.type === 'res' && f.ok && String(f.id).startsWith('questionresolve-'));
     assert.deepEqual(
-      events('question.resolved').map((p) => readQuestionOutcome(p)?.status),
-      ['answered', 'cancelled', 'expired'],
+      resolves.map((f) => readQuestionOutcome(f.payload)),
+      [{ status: 'answered', answers: answered }, { status: 'cancelled' }],
     );
   });
 
