@@ -62,6 +62,12 @@ export class Approvals extends Disposable {
   private watched: string | undefined;
   private subscribed: string | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /**
+   * Entries whose decision, answer or skip is on its way: the gateway's reply settles them, not
+   * the expiry timer (a decision that arrives just in time runs the command; marking it expired
+   * here would tell the person the gateway denied it).
+   */
+  private readonly inFlight = new Set<PendingEntry>();
   private syncGeneration = 0;
 
   constructor(
@@ -162,7 +168,7 @@ export class Approvals extends Disposable {
     const entry = this.checkDecidable(id, decision);
     this.update(entry, { state: 'deciding', sending: decision, error: undefined });
     try {
-      const result = await this.client.approvals.resolve(id, decision);
+      const result = await this.whileSending(entry, () => this.client.approvals.resolve(id, decision));
       entry.sending = undefined;
       if (result.applied) {
         entry.decidedHere = true;
@@ -190,7 +196,7 @@ export class Approvals extends Disposable {
     const answers = checkAnswers(entry.question, given);
     this.update(entry, { state: 'submitting', error: undefined });
     try {
-      const answered = await this.client.approvals.answerQuestion(id, answers);
+      const answered = await this.whileSending(entry, () => this.client.approvals.answerQuestion(id, answers));
       if (answered) {
         entry.endedHere = true;
         this.endQuestion(id, 'answered', answers);
@@ -209,7 +215,7 @@ export class Approvals extends Disposable {
     const entry = this.checkAnswerable(id);
     this.update(entry, { state: 'submitting', error: undefined });
     try {
-      const skipped = await this.client.approvals.skipQuestion(id);
+      const skipped = await this.whileSending(entry, () => this.client.approvals.skipQuestion(id));
       if (skipped) {
         entry.endedHere = true;
         this.endQuestion(id, 'cancelled');
@@ -404,18 +410,29 @@ export class Approvals extends Disposable {
     this.emitter.emit('change', change);
   }
 
-  /** Marks what is past its deadline (and a grace) as expired, at the next deadline. */
+  private async whileSending<T>(entry: PendingEntry, send: () => Promise<T>): Promise<T> {
+    this.inFlight.add(entry);
+    try {
+      return await send();
+    } finally {
+      this.inFlight.delete(entry);
+      this.scheduleExpiry();
+    }
+  }
+
+  /** Marks what is past its deadline (and a grace) as expired, at the next deadline; not what is on its way. */
   private scheduleExpiry(): void {
     clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
-    const deadlines = this.pending()
+    const waiting = () => this.pending().filter((entry) => !this.inFlight.has(entry));
+    const deadlines = waiting()
       .map(expiresAt)
       .filter((at): at is number => at !== undefined);
     if (!deadlines.length || this.isDisposed) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, Math.min(...deadlines) + EXPIRY_GRACE_MS - Date.now()));
     this.expiryTimer = setTimeout(() => {
       const now = Date.now();
-      for (const entry of this.pending()) {
+      for (const entry of waiting()) {
         const at = expiresAt(entry);
         if (at === undefined || at + EXPIRY_GRACE_MS > now) continue;
         if (entry.kind === 'approval') this.endApproval({ id: entry.approval.id, status: 'expired', reason: 'timeout' });

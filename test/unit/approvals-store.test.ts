@@ -630,6 +630,56 @@ describe('Approvals (the host store)', () => {
     assert.equal(store.approval('far')?.state, 'expired');
   });
 
+  it('leaves a decision, an answer or a skip on its way to the gateway’s reply, past the deadline too', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    cleanups.push(() => mock.timers.reset());
+    const { client, api, store } = await setup();
+    const soon = { expiresAtMs: 1_010_000 };
+    client.event('exec.approval.requested', requested('d', {}, soon));
+    client.event('exec.approval.requested', requested('f', {}, soon));
+    client.event('question.requested', questionPayload('a', soon));
+    client.event('question.requested', questionPayload('s', soon));
+    const held = <T>() => {
+      let release: (value: T) => void = () => undefined;
+      let fail: (error: Error) => void = () => undefined;
+      const promise = new Promise<T>((resolve, reject) => ((release = resolve), (fail = reject)));
+      return { promise, release, fail };
+    };
+    const decision = held<DecisionResult>();
+    const failing = held<DecisionResult>();
+    api.resolveWith = (id) => (id === 'd' ? decision.promise : failing.promise);
+    const answer = held<boolean>();
+    api.answerWith = () => answer.promise;
+    const skip = held<boolean>();
+    api.skipWith = () => skip.promise;
+    const decided = store.decide('d', 'allow-once');
+    const failed = store.decide('f', 'deny');
+    const answered = store.answer('a', [{ questionId: 'color', values: ['Red'] }]);
+    const skipped = store.skip('s');
+    mock.timers.tick(60_000);
+    assert.deepEqual(
+      [store.approval('d')?.state, store.approval('f')?.state, store.question('a')?.state, store.question('s')?.state],
+      ['deciding', 'deciding', 'submitting', 'submitting'],
+      'the deadline passed while each was on its way',
+    );
+    decision.release({ applied: true, resolution: { id: 'd', status: 'allowed', decision: 'allow-once' } });
+    answer.release(true);
+    skip.release(true);
+    assert.equal(await decided, true);
+    assert.equal(await answered, true);
+    assert.equal(await skipped, true);
+    assert.equal(store.approval('d')?.state, 'allowed');
+    assert.equal(store.approval('d')?.decidedHere, true);
+    assert.equal(store.question('a')?.state, 'answered');
+    assert.equal(store.question('s')?.state, 'skipped');
+    // One that could not be sent waits again, and its deadline, long past, ends it at once.
+    failing.fail(new Error('socket closed'));
+    await assert.rejects(failed, /socket closed/);
+    assert.equal(store.approval('f')?.state, 'pending');
+    mock.timers.tick(0);
+    assert.equal(store.approval('f')?.state, 'expired');
+  });
+
   it('stops its timer and its listeners when disposed', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
     cleanups.push(() => mock.timers.reset());
