@@ -1,7 +1,10 @@
 /** Where an export may be written (export-target.ts): the proposed name, and the workspace check the save dialog's answer goes through. */
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { exportFileName, folderHolding } from '../../src/extension/export-target';
+import { exportFileName, folderHolding, folderHoldingOnDisk, realPath } from '../../src/extension/export-target';
 
 describe('export target', () => {
   it('proposes a plain file name from the title', () => {
@@ -32,6 +35,33 @@ describe('export target', () => {
     assert.equal(folderHolding(['/ws/a'], '/ws/a/.'), undefined);
     assert.equal(folderHolding(['/ws/a'], '/ws/a/../../etc/s.md'), undefined);
     assert.equal(folderHolding([], '/ws/a/s.md'), undefined);
+  });
+
+  it('follows the links on the disk: a linked folder inside that leads out is refused, a linked workspace is not', async (t) => {
+    const base = await mkdtemp(path.join(tmpdir(), 'export-target-'));
+    t.after(() => rm(base, { recursive: true, force: true }));
+    const ws = path.join(base, 'ws');
+    const away = path.join(base, 'away');
+    await mkdir(path.join(ws, 'notes'), { recursive: true });
+    await mkdir(away);
+    await symlink(away, path.join(ws, 'out'));
+    await symlink(ws, path.join(base, 'ws-link'));
+    await writeFile(path.join(away, 'there.md'), '');
+    await symlink(path.join(away, 'there.md'), path.join(ws, 'notes', 'linked.md'));
+
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'new', 's.md')), ws, 'folders not made yet');
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'out', 's.md')), undefined, 'a linked folder that leads out');
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'out', 'deeper', 's.md')), undefined);
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'linked.md')), undefined, 'an existing file that is a link out');
+    assert.equal(
+      await folderHoldingOnDisk([path.join(base, 'ws-link')], path.join(ws, 's.md')),
+      path.join(base, 'ws-link'),
+      'the folder opened through a link',
+    );
+    assert.equal(await folderHoldingOnDisk([away, ws], path.join(ws, 'out', 's.md')), away, 'the folder it leads to is open too');
+    assert.equal(await folderHoldingOnDisk([], path.join(ws, 's.md')), undefined);
+    assert.equal(await realPath(path.join(base, 'ws-link', 'out', 'a', 'b.md')), path.join(await realPath(away), 'a', 'b.md'));
+    await assert.rejects(realPath(path.join(ws, 'notes', 'linked.md', 'x.md')), { code: 'ENOTDIR' });
   });
 
   it('ignores case only where the file system does', () => {

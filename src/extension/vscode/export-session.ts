@@ -5,7 +5,7 @@
  * work) and only inside a workspace folder (export-target.ts says why).
  */
 import * as vscode from 'vscode';
-import { exportFileName, folderHolding } from '../export-target';
+import { exportFileName, folderHolding, folderHoldingOnDisk } from '../export-target';
 
 const UNTITLED = 'Open in a new editor';
 const SAVE_AS = 'Save as a file in the workspace…';
@@ -36,9 +36,15 @@ export async function askWorkspaceFile(title: string): Promise<vscode.Uri | unde
   if (!target) return undefined;
   const inside = folders.filter((f) => f.uri.scheme === target.scheme && f.uri.authority === target.authority).map((f) => f.uri.path);
   // Windows and macOS file systems ignore case; VS Code's own path checks do the same there.
-  if (!folderHolding(inside, target.path, process.platform !== 'linux')) {
-    const names = folders.map((f) => f.name).join(', ');
+  const caseInsensitive = process.platform !== 'linux';
+  const names = folders.map((f) => f.name).join(', ');
+  if (!folderHolding(inside, target.path, caseInsensitive)) {
     throw new Error(`${target.fsPath} is outside the workspace (${names}): export again and pick a place inside it.`);
+  }
+  // On disk, a link inside the workspace may lead out of it.
+  const onDisk = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  if (target.scheme === 'file' && !(await folderHoldingOnDisk(onDisk, target.fsPath, caseInsensitive))) {
+    throw new Error(`${target.fsPath} leads outside the workspace (${names}) through a link: export again and pick a place inside it.`);
   }
   return target;
 }
