@@ -46,7 +46,7 @@ export async function folderHoldingOnDisk(folders: readonly string[], target: st
   const slashed = async (p: string) => (await realPath(p)).split(path.sep).join('/');
   const real = await Promise.all(folders.map(slashed));
   const holder = folderHolding(real, await slashed(target), caseInsensitive);
-  return holder === undefined ? undefined : folders[real.indexOf(holder)];
+  return holder && folders[real.indexOf(holder)];
 }
 
 /**
@@ -62,6 +62,7 @@ export async function realPath(file: string): Promise<string> {
       return path.join(await fs.realpath(probe), ...rest);
     } catch (error) {
       const parent = path.dirname(probe);
+      // A root that does not exist (a Windows drive that is gone) ends the walk.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw error;
       rest.unshift(path.basename(probe));
       probe = parent;

@@ -60,6 +60,9 @@ describe('export target', () => {
     );
     assert.equal(await folderHoldingOnDisk([away, ws], path.join(ws, 'out', 's.md')), away, 'the folder it leads to is open too');
     assert.equal(await folderHoldingOnDisk([], path.join(ws, 's.md')), undefined);
+    // Case as the file system takes it: this one (Linux) tells WS from ws, unless told otherwise.
+    assert.equal(await folderHoldingOnDisk([ws], path.join(base, 'WS', 's.md')), undefined);
+    assert.equal(await folderHoldingOnDisk([ws], path.join(base, 'WS', 's.md'), true), ws);
     assert.equal(await realPath(path.join(base, 'ws-link', 'out', 'a', 'b.md')), path.join(await realPath(away), 'a', 'b.md'));
     await assert.rejects(realPath(path.join(ws, 'notes', 'linked.md', 'x.md')), { code: 'ENOTDIR' });
   });
