@@ -52,7 +52,8 @@ export async function folderHoldingOnDisk(folders: readonly string[], target: st
 /**
  * The path the disk would write `file` to: the links in it followed, as far as it exists (the file
  * itself usually does not yet). A workspace may hold a link to a folder outside it; a file saved
- * through that link lands outside, although its path reads as inside.
+ * through that link lands outside, although its path reads as inside. A link to nothing counts
+ * too: writing through it creates what it names.
  */
 export async function realPath(file: string): Promise<string> {
   const rest: string[] = [];
@@ -64,8 +65,14 @@ export async function realPath(file: string): Promise<string> {
       const parent = path.dirname(probe);
       // A root that does not exist (a Windows drive that is gone) ends the walk.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw error;
-      rest.unshift(path.basename(probe));
-      probe = parent;
+      // A link to nothing: followed as the write would (a loop of links is realpath's ELOOP).
+      const dangling = await fs.readlink(probe).catch(() => undefined);
+      if (dangling !== undefined) {
+        probe = path.resolve(parent, dangling);
+      } else {
+        rest.unshift(path.basename(probe));
+        probe = parent;
+      }
     }
   }
 }

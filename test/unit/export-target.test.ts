@@ -48,11 +48,19 @@ describe('export target', () => {
     await symlink(ws, path.join(base, 'ws-link'));
     await writeFile(path.join(away, 'there.md'), '');
     await symlink(path.join(away, 'there.md'), path.join(ws, 'notes', 'linked.md'));
+    await symlink(path.join(away, 'not-yet', 'x.md'), path.join(ws, 'notes', 'dangling.md'));
+    await symlink('dangling.md', path.join(ws, 'notes', 'to-dangling.md'));
+    await symlink('loop-b.md', path.join(ws, 'notes', 'loop-a.md'));
+    await symlink('loop-a.md', path.join(ws, 'notes', 'loop-b.md'));
 
     assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'new', 's.md')), ws, 'folders not made yet');
     assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'out', 's.md')), undefined, 'a linked folder that leads out');
     assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'out', 'deeper', 's.md')), undefined);
     assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'linked.md')), undefined, 'an existing file that is a link out');
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'dangling.md')), undefined, 'a link out to nothing yet');
+    assert.equal(await folderHoldingOnDisk([ws], path.join(ws, 'notes', 'to-dangling.md')), undefined, 'a link to that link');
+    assert.equal(await realPath(path.join(ws, 'notes', 'to-dangling.md')), path.join(await realPath(away), 'not-yet', 'x.md'));
+    await assert.rejects(realPath(path.join(ws, 'notes', 'loop-a.md')), { code: 'ELOOP' });
     assert.equal(
       await folderHoldingOnDisk([path.join(base, 'ws-link')], path.join(ws, 's.md')),
       path.join(base, 'ws-link'),
